@@ -1,0 +1,129 @@
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import {
+  boolean,
+  fraction,
+  integer,
+  logFormat,
+  logLevel,
+  optionalText,
+  url,
+} from './env-schema.js';
+import { ConfigError } from './config-error.js';
+import { deepFreeze, parseEnv, type Env } from './parse-env.js';
+
+const schema = z.object({
+  PORT: integer(8038, 0, 65_535),
+  REDIS_URL: url(['redis', 'rediss']).default('redis://127.0.0.1:6379'),
+  DATABASE_URL: url(['postgres', 'postgresql']).default('postgres://postgres@127.0.0.1:5432/sluice'),
+  QUEUE_NAME: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"')
+      .default('tasks'),
+  ),
+  BATCH_SIZE: integer(100, 1, 10_000),
+  BATCH_TIMEOUT_MS: integer(3_000, 1, 3_600_000),
+  BATCH_MAX_RETRIES: integer(3, 0, 100),
+  BATCH_CONCURRENCY: integer(4, 1, 64),
+  BACKOFF_DELAY_MS: integer(1_000, 0, 3_600_000),
+  SHUTDOWN_GRACE_MS: integer(30_000, 0, 3_600_000),
+  DB_POOL_SIZE: integer(0, 0, 200),
+  WORKERS: integer(2, 1, 64),
+  WORKER_ID: optionalText(),
+  LOG_LEVEL: logLevel(),
+  LOG_FORMAT: logFormat(),
+  BOARD_USERNAME: optionalText(),
+  BOARD_PASSWORD: optionalText(),
+  BOARD_READ_ONLY: boolean(false),
+  DEMO_FAILURE_RATE: fraction(0),
+  DEMO_WORK_MS: integer(2, 0, 60_000),
+});
+
+export interface BatchSettings {
+  /** Tasks per group before it is released (`BATCH_SIZE`, default 100). */
+  readonly size: number;
+  /** Longest wait of a group's oldest task, in ms (`BATCH_TIMEOUT_MS`, default 3000). */
+  readonly timeoutMs: number;
+  /** Retries after the first attempt (`BATCH_MAX_RETRIES`, default 3). */
+  readonly maxRetries: number;
+  /** Groups being handled and committed at once per worker (`BATCH_CONCURRENCY`, default 4). */
+  readonly concurrency: number;
+  /** First retry delay in ms, doubled each attempt (`BACKOFF_DELAY_MS`, default 1000). */
+  readonly backoffDelayMs: number;
+}
+
+/** Everything a Sluice process may be configured with, read once from the environment. */
+export interface Config {
+  readonly port: number;
+  readonly redisUrl: string;
+  readonly databaseUrl: string;
+  readonly queueName: string;
+  readonly batch: BatchSettings;
+  /** How long a stopping process may take to flush and commit, in ms (`SHUTDOWN_GRACE_MS`). */
+  readonly shutdownGraceMs: number;
+  /** PostgreSQL connections per process; 0 picks BATCH_CONCURRENCY + 1 (`DB_POOL_SIZE`). */
+  readonly dbPoolSize: number;
+  /** Worker processes `npm start` runs (`WORKERS`, default 2). */
+  readonly workers: number;
+  /** This process's name in logs and in `batches.worker_id` (`WORKER_ID`, default host-pid). */
+  readonly workerId: string;
+  readonly log: { readonly level: string; readonly format: 'json' | 'pretty' };
+  readonly board: {
+    readonly username?: string;
+    readonly password?: string;
+    readonly readOnly: boolean;
+  };
+  readonly demo: {
+    /** Share of demo tasks whose handler fails with a retryable error (`DEMO_FAILURE_RATE`). */
+    readonly failureRate: number;
+    /** Simulated work per group in ms (`DEMO_WORK_MS`, default 2). */
+    readonly workMs: number;
+  };
+}
+
+/**
+ * Reads the configuration from `env` (by default the process environment), once.
+ * Throws a {@link ConfigError} naming each bad variable.
+ *
+ * @example
+ * const config = loadConfig();
+ * console.log(config.batch.size); // 100
+ */
+export const loadConfig = (env: Env = process.env): Config => {
+  const raw = parseEnv(schema, env);
+  const board =
+    raw.BOARD_USERNAME !== undefined && raw.BOARD_PASSWORD !== undefined
+      ? { username: raw.BOARD_USERNAME, password: raw.BOARD_PASSWORD, readOnly: raw.BOARD_READ_ONLY }
+      : { readOnly: raw.BOARD_READ_ONLY };
+  const config: Config = {
+    port: raw.PORT,
+    redisUrl: raw.REDIS_URL,
+    databaseUrl: raw.DATABASE_URL,
+    queueName: raw.QUEUE_NAME,
+    batch: {
+      size: raw.BATCH_SIZE,
+      timeoutMs: raw.BATCH_TIMEOUT_MS,
+      maxRetries: raw.BATCH_MAX_RETRIES,
+      concurrency: raw.BATCH_CONCURRENCY,
+      backoffDelayMs: raw.BACKOFF_DELAY_MS,
+    },
+    shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
+    dbPoolSize: raw.DB_POOL_SIZE === 0 ? raw.BATCH_CONCURRENCY + 1 : raw.DB_POOL_SIZE,
+    workers: raw.WORKERS,
+    workerId: raw.WORKER_ID ?? `${hostname()}-${process.pid}`,
+    log: { level: raw.LOG_LEVEL, format: raw.LOG_FORMAT },
+    board,
+    demo: { failureRate: raw.DEMO_FAILURE_RATE, workMs: raw.DEMO_WORK_MS },
+  };
+  if ((raw.BOARD_USERNAME === undefined) !== (raw.BOARD_PASSWORD === undefined)) {
+    throw new ConfigError([
+      {
+        variable: raw.BOARD_USERNAME === undefined ? 'BOARD_USERNAME' : 'BOARD_PASSWORD',
+        message: 'BOARD_USERNAME and BOARD_PASSWORD must be set together',
+      },
+    ]);
+  }
+  return deepFreeze(config);
+};

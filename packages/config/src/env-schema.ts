@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+/** An unset variable and an empty one mean the same: use the default. */
+const blankToUndefined = (value: unknown): unknown =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+/** A whole number read from the environment, within [min, max]. */
+export const integer = (fallback: number, min: number, max: number = Number.MAX_SAFE_INTEGER) =>
+  z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: 'must be a whole number' })
+      .int('must be a whole number')
+      .min(min, `must be at least ${min}`)
+      .max(max, `must be at most ${max}`)
+      .default(fallback),
+  );
+
+/** A fraction in [0, 1] read from the environment. */
+export const fraction = (fallback: number) =>
+  z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: 'must be a number between 0 and 1' })
+      .min(0, 'must be at least 0')
+      .max(1, 'must be at most 1')
+      .default(fallback),
+  );
+
+/** `true`/`false`/`1`/`0`/`yes`/`no`, case-insensitive. */
+export const boolean = (fallback: boolean) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+      .transform((value) => value === 'true' || value === '1' || value === 'yes')
+      .default(fallback),
+  );
+
+/** A URL with one of the given schemes. */
+export const url = (schemes: ReadonlyArray<string>) =>
+  z.preprocess(
+    blankToUndefined,
+    z.string().refine(
+      (value) => {
+        try {
+          return schemes.includes(new URL(value).protocol.replace(/:$/, ''));
+        } catch {
+          return false;
+        }
+      },
+      { error: `must be a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')}` },
+    ),
+  );
+
+/** An optional non-empty string. */
+export const optionalText = () => z.preprocess(blankToUndefined, z.string().optional());
+
+
+export const logLevel = () =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'], {
+        error: 'must be one of error, warn, info, http, verbose, debug, silly',
+      })
+      .default('info'),
+  );
+
+export const logFormat = () =>
+  z.preprocess(
+    blankToUndefined,
+    z.enum(['json', 'pretty'], { error: 'must be json or pretty' }).default('json'),
+  );

@@ -1,0 +1,9 @@
+export { ConfigError } from './config-error.js';
+export { loadConfig, type BatchSettings, type Config } from './config.js';
+export {
+  loadDevstackConfig,
+  loadTestConfig,
+  type DevstackConfig,
+  type TestConfig,
+} from './local-config.js';
+export type { Env } from './parse-env.js';

@@ -1,0 +1,16 @@
+export { exited, tailOf, waitForOutput } from './child-process.js';
+export { createDatabase, dropDatabase } from './databases.js';
+export { test, type ServiceFixtures } from './fixtures.js';
+export { freePort } from './free-port.js';
+export {
+  startPostgresServer,
+  type PostgresServer,
+  type PostgresServerOptions,
+} from './postgres-server.js';
+export {
+  REDIS_INSTALL_HINT,
+  startRedisServer,
+  type RedisServer,
+  type RedisServerOptions,
+} from './redis-server.js';
+export { waitFor, type WaitForOptions } from './wait-for.js';

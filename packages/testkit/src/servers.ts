@@ -1,0 +1,14 @@
+// The server managers alone, without vitest: devstack and the benchmarks start the same servers.
+export { exited, tailOf, waitForOutput } from './child-process.js';
+export { freePort } from './free-port.js';
+export {
+  startPostgresServer,
+  type PostgresServer,
+  type PostgresServerOptions,
+} from './postgres-server.js';
+export {
+  REDIS_INSTALL_HINT,
+  startRedisServer,
+  type RedisServer,
+  type RedisServerOptions,
+} from './redis-server.js';
