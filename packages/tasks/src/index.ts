@@ -1,0 +1,23 @@
+export { createCatalog, type Catalog } from './catalog.js';
+export { createDemoCatalog, type DemoSettings } from './demo-task-types.js';
+export { jobDataSchema, type JobData } from './job-data.js';
+export { DEFAULT_QUEUE_NAME, jobOptions, type RetrySettings } from './queue-contract.js';
+export { assertNoEviction, RedisPolicyError } from './redis-policy.js';
+export {
+  MAX_PAYLOAD_BYTES,
+  MAX_PAYLOAD_DEPTH,
+  validateSubmission,
+  type FieldError,
+  type Submission,
+  type Validated,
+} from './submission.js';
+export { isUuid, newId } from './task-id.js';
+export {
+  defineTaskType,
+  TASK_TYPE_NAME,
+  type BatchHandler,
+  type Json,
+  type TaskInput,
+  type TaskOutcome,
+  type TaskType,
+} from './task-type.js';

@@ -1,0 +1,23 @@
+import type { Redis } from 'ioredis';
+
+/** Thrown at start when Redis could evict queue data under memory pressure. */
+export class RedisPolicyError extends Error {
+  override readonly name = 'RedisPolicyError';
+}
+
+/**
+ * Refuses a Redis whose `maxmemory-policy` is not `noeviction`: under any other policy Redis may
+ * silently delete jobs when it runs out of memory, and accepted tasks would be lost. Reads INFO
+ * rather than CONFIG GET because managed Redis services often disable CONFIG.
+ */
+export const assertNoEviction = async (redis: Redis): Promise<void> => {
+  const info = await redis.info('memory');
+  const policy = /^maxmemory_policy:(\S+)/m.exec(info)?.[1];
+  if (policy !== undefined && policy !== 'noeviction') {
+    throw new RedisPolicyError(
+      `Redis maxmemory-policy is "${policy}", but Sluice needs "noeviction": any other policy lets Redis ` +
+        'delete queued tasks when memory runs short. Fix it with `CONFIG SET maxmemory-policy noeviction` ' +
+        '(and in redis.conf), or your provider\'s parameter group.',
+    );
+  }
+};

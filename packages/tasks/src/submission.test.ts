@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { createDemoCatalog } from './demo-task-types.js';
+import { MAX_PAYLOAD_BYTES, validateSubmission } from './submission.js';
+
+const catalog = createDemoCatalog({ failureRate: 0, workMs: 0 });
+const email = { to: 'ada@example.com', subject: 'Hi' };
+
+describe('validateSubmission', () => {
+  it('accepts a known task type with a payload matching its schema', () => {
+    expect(validateSubmission(catalog, { taskType: 'EMAIL', payload: email })).toEqual({
+      ok: true,
+      value: { taskType: 'EMAIL', payload: email },
+    });
+  });
+
+  it('names the known types when the task type is unknown', () => {
+    const checked = validateSubmission(catalog, { taskType: 'FAX', payload: {} });
+    expect(checked).toEqual({
+      ok: false,
+      errors: [{ pointer: '/taskType', message: 'unknown task type "FAX"; known types: EMAIL, SMS, PUSH' }],
+    });
+  });
+
+  it('points at the payload field whose type is wrong', () => {
+    const checked = validateSubmission(catalog, { taskType: 'SMS', payload: { to: 15555550100, message: 'x' } });
+    expect(checked.ok).toBe(false);
+    expect(!checked.ok && checked.errors.map((e) => e.pointer)).toEqual(['/payload/to']);
+  });
+
+  it('rejects a payload over 64 KiB with its size', () => {
+    const payload = { ...email, body: 'x'.repeat(MAX_PAYLOAD_BYTES) };
+    const checked = validateSubmission(catalog, { taskType: 'EMAIL', payload });
+    expect(!checked.ok && checked.errors[0]?.message).toMatch(/^is \d+ bytes of JSON; the limit is 65536$/);
+  });
+
+  it('rejects a NUL character in a value or a key, pointing at it', () => {
+    const inValue = validateSubmission(catalog, { taskType: 'EMAIL', payload: { ...email, tags: ['ok', 'a\u0000b'] } });
+    expect(!inValue.ok && inValue.errors).toEqual([
+      { pointer: '/payload/tags/1', message: 'text contains a NUL character (\\u0000)' },
+    ]);
+    const inKey = validateSubmission(catalog, { taskType: 'EMAIL', payload: { ...email, ['k\u0000']: 1 } });
+    expect(!inKey.ok && inKey.errors[0]?.message).toBe('a key contains a NUL character (\\u0000)');
+  });
+
+  it('rejects unpaired surrogates but accepts real emoji', () => {
+    expect(validateSubmission(catalog, { taskType: 'EMAIL', payload: { ...email, subject: 'hi \ud83d' } }).ok).toBe(false);
+    expect(validateSubmission(catalog, { taskType: 'EMAIL', payload: { ...email, subject: 'hi 🙂' } }).ok).toBe(true);
+  });
+
+  it('rejects payloads nested deeper than the limit without overflowing the stack', () => {
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < 100_000; i += 1) deep = [deep];
+    const checked = validateSubmission(catalog, { taskType: 'EMAIL', payload: { ...email, deep } });
+    expect(!checked.ok && checked.errors[0]?.message).toBe('payload is nested deeper than 32 levels');
+  });
+
+  it('rejects unknown top-level fields and a missing payload, prefixing pointers in bulk', () => {
+    const checked = validateSubmission(catalog, { taskType: 'EMAIL', extra: 1 }, '/tasks/7');
+    expect(!checked.ok && checked.errors.map((e) => e.pointer)).toEqual(['/tasks/7/extra', '/tasks/7/payload']);
+  });
+
+  it('rejects a body that is not an object', () => {
+    expect(validateSubmission(catalog, ['EMAIL']).ok).toBe(false);
+    expect(validateSubmission(catalog, null).ok).toBe(false);
+  });
+});

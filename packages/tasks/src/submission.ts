@@ -1,0 +1,127 @@
+import type { Catalog } from './catalog.js';
+
+/** Largest payload accepted, in bytes of its JSON text (64 KiB). */
+export const MAX_PAYLOAD_BYTES = 64 * 1024;
+/** Deepest nesting accepted in a payload. */
+export const MAX_PAYLOAD_DEPTH = 32;
+
+/** One problem with one field; `pointer` is an RFC 6901 JSON Pointer into the request body. */
+export interface FieldError {
+  readonly pointer: string;
+  readonly message: string;
+}
+
+export interface Submission {
+  readonly taskType: string;
+  readonly payload: unknown;
+}
+
+export type Validated =
+  | { readonly ok: true; readonly value: Submission }
+  | { readonly ok: false; readonly errors: ReadonlyArray<FieldError> };
+
+/** In `u` mode a valid surrogate pair is one code point, so `\p{Cs}` matches only unpaired halves. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+const escapePointer = (segment: string | number): string =>
+  String(segment).replaceAll('~', '~0').replaceAll('/', '~1');
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Finds what PostgreSQL's jsonb would reject or what we refuse to carry: NUL characters, lone
+ * UTF-16 surrogates (not valid Unicode), and nesting deeper than MAX_PAYLOAD_DEPTH. Iterative, so
+ * a hostile payload cannot overflow the stack.
+ */
+const scanPayload = (payload: unknown, base: string): FieldError | undefined => {
+  const pending: Array<{ value: unknown; pointer: string; depth: number }> = [
+    { value: payload, pointer: base, depth: 0 },
+  ];
+  const checkText = (text: string, pointer: string, what: string): FieldError | undefined => {
+    if (text.includes('\u0000')) return { pointer, message: `${what} contains a NUL character (\\u0000)` };
+    if (LONE_SURROGATE.test(text)) return { pointer, message: `${what} contains an unpaired UTF-16 surrogate` };
+    return undefined;
+  };
+  while (pending.length > 0) {
+    const { value, pointer, depth } = pending.pop()!;
+    if (depth > MAX_PAYLOAD_DEPTH) {
+      return { pointer, message: `payload is nested deeper than ${MAX_PAYLOAD_DEPTH} levels` };
+    }
+    if (typeof value === 'string') {
+      const problem = checkText(value, pointer, 'text');
+      if (problem) return problem;
+    } else if (Array.isArray(value)) {
+      value.forEach((item, index) =>
+        pending.push({ value: item, pointer: `${pointer}/${index}`, depth: depth + 1 }),
+      );
+    } else if (isPlainObject(value)) {
+      for (const [key, item] of Object.entries(value)) {
+        const keyPointer = `${pointer}/${escapePointer(key)}`;
+        const problem = checkText(key, keyPointer, 'a key');
+        if (problem) return problem;
+        pending.push({ value: item, pointer: keyPointer, depth: depth + 1 });
+      }
+    }
+  }
+  return undefined;
+};
+
+/**
+ * Checks one task submission `{ taskType, payload }` against the catalog: the type must exist,
+ * the payload must match its schema, fit in MAX_PAYLOAD_BYTES, and hold no NUL or unpaired
+ * surrogate. Pure: the api calls it before enqueueing anything. `at` prefixes every pointer
+ * (e.g. `/tasks/3` in a bulk request).
+ *
+ * @example
+ * const checked = validateSubmission(catalog, { taskType: 'EMAIL', payload: { to: 'a@b.c' } });
+ * if (!checked.ok) console.log(checked.errors); // [{ pointer: '/payload/to', message: … }]
+ */
+export const validateSubmission = (catalog: Catalog, input: unknown, at = ''): Validated => {
+  if (!isPlainObject(input)) {
+    return { ok: false, errors: [{ pointer: at || '/', message: 'must be an object { "taskType", "payload" }' }] };
+  }
+  const errors: FieldError[] = [];
+  for (const key of Object.keys(input)) {
+    if (key !== 'taskType' && key !== 'payload') {
+      errors.push({ pointer: `${at}/${escapePointer(key)}`, message: 'is not a known field (expected taskType and payload)' });
+    }
+  }
+  const { taskType, payload } = input;
+  const type = typeof taskType === 'string' ? catalog.get(taskType) : undefined;
+  if (typeof taskType !== 'string') {
+    errors.push({ pointer: `${at}/taskType`, message: `is required and must be a string, one of ${catalog.names.join(', ')}` });
+  } else if (!type) {
+    errors.push({
+      pointer: `${at}/taskType`,
+      message: `unknown task type ${JSON.stringify(taskType.slice(0, 64))}; known types: ${catalog.names.join(', ')}`,
+    });
+  }
+  if (payload === undefined) {
+    errors.push({ pointer: `${at}/payload`, message: 'is required' });
+  }
+  if (errors.length > 0 || !type) return { ok: false, errors };
+
+  // Scan first: it bounds the depth, so JSON.stringify below cannot overflow the stack.
+  const unsafe = scanPayload(payload, `${at}/payload`);
+  if (unsafe) return { ok: false, errors: [unsafe] };
+  const bytes = Buffer.byteLength(JSON.stringify(payload), 'utf8');
+  if (bytes > MAX_PAYLOAD_BYTES) {
+    return {
+      ok: false,
+      errors: [{ pointer: `${at}/payload`, message: `is ${bytes} bytes of JSON; the limit is ${MAX_PAYLOAD_BYTES}` }],
+    };
+  }
+
+  const parsed = type.payload.safeParse(payload);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      errors: parsed.error.issues.map((issue) => ({
+        pointer: `${at}/payload${issue.path.map((segment) => `/${escapePointer(String(segment))}`).join('')}`,
+        message: issue.message,
+      })),
+    };
+  }
+  return { ok: true, value: { taskType: type.name, payload: parsed.data } };
+};
