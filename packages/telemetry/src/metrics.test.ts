@@ -1,0 +1,32 @@
+import { Registry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import { createMetrics, createQueueGauge } from './metrics.js';
+
+describe('createMetrics', () => {
+  it('exposes every Sluice metric with the sluice_ prefix on its own registry', async () => {
+    const registry = new Registry();
+    const metrics = createMetrics(registry, { defaults: false });
+    metrics.groupSize.observe({ task_type: 'EMAIL' }, 100);
+    metrics.groupFlushes.inc({ task_type: 'EMAIL', trigger: 'size' });
+    const text = await registry.metrics();
+    expect(text).toContain('sluice_group_size_count{task_type="EMAIL"} 1');
+    expect(text).toContain('sluice_group_flushes_total{task_type="EMAIL",trigger="size"} 1');
+    expect(registry.getMetricsAsArray().every((m) => m.name.startsWith('sluice_'))).toBe(true);
+  });
+
+  it('can be created twice on two registries (factories, not singletons)', () => {
+    expect(() => {
+      createMetrics(new Registry(), { defaults: false });
+      createMetrics(new Registry(), { defaults: false });
+    }).not.toThrow();
+  });
+
+  it('reads queue counts at scrape time', async () => {
+    const registry = new Registry();
+    let waiting = 3;
+    createQueueGauge(registry, async () => ({ waiting, active: 1 }));
+    expect(await registry.metrics()).toContain('sluice_queue_jobs{state="waiting"} 3');
+    waiting = 7;
+    expect(await registry.metrics()).toContain('sluice_queue_jobs{state="waiting"} 7');
+  });
+});
