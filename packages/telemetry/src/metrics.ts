@@ -73,20 +73,35 @@ export const createMetrics = (registry: Registry, options: { readonly defaults?:
       buckets: LATENCY_BUCKETS,
       registers,
     }),
-    groupsOpen: new Gauge({
-      name: 'sluice_groups_open',
-      help: 'Groups filling in this worker.',
-      registers,
-    }),
-    groupsCommitting: new Gauge({
-      name: 'sluice_groups_committing',
-      help: 'Groups being handled or committed in this worker.',
-      registers,
-    }),
   };
 };
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/**
+ * Gauges of one worker's groups, read from its batcher at scrape time.
+ */
+export const createGroupGauges = (
+  registry: Registry,
+  snapshot: () => { readonly openGroups: number; readonly processing: number },
+): void => {
+  new Gauge({
+    name: 'sluice_groups_open',
+    help: 'Groups filling in this worker.',
+    registers: [registry],
+    collect() {
+      this.set(snapshot().openGroups);
+    },
+  });
+  new Gauge({
+    name: 'sluice_groups_committing',
+    help: 'Groups being handled or committed in this worker.',
+    registers: [registry],
+    collect() {
+      this.set(snapshot().processing);
+    },
+  });
+};
 
 /**
  * The queue gauge is registered only by the api, which fills it from BullMQ at scrape time, so

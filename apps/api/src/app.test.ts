@@ -1,0 +1,159 @@
+import { describe, expect } from 'vitest';
+import { test as base } from '@sluice/testkit';
+import { isUuid } from '@sluice/tasks';
+import { startTestApi, type TestApi } from './test-api.js';
+
+const test = base.extend<{ api: TestApi }>({
+  api: async ({ redisUrl, databaseUrl, queueName }, use) => {
+    const api = await startTestApi({ redisUrl, databaseUrl, queueName });
+    await use(api);
+    await api.close();
+  },
+});
+
+const email = { to: 'ada@example.com', subject: 'Hello' };
+
+const post = (api: TestApi, path: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${api.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+
+/** Every rejected request must answer problem+json and leave the queue as it was. */
+const expectRejected = async (api: TestApi, response: Response, status: number) => {
+  expect(response.status).toBe(status);
+  expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  const problem = (await response.json()) as { status: number; title: string; detail: string; errors?: unknown[] };
+  expect(problem.status).toBe(status);
+  expect(problem.title).toEqual(expect.any(String));
+  expect(problem.detail).toEqual(expect.any(String));
+  expect(await api.jobCount()).toBe(0);
+  return problem;
+};
+
+describe('POST /api/tasks', () => {
+  test('accepts a task with 202, its UUIDv7 id and a link, and enqueues it', async ({ api }) => {
+    const response = await post(api, '/api/tasks', { taskType: 'EMAIL', payload: email });
+    expect(response.status).toBe(202);
+    const body = (await response.json()) as { id: string; status: string; links: { self: string } };
+    expect(isUuid(body.id) && body.id[14] === '7').toBe(true);
+    expect(body.status).toBe('QUEUED');
+    expect(body.links.self).toBe(`/api/tasks/${body.id}`);
+    expect(response.headers.get('location')).toBe(`/api/tasks/${body.id}`);
+    const job = await api.queue.queue.getJob(body.id);
+    expect(job?.name).toBe('EMAIL');
+    expect(job?.data.payload).toEqual(email);
+    expect(job?.opts.attempts).toBe(4);
+  });
+
+  test('answers malformed JSON with 400', async ({ api }) => {
+    await expectRejected(api, await post(api, '/api/tasks', '{"taskType": "EMAIL", '), 400);
+  });
+
+  test('answers an unknown task type with 422 naming the known types', async ({ api }) => {
+    const problem = await expectRejected(api, await post(api, '/api/tasks', { taskType: 'FAX', payload: {} }), 422);
+    expect(problem.errors).toEqual([
+      { pointer: '/taskType', message: 'unknown task type "FAX"; known types: EMAIL, SMS, PUSH' },
+    ]);
+  });
+
+  test('answers a payload over 64 KiB with 422', async ({ api }) => {
+    const payload = { ...email, body: 'x'.repeat(70 * 1024) };
+    const problem = await expectRejected(api, await post(api, '/api/tasks', { taskType: 'EMAIL', payload }), 422);
+    expect(problem.errors).toEqual([{ pointer: '/payload', message: expect.stringMatching(/the limit is 65536/) }]);
+  });
+
+  test('answers a NUL character anywhere in the payload with 422', async ({ api }) => {
+    const payload = { ...email, meta: { deep: ['fine', 'bad\u0000'] } };
+    const problem = await expectRejected(api, await post(api, '/api/tasks', { taskType: 'EMAIL', payload }), 422);
+    expect(problem.errors).toEqual([{ pointer: '/payload/meta/deep/1', message: 'text contains a NUL character (\\u0000)' }]);
+  });
+
+  test('answers wrong field types with 422 and a field-level error each', async ({ api }) => {
+    const problem = await expectRejected(api, await post(api, '/api/tasks', { taskType: 'SMS', payload: { to: 42, message: false } }), 422);
+    expect(problem.errors?.map((e) => (e as { pointer: string }).pointer).sort()).toEqual(['/payload/message', '/payload/to']);
+    await expectRejected(api, await post(api, '/api/tasks', { taskType: 7, payload: email }), 422);
+    await expectRejected(api, await post(api, '/api/tasks', ['EMAIL']), 422);
+  });
+
+  test('answers a body that is not JSON with 415', async ({ api }) => {
+    const response = await fetch(`${api.url}/api/tasks`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'EMAIL' });
+    await expectRejected(api, response, 415);
+  });
+
+  test('answers a body over the size limit with 413', async ({ api }) => {
+    const payload = { ...email, body: 'x'.repeat(300 * 1024) };
+    await expectRejected(api, await post(api, '/api/tasks', { taskType: 'EMAIL', payload }), 413);
+  });
+});
+
+describe('POST /api/tasks/batch', () => {
+  test('enqueues every task of a { tasks } request', async ({ api }) => {
+    const tasks = Array.from({ length: 250 }, (_, n) => ({ taskType: n % 2 ? 'EMAIL' : 'PUSH', payload: n % 2 ? email : { deviceToken: `d${n}`, title: 't' } }));
+    const response = await post(api, '/api/tasks/batch', { tasks });
+    expect(response.status).toBe(202);
+    const body = (await response.json()) as { accepted: number; taskIds: string[] };
+    expect(body.accepted).toBe(250);
+    expect(new Set(body.taskIds).size).toBe(250);
+    expect(await api.jobCount()).toBe(250);
+  });
+
+  test('rejects the whole request when one task is bad, naming it, and enqueues nothing', async ({ api }) => {
+    const tasks = [{ taskType: 'EMAIL', payload: email }, { taskType: 'EMAIL', payload: { to: 'not an address' } }];
+    const problem = await expectRejected(api, await post(api, '/api/tasks/batch', { tasks }), 422);
+    expect(problem.errors).toEqual([{ pointer: '/tasks/1/payload/to', message: 'must be an email address' }]);
+  });
+
+  test('rejects more than 10,000 tasks in one request', async ({ api }) => {
+    const tasks = Array.from({ length: 10_001 }, () => ({ taskType: 'EMAIL', payload: email }));
+    await expectRejected(api, await post(api, '/api/tasks/batch', { tasks }), 422);
+  });
+
+  test('generates load from { count, taskTypes }, round-robin over the types', async ({ api }) => {
+    const response = await post(api, '/api/tasks/batch', { count: 500, taskTypes: ['EMAIL', 'SMS', 'PUSH'] });
+    expect(response.status).toBe(202);
+    expect(((await response.json()) as { accepted: number }).accepted).toBe(500);
+    const waiting = await api.queue.queue.getWaiting(0, 499);
+    const count = (name: string) => waiting.filter((job) => job.name === name).length;
+    expect([count('EMAIL'), count('SMS'), count('PUSH')]).toEqual([167, 167, 166]);
+  });
+
+  test('rejects a generator request with an unknown type or a count out of range', async ({ api }) => {
+    await expectRejected(api, await post(api, '/api/tasks/batch', { count: 5, taskTypes: ['FAX'] }), 422);
+    await expectRejected(api, await post(api, '/api/tasks/batch', { count: 100_001 }), 422);
+    await expectRejected(api, await post(api, '/api/tasks/batch', { count: 0 }), 422);
+  });
+});
+
+describe('GET /api/tasks/:id', () => {
+  test('shows a queued task from BullMQ', async ({ api }) => {
+    const { id } = (await (await post(api, '/api/tasks', { taskType: 'PUSH', payload: { deviceToken: 'd', title: 't' } })).json()) as { id: string };
+    const response = await fetch(`${api.url}/api/tasks/${id}`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ id, taskType: 'PUSH', status: 'QUEUED', attempts: 0, batchId: null, committedAt: null });
+  });
+
+  test('answers 404 for an unknown id and 400 for something that is not an id', async ({ api }) => {
+    const missing = await fetch(`${api.url}/api/tasks/019a5f0c-3b2e-7c41-9d0a-5e7f1c2b3a4d`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toMatch(/problem\+json/);
+    expect((await fetch(`${api.url}/api/tasks/not-an-id`)).status).toBe(400);
+  });
+});
+
+describe('queries and operations', () => {
+  test('serves stats, batches, health and metrics', async ({ api }) => {
+    const stats = await fetch(`${api.url}/api/tasks/stats`);
+    expect(stats.status).toBe(200);
+    expect(await stats.json()).toMatchObject({ queue: { waiting: 0 } });
+    const batches = await fetch(`${api.url}/api/tasks/batches?limit=5`);
+    expect(await batches.json()).toEqual({ items: [] });
+    expect((await fetch(`${api.url}/api/tasks/batches?limit=0`)).status).toBe(400);
+    const health = await fetch(`${api.url}/actuator/health`);
+    expect(await health.json()).toEqual({ status: 'UP', components: { redis: { status: 'UP' }, db: { status: 'UP' } } });
+    expect((await fetch(`${api.url}/livez`)).status).toBe(200);
+    expect((await fetch(`${api.url}/readyz`)).status).toBe(200);
+    expect(await (await fetch(`${api.url}/metrics`)).text()).toContain('sluice_tasks_submitted_total');
+  });
+});

@@ -1,0 +1,85 @@
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import type { Logger, Registry } from '@sluice/telemetry';
+import { HttpProblem } from './problem.js';
+import { createOperationsRoutes, type HealthCheck } from './routes/operations.js';
+import { createTaskRoutes, type TaskRoutesDeps } from './routes/tasks.js';
+
+export interface AppDeps extends TaskRoutesDeps {
+  readonly logger: Logger;
+  readonly registry: Registry;
+  readonly checks: ReadonlyArray<HealthCheck>;
+}
+
+/** Body size limits: one task is at most 64 KiB of payload; a bulk request holds up to 10,000. */
+const SINGLE_BODY_LIMIT = '256kb';
+const BULK_BODY_LIMIT = '32mb';
+
+const sendProblem = (response: express.Response, problem: HttpProblem): void => {
+  for (const [name, value] of Object.entries(problem.options.headers ?? {})) response.setHeader(name, value);
+  response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem.toProblem()));
+};
+
+/** Maps body-parser's errors (which carry a `type` and a 4xx `status`) to problem documents. */
+const fromBodyParser = (error: { type?: unknown; status?: unknown; message?: unknown }): HttpProblem | undefined => {
+  switch (error.type) {
+    case 'entity.parse.failed':
+      return new HttpProblem(400, 'malformed-json', 'Malformed JSON', `The body is not valid JSON: ${String(error.message)}.`);
+    case 'entity.too.large':
+      return new HttpProblem(413, 'body-too-large', 'Body too large', 'The body is larger than this endpoint accepts (256 KB for one task, 32 MB for a batch).');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new HttpProblem(415, 'unsupported-media-type', 'Unsupported media type', 'Send the body as UTF-8 JSON.');
+    case 'request.aborted':
+    case 'request.size.invalid':
+    case 'stream.encoding.set':
+      return new HttpProblem(400, 'bad-request', 'The request is not valid', String(error.message));
+    default:
+      return typeof error.status === 'number' && error.status >= 400 && error.status < 500
+        ? new HttpProblem(error.status, 'bad-request', 'The request is not valid', String(error.message))
+        : undefined;
+  }
+};
+
+/**
+ * Builds the api without listening, so tests can drive it directly.
+ *
+ * @example
+ * const app = createApp(deps);
+ * app.listen(8038);
+ */
+export const createApp = (deps: AppDeps): Express => {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+
+  const single = express.json({ limit: SINGLE_BODY_LIMIT, strict: false });
+  const bulk = express.json({ limit: BULK_BODY_LIMIT, strict: false });
+  app.use('/api/tasks/batch', bulk);
+  app.use('/api/tasks', ((request, response, next) => (request.path === '/batch' ? next() : single(request, response, next))) as RequestHandler);
+  app.use('/api/tasks', createTaskRoutes(deps));
+  app.use(createOperationsRoutes({ checks: deps.checks, registry: deps.registry }));
+
+  app.use(((request, response) => {
+    sendProblem(response, new HttpProblem(404, 'not-found', 'Not found', `Nothing is served at ${request.method} ${request.path}.`));
+  }) as RequestHandler);
+
+  app.use(((error: unknown, request, response, _next) => {
+    const problem =
+      error instanceof HttpProblem
+        ? error
+        : typeof error === 'object' && error !== null
+          ? fromBodyParser(error as Record<string, unknown>)
+          : undefined;
+    if (problem) {
+      if (problem.status >= 500) {
+        deps.logger.warn('request failed', { method: request.method, path: request.path, status: problem.status, cause: String(problem.cause ?? '') });
+      }
+      sendProblem(response, problem);
+      return;
+    }
+    deps.logger.error('unexpected error', { method: request.method, path: request.path, error });
+    sendProblem(response, new HttpProblem(500, 'internal', 'Internal error', 'The server failed to answer; the error is logged.'));
+  }) as ErrorRequestHandler);
+
+  return app;
+};

@@ -1,0 +1,75 @@
+import { once } from 'node:events';
+import { Redis } from 'ioredis';
+import { ConfigError, loadConfig } from '@sluice/config';
+import { createDb, createStore } from '@sluice/store';
+import { assertNoEviction, createDemoCatalog } from '@sluice/tasks';
+import { Registry, createLogger, createMetrics, createQueueGauge } from '@sluice/telemetry';
+import { createApp } from './app.js';
+import { createTaskQueue } from './task-queue.js';
+
+const main = async (): Promise<void> => {
+  const config = loadConfig();
+  const logger = createLogger({ component: 'api', level: config.log.level, format: config.log.format });
+
+  // No offline queue: while Redis is down a command fails at once and the client gets a 503,
+  // rather than a request that hangs or a 202 for a task that was never stored.
+  const redis = new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  redis.on('error', (error: Error) => logger.warn('redis connection error', { error: error.message }));
+  await once(redis, 'ready');
+  await assertNoEviction(redis);
+
+  const db = createDb(config.databaseUrl, { poolSize: config.dbPoolSize });
+  const store = createStore(db);
+  const queue = createTaskQueue(redis, {
+    queueName: config.queueName,
+    retry: { maxRetries: config.batch.maxRetries, backoffDelayMs: config.batch.backoffDelayMs },
+  });
+  const registry = new Registry();
+  const metrics = createMetrics(registry);
+  createQueueGauge(registry, () => queue.counts());
+  const catalog = createDemoCatalog(config.demo);
+
+  const app = createApp({
+    catalog,
+    queue,
+    store,
+    metrics,
+    registry,
+    logger,
+    checks: [
+      { name: 'redis', check: () => queue.ping() },
+      { name: 'db', check: () => store.ping() },
+    ],
+  });
+  const server = app.listen(config.port);
+  await once(server, 'listening');
+  logger.info('api listening', { port: config.port, queue: config.queueName });
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) {
+      logger.warn('second signal: exiting now', { signal });
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info('stopping', { signal });
+    const force = setTimeout(() => {
+      logger.error('grace period over: exiting', { graceMs: config.shutdownGraceMs });
+      process.exit(1);
+    }, config.shutdownGraceMs);
+    force.unref();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await queue.close();
+    await db.destroy();
+    redis.disconnect();
+    logger.info('stopped');
+  };
+  process.on('SIGTERM', (signal) => void stop(signal));
+  process.on('SIGINT', (signal) => void stop(signal));
+};
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) console.error(error.message);
+  else console.error('api failed to start:', error);
+  process.exit(1);
+});

@@ -1,0 +1,65 @@
+import type { FieldError } from '@sluice/tasks';
+
+/** An RFC 9457 problem document, as every error response of the api is shaped. */
+export interface Problem {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail: string;
+  /** Field-level problems, each with an RFC 6901 pointer into the request body. */
+  readonly errors?: ReadonlyArray<FieldError>;
+}
+
+/**
+ * An error the HTTP layer answers with a problem document. `key` is stable: clients may branch
+ * on the `type` URI built from it.
+ */
+export class HttpProblem extends Error {
+  override readonly name = 'HttpProblem';
+
+  constructor(
+    readonly status: number,
+    readonly key: string,
+    readonly title: string,
+    readonly detail: string,
+    readonly options: {
+      readonly errors?: ReadonlyArray<FieldError>;
+      readonly headers?: Readonly<Record<string, string>>;
+      readonly cause?: unknown;
+    } = {},
+  ) {
+    super(detail, options.cause === undefined ? undefined : { cause: options.cause });
+  }
+
+  toProblem(): Problem {
+    return {
+      type: `https://sluice.dev/problems/${this.key}`,
+      title: this.title,
+      status: this.status,
+      detail: this.detail,
+      ...(this.options.errors ? { errors: this.options.errors } : {}),
+    };
+  }
+}
+
+export const invalidTask = (errors: ReadonlyArray<FieldError>): HttpProblem =>
+  new HttpProblem(
+    422,
+    'invalid-task',
+    'The task is not valid',
+    `${errors.length} field${errors.length === 1 ? ' is' : 's are'} not valid; nothing was enqueued.`,
+    { errors },
+  );
+
+export const badRequest = (detail: string, errors?: ReadonlyArray<FieldError>): HttpProblem =>
+  new HttpProblem(400, 'bad-request', 'The request is not valid', detail, errors ? { errors } : {});
+
+/** Redis or PostgreSQL cannot be reached: the client should come back, nothing was accepted. */
+export const unavailable = (what: string, cause: unknown, retryAfterSeconds = 1): HttpProblem =>
+  new HttpProblem(
+    503,
+    'unavailable',
+    'Service unavailable',
+    `${what} is not reachable right now; nothing was changed. Retry after ${retryAfterSeconds} s.`,
+    { headers: { 'Retry-After': String(retryAfterSeconds) }, cause },
+  );

@@ -1,0 +1,81 @@
+import { Queue, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { jobOptions, newId, type JobData, type RetrySettings, type Submission } from '@sluice/tasks';
+
+/** How BullMQ sees a task that is not committed yet. */
+export interface QueuedTask {
+  readonly id: string;
+  readonly taskType: string;
+  readonly state: 'QUEUED' | 'ACTIVE' | 'DELAYED' | 'COMPLETED' | 'FAILED';
+  readonly attempts: number;
+  readonly error: string | null;
+  readonly submittedAt: Date;
+}
+
+export interface TaskQueue {
+  /** Enqueues all submissions at once (one MULTI: all or none). Returns the new task ids. */
+  enqueue(submissions: ReadonlyArray<Submission>, submittedAt: number): Promise<ReadonlyArray<string>>;
+  find(id: string): Promise<QueuedTask | undefined>;
+  counts(): Promise<Readonly<Record<string, number>>>;
+  ping(): Promise<void>;
+  readonly queue: Queue;
+  close(): Promise<void>;
+}
+
+const STATES: Readonly<Record<string, QueuedTask['state']>> = {
+  waiting: 'QUEUED',
+  'waiting-children': 'QUEUED',
+  prioritized: 'QUEUED',
+  paused: 'QUEUED',
+  active: 'ACTIVE',
+  delayed: 'DELAYED',
+  completed: 'COMPLETED',
+  failed: 'FAILED',
+};
+
+/**
+ * The api's side of the tasks queue. The connection should have `enableOfflineQueue: false`, so
+ * that a command fails at once while Redis is down instead of waiting: the api then answers 503
+ * and never a 202 it could not keep.
+ */
+export const createTaskQueue = (
+  connection: Redis,
+  options: { readonly queueName: string; readonly retry: RetrySettings },
+): TaskQueue => {
+  const queue = new Queue<JobData, unknown, string>(options.queueName, { connection });
+  const defaults = jobOptions(options.retry);
+  return {
+    queue,
+    enqueue: async (submissions, submittedAt) => {
+      const jobs = submissions.map((submission) => {
+        const id = newId(submittedAt);
+        return {
+          name: submission.taskType,
+          data: { payload: submission.payload, submittedAt },
+          opts: { ...defaults, jobId: id },
+        };
+      });
+      await queue.addBulk(jobs);
+      return jobs.map((job) => job.opts.jobId);
+    },
+    find: async (id) => {
+      const job: Job<JobData> | undefined = await queue.getJob(id);
+      if (!job) return undefined;
+      const state = STATES[await job.getState()] ?? 'QUEUED';
+      return {
+        id,
+        taskType: job.name,
+        state,
+        attempts: state === 'ACTIVE' ? job.attemptsMade + 1 : job.attemptsMade,
+        error: job.failedReason ? job.failedReason : null,
+        submittedAt: new Date(job.data.submittedAt),
+      };
+    },
+    counts: () =>
+      queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed', 'paused', 'prioritized'),
+    ping: async () => {
+      await connection.ping();
+    },
+    close: () => queue.close(),
+  };
+};

@@ -1,0 +1,59 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
+import { createDb, createStore, migrateToLatest } from '@sluice/store';
+import { createDemoCatalog } from '@sluice/tasks';
+import { Registry, createLogger, createMetrics } from '@sluice/telemetry';
+import { createApp } from './app.js';
+import { createTaskQueue, type TaskQueue } from './task-queue.js';
+
+export interface TestApi {
+  readonly url: string;
+  readonly queue: TaskQueue;
+  /** Jobs in the queue in any state. */
+  jobCount(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** The real api on a random port, over the test's own Redis queue and database. */
+export const startTestApi = async (options: {
+  readonly redisUrl: string;
+  readonly databaseUrl: string;
+  readonly queueName: string;
+}): Promise<TestApi> => {
+  const redis = new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  redis.on('error', () => undefined);
+  await once(redis, 'ready');
+  const db = createDb(options.databaseUrl, { poolSize: 4 });
+  await migrateToLatest(db);
+  const store = createStore(db);
+  const queue = createTaskQueue(redis, { queueName: options.queueName, retry: { maxRetries: 3, backoffDelayMs: 100 } });
+  const registry = new Registry();
+  const app = createApp({
+    catalog: createDemoCatalog({ failureRate: 0, workMs: 0 }),
+    queue,
+    store,
+    metrics: createMetrics(registry, { defaults: false }),
+    registry,
+    logger: createLogger({ component: 'api', level: 'error' }),
+    checks: [
+      { name: 'redis', check: () => queue.ping() },
+      { name: 'db', check: () => store.ping() },
+    ],
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    queue,
+    jobCount: async () => Object.values(await queue.counts()).reduce((a, b) => a + b, 0),
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await queue.close();
+      await db.destroy();
+      redis.disconnect();
+    },
+  };
+};

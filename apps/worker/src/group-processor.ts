@@ -1,0 +1,151 @@
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { Group, Outcome } from '@sluice/batching';
+import type { Store, TaskRow } from '@sluice/store';
+import type { Logger, Metrics } from '@sluice/telemetry';
+import { newId, type Catalog, type JobData, type Json, type TaskInput, type TaskOutcome } from '@sluice/tasks';
+
+export type TaskJob = Job<JobData, Json, string>;
+
+export interface GroupProcessorDeps {
+  readonly catalog: Catalog;
+  readonly store: Pick<Store, 'commitGroup'>;
+  readonly workerId: string;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+}
+
+/** What the worker decided for one task of the group. */
+type Decision =
+  | { readonly kind: 'completed'; readonly result: Json }
+  | { readonly kind: 'failed'; readonly error: string } // final: a FAILED row, then BullMQ's failed set
+  | { readonly kind: 'retry'; readonly error: string }; // no row: BullMQ retries it after its backoff
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** A retryable failure is final on the task's last attempt. */
+const decide = (outcome: TaskOutcome, attempt: number, maxAttempts: number): Decision => {
+  if (outcome.ok) return { kind: 'completed', result: outcome.result ?? null };
+  return outcome.retry && attempt < maxAttempts
+    ? { kind: 'retry', error: outcome.error }
+    : { kind: 'failed', error: outcome.error };
+};
+
+/**
+ * Runs a released group through its task type's handler and commits the finished tasks in one
+ * statement. Returns one outcome per job for the BatchWorker to settle: a value completes the
+ * job; an `UnrecoverableError` sends it straight to BullMQ's failed set (its FAILED row is
+ * already committed); any other error lets BullMQ retry it with backoff.
+ *
+ * If the commit itself throws, this rejects: every job of the group then goes back to BullMQ and
+ * nothing of the group was written (the commit is one statement).
+ */
+export const createGroupProcessor =
+  (deps: GroupProcessorDeps) =>
+  async (group: Group<TaskJob>): Promise<ReadonlyArray<Outcome<Json>>> => {
+    const { catalog, store, workerId, metrics, logger } = deps;
+    const jobs = group.items;
+    const type = catalog.get(group.key);
+    const attemptOf = (job: TaskJob): number => job.attemptsMade + 1;
+    const maxAttemptsOf = (job: TaskJob): number => job.opts.attempts ?? 1;
+
+    // Payloads were validated by the api; check again, since anyone can put a job on the queue.
+    const decisions: Array<Decision | undefined> = jobs.map((job) => {
+      if (!type) return { kind: 'failed', error: `unknown task type ${JSON.stringify(group.key)}` };
+      const parsed = type.payload.safeParse(job.data.payload);
+      return parsed.success ? undefined : { kind: 'failed', error: `invalid payload: ${parsed.error.message}` };
+    });
+    const runnable = jobs.flatMap((job, index) => (decisions[index] === undefined ? [{ job, index }] : []));
+
+    const handlerStarted = performance.now();
+    if (type && runnable.length > 0) {
+      const inputs: ReadonlyArray<TaskInput<unknown>> = runnable.map(({ job }) => ({
+        id: job.id!,
+        payload: job.data.payload,
+        attempt: attemptOf(job),
+        maxAttempts: maxAttemptsOf(job),
+        submittedAt: new Date(job.data.submittedAt),
+      }));
+      let outcomes: ReadonlyArray<TaskOutcome>;
+      try {
+        outcomes = await type.handle(inputs);
+        if (outcomes.length !== inputs.length) {
+          throw new Error(`handler of ${type.name} returned ${outcomes.length} outcomes for ${inputs.length} tasks`);
+        }
+      } catch (error) {
+        logger.warn('handler failed for the whole group', { taskType: group.key, size: inputs.length, error: message(error) });
+        outcomes = inputs.map(() => ({ ok: false, error: `handler failed: ${message(error)}`, retry: true }));
+      }
+      runnable.forEach(({ job, index }, n) => {
+        decisions[index] = decide(outcomes[n]!, attemptOf(job), maxAttemptsOf(job));
+      });
+    }
+    const handlerMs = performance.now() - handlerStarted;
+
+    const rows: TaskRow[] = [];
+    jobs.forEach((job, index) => {
+      const decision = decisions[index]!;
+      if (decision.kind === 'retry') return;
+      rows.push({
+        id: job.id!,
+        taskType: group.key,
+        payload: job.data.payload,
+        status: decision.kind === 'completed' ? 'COMPLETED' : 'FAILED',
+        result: decision.kind === 'completed' ? decision.result : null,
+        error: decision.kind === 'failed' ? decision.error : null,
+        attempts: attemptOf(job),
+        submittedAt: new Date(job.data.submittedAt),
+        startedAt: job.processedOn ? new Date(job.processedOn) : null,
+      });
+    });
+
+    const batchId = newId();
+    const commitStarted = performance.now();
+    const committed = await store.commitGroup({
+      batch: {
+        id: batchId,
+        workerId,
+        taskType: group.key,
+        trigger: group.trigger,
+        openedAt: new Date(group.openedAt),
+        flushedAt: new Date(group.releasedAt),
+        handlerMs,
+        size: jobs.length,
+      },
+      tasks: rows,
+    });
+    const commitSeconds = (performance.now() - commitStarted) / 1000;
+
+    const labels = { task_type: group.key };
+    const counts = { completed: 0, failed: 0, retried: 0 };
+    for (const decision of decisions) counts[decision!.kind === 'retry' ? 'retried' : decision!.kind] += 1;
+    metrics.handlerSeconds.observe(labels, handlerMs / 1000);
+    metrics.commitSeconds.observe(labels, commitSeconds);
+    for (const [outcome, n] of Object.entries(counts)) {
+      if (n > 0) metrics.tasksFinished.inc({ ...labels, outcome }, n);
+    }
+    if (committed.duplicates > 0) metrics.duplicatesSkipped.inc(labels, committed.duplicates);
+    const committedAtMs = committed.committedAt.getTime();
+    for (const row of rows) metrics.taskLatencySeconds.observe(labels, (committedAtMs - row.submittedAt.getTime()) / 1000);
+    logger.info('group committed', {
+      batchId,
+      taskType: group.key,
+      size: jobs.length,
+      trigger: group.trigger,
+      ...counts,
+      duplicates: committed.duplicates,
+      handlerMs: Math.round(handlerMs * 100) / 100,
+      commitMs: Math.round(commitSeconds * 100_000) / 100,
+    });
+
+    return decisions.map((maybe): Outcome<Json> => {
+      const decision = maybe!;
+      switch (decision.kind) {
+        case 'completed':
+          return { ok: true, value: decision.result };
+        case 'failed':
+          return { ok: false, error: new UnrecoverableError(decision.error) };
+        case 'retry':
+          return { ok: false, error: new Error(decision.error) };
+      }
+    });
+  };

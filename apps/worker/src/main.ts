@@ -1,0 +1,66 @@
+import { Redis } from 'ioredis';
+import { ConfigError, loadConfig } from '@sluice/config';
+import { createDb, createStore } from '@sluice/store';
+import { assertNoEviction, createDemoCatalog } from '@sluice/tasks';
+import { Registry, createLogger, createMetrics } from '@sluice/telemetry';
+import { createWorker } from './worker.js';
+
+const main = async (): Promise<void> => {
+  const config = loadConfig();
+  const logger = createLogger({
+    component: 'worker',
+    level: config.log.level,
+    format: config.log.format,
+    context: { workerId: config.workerId },
+  });
+  // BullMQ workers need maxRetriesPerRequest: null: their blocking commands must wait out a
+  // Redis restart instead of failing, and ioredis reconnects by itself.
+  const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  connection.on('error', (error: Error) => logger.warn('redis connection error', { error: error.message }));
+  await assertNoEviction(connection);
+
+  const db = createDb(config.databaseUrl, { poolSize: config.dbPoolSize });
+  const store = createStore(db);
+  const metrics = createMetrics(new Registry());
+  const worker = createWorker({
+    config,
+    connection,
+    catalog: createDemoCatalog(config.demo),
+    store,
+    logger,
+    metrics,
+  });
+  logger.info('worker started', {
+    queue: config.queueName,
+    size: config.batch.size,
+    timeoutMs: config.batch.timeoutMs,
+    concurrency: config.batch.concurrency,
+  });
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) {
+      logger.warn('second signal: exiting without waiting for open groups', { signal });
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info('stopping: flushing open groups', { signal, graceMs: config.shutdownGraceMs });
+    const force = setTimeout(() => {
+      logger.error('grace period over before open groups committed: exiting', { graceMs: config.shutdownGraceMs });
+      process.exit(1);
+    }, config.shutdownGraceMs);
+    force.unref();
+    await worker.close();
+    await db.destroy();
+    connection.disconnect();
+    logger.info('stopped');
+  };
+  process.on('SIGTERM', (signal) => void stop(signal));
+  process.on('SIGINT', (signal) => void stop(signal));
+};
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) console.error(error.message);
+  else console.error('worker failed to start:', error);
+  process.exit(1);
+});

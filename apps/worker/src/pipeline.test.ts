@@ -1,0 +1,177 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { describe, expect } from 'vitest';
+import { createDb, createStore, migrateToLatest, type Database } from '@sluice/store';
+import { createDemoCatalog, jobOptions, newId, type JobData } from '@sluice/tasks';
+import { Registry, createLogger, createMetrics } from '@sluice/telemetry';
+import { test as base, waitFor } from '@sluice/testkit';
+import type { Kysely } from 'kysely';
+import { createWorker } from './worker.js';
+
+interface Pipeline {
+  readonly db: Kysely<Database>;
+  readonly queue: Queue<JobData>;
+  /** Enqueues tasks the way the api does, returning their ids. */
+  submit(tasks: ReadonlyArray<{ taskType: string; payload: unknown }>): Promise<string[]>;
+  /** Starts a worker; closed with the fixture. */
+  startWorker(batch?: Partial<{ size: number; timeoutMs: number; concurrency: number }>): ReturnType<typeof createWorker>;
+  committedCount(): Promise<number>;
+}
+
+const RETRY = { maxRetries: 3, backoffDelayMs: 200 };
+
+const test = base.extend<{ pipeline: Pipeline }>({
+  pipeline: async ({ redisUrl, databaseUrl, queueName }, use) => {
+    const db = createDb(databaseUrl, { poolSize: 6 });
+    await migrateToLatest(db);
+    const producer = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    const queue = new Queue<JobData>(queueName, { connection: producer });
+    const connections: Redis[] = [producer];
+    const workers: Array<ReturnType<typeof createWorker>> = [];
+    const pipeline: Pipeline = {
+      db,
+      queue,
+      submit: async (tasks) => {
+        const submittedAt = Date.now();
+        const jobs = tasks.map((task) => ({
+          name: task.taskType,
+          data: { payload: task.payload, submittedAt },
+          opts: { ...jobOptions(RETRY), jobId: newId(submittedAt) },
+        }));
+        for (let i = 0; i < jobs.length; i += 1_000) await queue.addBulk(jobs.slice(i, i + 1_000));
+        return jobs.map((job) => job.opts.jobId);
+      },
+      startWorker: (batch = {}) => {
+        const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+        connections.push(connection);
+        const worker = createWorker({
+          config: {
+            queueName,
+            workerId: `test-worker-${workers.length + 1}`,
+            batch: { size: 100, timeoutMs: 3_000, concurrency: 4, ...RETRY, ...batch },
+          },
+          connection,
+          catalog: createDemoCatalog({ failureRate: 0, workMs: 1 }),
+          store: createStore(db),
+          logger: createLogger({ component: 'worker', level: 'error' }),
+          metrics: createMetrics(new Registry(), { defaults: false }),
+        });
+        workers.push(worker);
+        return worker;
+      },
+      committedCount: async () =>
+        Number((await db.selectFrom('tasks').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n),
+    };
+    await use(pipeline);
+    await Promise.all(workers.map((worker) => worker.close()));
+    await queue.close();
+    for (const connection of connections) connection.disconnect();
+    await db.destroy();
+  },
+});
+
+const demoTasks = (count: number, types = ['EMAIL', 'SMS', 'PUSH']) => {
+  const catalog = createDemoCatalog({ failureRate: 0, workMs: 0 });
+  return Array.from({ length: count }, (_, n) => {
+    const taskType = types[n % types.length]!;
+    return { taskType, payload: catalog.get(taskType)!.sample(n) };
+  });
+};
+
+describe('the batching pipeline', () => {
+  test('commits 500 tasks of three types as COMPLETED rows, in groups of at most 100', async ({ pipeline }) => {
+    pipeline.startWorker({ timeoutMs: 500 });
+    const ids = await pipeline.submit(demoTasks(500));
+    await waitFor(async () => (await pipeline.committedCount()) === 500, { what: '500 rows committed' });
+    const rows = await pipeline.db.selectFrom('tasks').select(['id', 'status', 'attempts']).execute();
+    expect(new Set(rows.map((r) => r.id))).toEqual(new Set(ids));
+    expect(rows.every((r) => r.status === 'COMPLETED' && r.attempts === 1)).toBe(true);
+    const batches = await pipeline.db.selectFrom('batches').select(['size', 'task_type', 'completed']).execute();
+    expect(batches.every((b) => b.size <= 100 && b.size === b.completed)).toBe(true);
+    expect(batches.reduce((sum, b) => sum + b.size, 0)).toBe(500);
+    expect(new Set(batches.map((b) => b.task_type))).toEqual(new Set(['EMAIL', 'SMS', 'PUSH']));
+  });
+
+  test('fills groups released by size with exactly 100 tasks each under a 10,000-task load', async ({ pipeline }) => {
+    await pipeline.submit(demoTasks(10_000));
+    pipeline.startWorker({ timeoutMs: 1_000 });
+    await waitFor(async () => (await pipeline.committedCount()) === 10_000, { what: '10,000 rows committed', timeoutMs: 120_000 });
+    const batches = await pipeline.db.selectFrom('batches').select(['size', 'trigger']).execute();
+    const bySize = batches.filter((b) => b.trigger === 'size');
+    expect(bySize.length).toBeGreaterThanOrEqual(96);
+    expect(bySize.every((b) => b.size === 100)).toBe(true);
+    expect(batches.reduce((sum, b) => sum + b.size, 0)).toBe(10_000);
+  });
+
+  test('commits a task submitted alone by the timeout trigger, no sooner than the timeout after it reached the worker', async ({ pipeline }) => {
+    const timeoutMs = 1_500;
+    pipeline.startWorker({ timeoutMs });
+    const [id] = await pipeline.submit(demoTasks(1, ['SMS']));
+    const task = await waitFor(
+      () => pipeline.db.selectFrom('tasks').selectAll().where('id', '=', id!).executeTakeFirst(),
+      { what: 'the task committed' },
+    );
+    const batch = await pipeline.db.selectFrom('batches').selectAll().where('id', '=', task.batch_id).executeTakeFirstOrThrow();
+    expect(batch.trigger).toBe('timeout');
+    expect(batch.size).toBe(1);
+    expect(task.started_at).not.toBeNull();
+    // started_at is when BullMQ handed the job to the worker; the group may not leave before the timeout.
+    expect(batch.flushed_at.getTime() - task.started_at!.getTime()).toBeGreaterThanOrEqual(timeoutMs);
+    expect(task.committed_at.getTime() - task.started_at!.getTime()).toBeGreaterThanOrEqual(timeoutMs);
+  });
+
+  test('retries a task that fails twice and commits it COMPLETED on its third attempt', async ({ pipeline }) => {
+    pipeline.startWorker({ timeoutMs: 100 });
+    const [id] = await pipeline.submit([{ taskType: 'EMAIL', payload: { to: 'a@example.com', simulate: { failAttempts: 2 } } }]);
+    const task = await waitFor(() => pipeline.db.selectFrom('tasks').selectAll().where('id', '=', id!).executeTakeFirst(), { what: 'task committed' });
+    expect(task.status).toBe('COMPLETED');
+    expect(task.attempts).toBe(3);
+    expect(task.result).toMatchObject({ to: 'a@example.com' });
+    expect(await pipeline.committedCount()).toBe(1);
+  });
+
+  test('fails a task that always fails after BATCH_MAX_RETRIES + 1 attempts with growing delays, into the failed set', async ({ pipeline }) => {
+    const worker = pipeline.startWorker({ timeoutMs: 50 });
+    const startedAt: number[] = [];
+    worker.worker.on('active', () => startedAt.push(Date.now()));
+    const [id] = await pipeline.submit([{ taskType: 'PUSH', payload: { deviceToken: 'd', title: 't', simulate: { fail: 'retryable' } } }]);
+    const task = await waitFor(() => pipeline.db.selectFrom('tasks').selectAll().where('id', '=', id!).executeTakeFirst(), { what: 'FAILED row' });
+    expect(task.status).toBe('FAILED');
+    expect(task.attempts).toBe(RETRY.maxRetries + 1);
+    expect(task.error).toBe('simulated failure on attempt 4');
+    const job = await waitFor(async () => {
+      const found = await pipeline.queue.getJob(id!);
+      return found && (await found.getState()) === 'failed' ? found : undefined;
+    }, { what: 'job in the failed set' });
+    expect(job.attemptsMade).toBe(RETRY.maxRetries + 1);
+    expect(job.failedReason).toBe('simulated failure on attempt 4');
+    // Exponential backoff: each retry waits at least backoffDelayMs × 2^(n-1), so the gaps grow.
+    expect(startedAt).toHaveLength(4);
+    const gaps = startedAt.slice(1).map((t, n) => t - startedAt[n]!);
+    gaps.forEach((gap, n) => expect(gap).toBeGreaterThanOrEqual(RETRY.backoffDelayMs * 2 ** n));
+    expect(gaps[2]!).toBeGreaterThan(gaps[0]!);
+  });
+
+  test('fails a task permanently on its first attempt when its handler says not to retry', async ({ pipeline }) => {
+    pipeline.startWorker({ timeoutMs: 50 });
+    const [id] = await pipeline.submit([{ taskType: 'EMAIL', payload: { to: 'a@example.com', simulate: { fail: 'permanent' } } }]);
+    const task = await waitFor(() => pipeline.db.selectFrom('tasks').selectAll().where('id', '=', id!).executeTakeFirst(), { what: 'FAILED row' });
+    expect(task).toMatchObject({ status: 'FAILED', attempts: 1, error: 'simulated permanent failure' });
+    const job = await waitFor(async () => {
+      const found = await pipeline.queue.getJob(id!);
+      return found && (await found.getState()) === 'failed' ? found : undefined;
+    }, { what: 'job in the failed set' });
+    expect(job.attemptsMade).toBe(1);
+  });
+
+  test('commits an open group when the worker closes, with the shutdown trigger', async ({ pipeline }) => {
+    const worker = pipeline.startWorker({ timeoutMs: 60_000 });
+    await pipeline.submit(demoTasks(30, ['EMAIL']));
+    await waitFor(() => worker.snapshot.heldItems === 30, { what: '30 jobs held in an open group' });
+    await worker.close();
+    expect(await pipeline.committedCount()).toBe(30);
+    const batches = await pipeline.db.selectFrom('batches').select(['trigger', 'size']).execute();
+    expect(batches).toEqual([{ trigger: 'shutdown', size: 30 }]);
+    expect(await pipeline.queue.getActiveCount()).toBe(0);
+  });
+});
