@@ -1,0 +1,316 @@
+/*
+ * A pure micro-batcher: items arrive one at a time under a key, leave in groups, and each item's
+ * promise settles with its own outcome once its group has been processed. No I/O: the clock and
+ * the processing function are parameters.
+ *
+ * A group moves through four states, and every move is asserted (see `move`):
+ *
+ *   open ──size│timeout│shutdown──▶ waiting ──a processing slot frees──▶ processing ──▶ settled
+ *
+ * - open: the one group of its key that accepts items. Its timer starts with its first item, so
+ *   `timeoutMs` bounds the wait of the oldest item, not of the latest.
+ * - waiting: released and frozen; queued FIFO while `concurrency` groups are being processed
+ *   (a released group that finds a free slot passes through this state at once).
+ * - processing: `process` has been called and has not answered yet.
+ * - settled: every item's promise has resolved or rejected; the batcher forgets the group.
+ *
+ * Once `drain()` has been called the batcher keeps working, but a group opened afterwards is
+ * released on the next timer tick (trigger `shutdown`) instead of after `timeoutMs`: a worker
+ * that is stopping must not hold a late job for a full timeout.
+ */
+import { systemClock, type Clock } from './clock.js';
+import { InvalidOptionError } from './invalid-option-error.js';
+import { OutcomeCountError } from './outcome-count-error.js';
+
+/** Why a group was released: it filled up, its oldest item waited long enough, or a drain. */
+export type FlushTrigger = 'size' | 'timeout' | 'shutdown';
+
+/** A released group of items that share a key, in arrival order. */
+export interface Group<T> {
+  readonly key: string;
+  readonly items: ReadonlyArray<T>;
+  readonly trigger: FlushTrigger;
+  /** Clock time (ms) when the group's first item arrived. */
+  readonly openedAt: number;
+  /** Clock time (ms) when the group was released. */
+  readonly releasedAt: number;
+}
+
+/** What became of one item: its value, or the error its promise rejects with. */
+export type Outcome<R> =
+  | { readonly ok: true; readonly value: R }
+  | { readonly ok: false; readonly error: Error };
+
+/**
+ * Optional hooks for metrics and logs. They run inside the batcher's bookkeeping, so they must
+ * not throw: an error a hook throws is rethrown on a microtask (an uncaught exception, as with an
+ * EventEmitter listener) rather than left to corrupt the batcher's state.
+ */
+export interface BatcherObserver<T> {
+  /** A group has just been released (it may still wait for a processing slot). */
+  onRelease?(group: Group<T>): void;
+  /**
+   * A group's items have all settled. `durationMs` runs from the call of `process` to its answer;
+   * `error` is set when the whole group failed (`process` threw or miscounted its outcomes).
+   */
+  onSettled?(group: Group<T>, durationMs: number, error?: Error): void;
+}
+
+export interface BatcherOptions<T, R> {
+  /** Items per group: the `size`-th item releases its group (trigger `size`). An integer ≥ 1. */
+  readonly size: number;
+  /** Longest wait (ms) of a group's first item before release (trigger `timeout`). ≥ 0. */
+  readonly timeoutMs: number;
+  /** Most groups processed at once; released groups beyond it wait in FIFO order. An integer ≥ 1. */
+  readonly concurrency: number;
+  /**
+   * Processes a released group and answers one outcome per item, in the items' order. A throw or
+   * rejection fails every item of the group with that error.
+   */
+  readonly process: (group: Group<T>) => Promise<ReadonlyArray<Outcome<R>>>;
+  /** Time source and timers. Default: `systemClock`. */
+  readonly clock?: Clock;
+  /** Hooks for metrics and logs. Default: none. */
+  readonly observer?: BatcherObserver<T>;
+}
+
+/** Counts for gauges, taken at the moment `snapshot` is read. */
+export interface BatcherSnapshot {
+  /** Groups accepting items (at most one per key). */
+  readonly openGroups: number;
+  /** Items added whose promise has not settled yet, in any state. */
+  readonly heldItems: number;
+  /** Groups whose `process` call has not answered yet. */
+  readonly processing: number;
+  /** Released groups queued behind `concurrency`. */
+  readonly waiting: number;
+}
+
+export interface Batcher<T, R> {
+  /**
+   * Adds `item` to the open group of `key` (opening one if needed). Resolves with the item's
+   * value, or rejects with its error, once its group has been processed.
+   */
+  add(key: string, item: T): Promise<R>;
+  /**
+   * Releases every open group (trigger `shutdown`) and resolves once nothing is open, waiting or
+   * processing. Items added from now on are released promptly rather than after `timeoutMs`, and
+   * a drain still pending waits for them too. Never rejects: failures belong to the items.
+   */
+  drain(): Promise<void>;
+  /** Current counts, for gauges. */
+  readonly snapshot: BatcherSnapshot;
+}
+
+type GroupState = 'open' | 'waiting' | 'processing' | 'settled';
+
+interface Ticket<T, R> {
+  readonly item: T;
+  readonly resolve: (value: R) => void;
+  readonly reject: (error: Error) => void;
+}
+
+/** The batcher's private, mutable view of one group. */
+interface Tracked<T, R> {
+  state: GroupState;
+  readonly key: string;
+  readonly openedAt: number;
+  readonly tickets: Ticket<T, R>[];
+  timer: unknown;
+  /** The frozen group handed to `process`; set on release. */
+  released: Group<T> | undefined;
+}
+
+/** Node turns a longer delay into 1 ms (with a warning), which would release groups at once. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+const validate = <T, R>(options: BatcherOptions<T, R>): void => {
+  const { size, timeoutMs, concurrency, process } = options;
+  if (!Number.isInteger(size) || size < 1) {
+    throw new InvalidOptionError('size', 'an integer ≥ 1', size);
+  }
+  if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0 && timeoutMs <= MAX_TIMER_MS)) {
+    throw new InvalidOptionError('timeoutMs', `a number of ms from 0 to ${MAX_TIMER_MS}`, timeoutMs);
+  }
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new InvalidOptionError('concurrency', 'an integer ≥ 1', concurrency);
+  }
+  if (typeof process !== 'function') {
+    throw new InvalidOptionError('process', 'a function', process);
+  }
+};
+
+const toError = (reason: unknown): Error =>
+  reason instanceof Error ? reason : new Error(String(reason), { cause: reason });
+
+/** Outcomes are paired with items by position, so any other count fails the whole group. */
+const countMismatch = (key: string, items: number, outcomes: unknown): OutcomeCountError | undefined => {
+  if (!Array.isArray(outcomes)) return new OutcomeCountError(key, items, undefined);
+  return outcomes.length === items ? undefined : new OutcomeCountError(key, items, outcomes.length);
+};
+
+/** Runs an observer hook; see `BatcherObserver` for why its errors surface on a microtask. */
+const notify = (hook: () => void): void => {
+  try {
+    hook();
+  } catch (error) {
+    queueMicrotask(() => {
+      throw error;
+    });
+  }
+};
+
+const move = <T, R>(group: Tracked<T, R>, from: GroupState, to: GroupState): void => {
+  if (group.state !== from) {
+    throw new Error(
+      `batcher invariant broken: group "${group.key}" is ${group.state}, expected ${from} before ${to}`,
+    );
+  }
+  group.state = to;
+};
+
+/**
+ * Creates a micro-batcher that groups items by key and releases a group when it holds `size`
+ * items, when its first item has waited `timeoutMs`, or on `drain()`. Options are checked at once;
+ * a bad one throws an `InvalidOptionError` naming it.
+ *
+ * @example
+ * const batcher = createBatcher<string, number>({
+ *   size: 100,
+ *   timeoutMs: 3_000,
+ *   concurrency: 4,
+ *   process: async (group) => group.items.map((word) => ({ ok: true, value: word.length })),
+ * });
+ * const length = await batcher.add('words', 'sluice'); // 6, once the group is processed
+ * await batcher.drain(); // on shutdown
+ */
+export const createBatcher = <T, R>(options: BatcherOptions<T, R>): Batcher<T, R> => {
+  validate(options);
+  const { size, timeoutMs, concurrency, process, clock = systemClock, observer = {} } = options;
+
+  const open = new Map<string, Tracked<T, R>>();
+  const waiting: Tracked<T, R>[] = [];
+  let processing = 0;
+  let heldItems = 0;
+  let draining = false;
+  let drainers: Array<() => void> = [];
+
+  const openGroup = (key: string): Tracked<T, R> => {
+    const group: Tracked<T, R> = {
+      state: 'open',
+      key,
+      openedAt: clock.now(),
+      tickets: [],
+      timer: undefined,
+      released: undefined,
+    };
+    const [delay, trigger]: [number, FlushTrigger] = draining ? [0, 'shutdown'] : [timeoutMs, 'timeout'];
+    group.timer = clock.setTimeout(() => release(group, trigger), delay);
+    open.set(key, group);
+    return group;
+  };
+
+  const release = (group: Tracked<T, R>, trigger: FlushTrigger): void => {
+    move(group, 'open', 'waiting');
+    clock.clearTimeout(group.timer);
+    open.delete(group.key);
+    const released: Group<T> = Object.freeze({
+      key: group.key,
+      items: Object.freeze(group.tickets.map((ticket) => ticket.item)),
+      trigger,
+      openedAt: group.openedAt,
+      releasedAt: clock.now(),
+    });
+    group.released = released;
+    waiting.push(group);
+    notify(() => observer.onRelease?.(released));
+    pump();
+  };
+
+  const pump = (): void => {
+    while (processing < concurrency) {
+      const next = waiting.shift();
+      if (next === undefined) return;
+      start(next);
+    }
+  };
+
+  const start = (group: Tracked<T, R>): void => {
+    move(group, 'waiting', 'processing');
+    const released = group.released;
+    if (released === undefined) throw new Error(`batcher invariant broken: group "${group.key}" has no release`);
+    processing += 1;
+    const startedAt = clock.now();
+    let answer: Promise<ReadonlyArray<Outcome<R>>>;
+    try {
+      answer = Promise.resolve(process(released));
+    } catch (error) {
+      // A synchronous throw fails the group exactly like a rejection does.
+      answer = Promise.reject(error);
+    }
+    answer.then(
+      (outcomes) => settle(group, released, startedAt, outcomes),
+      (error: unknown) => settle(group, released, startedAt, toError(error)),
+    );
+  };
+
+  const settle = (
+    group: Tracked<T, R>,
+    released: Group<T>,
+    startedAt: number,
+    answer: ReadonlyArray<Outcome<R>> | Error,
+  ): void => {
+    move(group, 'processing', 'settled');
+    processing -= 1;
+    heldItems -= group.tickets.length;
+    const failure = answer instanceof Error ? answer : countMismatch(group.key, group.tickets.length, answer);
+    const outcomes = answer instanceof Error ? [] : answer;
+    group.tickets.forEach((ticket, position) => {
+      const outcome = outcomes[position];
+      if (failure !== undefined) ticket.reject(failure);
+      else if (outcome === undefined || outcome === null) {
+        ticket.reject(new Error(`process gave no outcome for item ${position} of group "${group.key}"`));
+      } else if (outcome.ok) ticket.resolve(outcome.value);
+      else ticket.reject(toError(outcome.error));
+    });
+    const durationMs = clock.now() - startedAt;
+    notify(() =>
+      failure === undefined
+        ? observer.onSettled?.(released, durationMs)
+        : observer.onSettled?.(released, durationMs, failure),
+    );
+    pump();
+    wakeDrainers();
+  };
+
+  const wakeDrainers = (): void => {
+    if (drainers.length === 0 || open.size > 0 || waiting.length > 0 || processing > 0) return;
+    const woken = drainers;
+    drainers = [];
+    for (const resolve of woken) resolve();
+  };
+
+  return {
+    add: (key, item) =>
+      new Promise<R>((resolve, reject) => {
+        const group = open.get(key) ?? openGroup(key);
+        group.tickets.push({ item, resolve, reject });
+        heldItems += 1;
+        if (group.tickets.length >= size) release(group, 'size');
+      }),
+
+    drain: () => {
+      draining = true;
+      // Copied first: each release deletes its group from `open`.
+      for (const group of [...open.values()]) release(group, 'shutdown');
+      return new Promise<void>((resolve) => {
+        drainers.push(resolve);
+        wakeDrainers();
+      });
+    },
+
+    get snapshot(): BatcherSnapshot {
+      return Object.freeze({ openGroups: open.size, heldItems, processing, waiting: waiting.length });
+    },
+  };
+};
