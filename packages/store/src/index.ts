@@ -1,0 +1,18 @@
+export type { BatchRecord } from './batch-record.js';
+export { createDatabaseIfMissing } from './create-database-if-missing.js';
+export { createDb } from './create-db.js';
+export type { DbOptions } from './create-pool.js';
+export { InvalidArgumentError } from './invalid-argument-error.js';
+export { runMigrateCommand, type CommandOutput } from './migrate-command.js';
+export { migrateToLatest } from './migrate-to-latest.js';
+export { MigrationError } from './migration-error.js';
+export type { BatchesTable, Database, FlushTrigger, TaskStatus, TasksTable } from './schema.js';
+export type { CommitResult, GroupBatch, GroupCommit, TaskRow } from './sql/commit-group.js';
+export {
+  MAX_BATCH_PAGE,
+  type BatchPage,
+  type RecentBatchesQuery,
+} from './sql/select-recent-batches.js';
+export type { StoreStats, TaskTypeStats } from './sql/select-stats.js';
+export { createStore, type Store } from './store.js';
+export type { TaskRecord } from './task-record.js';

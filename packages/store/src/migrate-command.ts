@@ -1,0 +1,57 @@
+import { createDatabaseIfMissing } from './create-database-if-missing.js';
+import { createDb } from './create-db.js';
+import { migrateToLatest } from './migrate-to-latest.js';
+
+/** Where the command writes: `console` in the real binary, an array in tests. */
+export interface CommandOutput {
+  log(line: string): void;
+  error(line: string): void;
+}
+
+/** `host:port/database`: enough to recognise the target, without the password. */
+const describeTarget = (url: string): string => {
+  const parsed = new URL(url);
+  return `${parsed.host}${parsed.pathname}`;
+};
+
+/**
+ * A one-line reason. Node reports a refused connection to a name with several addresses
+ * (`localhost`: ::1 and 127.0.0.1) as an AggregateError whose own message is empty.
+ */
+const reasonOf = (error: unknown): string => {
+  if (error instanceof AggregateError && error.message === '') {
+    return error.errors.map(reasonOf).join('; ');
+  }
+  return error instanceof Error ? error.message : String(error);
+};
+
+/**
+ * What the migrate binary does: create the database when it is missing, apply pending
+ * migrations, and say what happened. Resolves to the process exit code (0 or 1) instead of
+ * exiting, so it can be tested and the binary stays a two-line wrapper.
+ *
+ * @example
+ * process.exitCode = await runMigrateCommand(config.databaseUrl, console);
+ */
+export const runMigrateCommand = async (databaseUrl: string, out: CommandOutput): Promise<number> => {
+  const target = describeTarget(databaseUrl);
+  try {
+    if (await createDatabaseIfMissing(databaseUrl)) out.log(`created database ${target}`);
+  } catch (error) {
+    out.error(`cannot reach or create database ${target}: ${reasonOf(error)}`);
+    return 1;
+  }
+  // The migrator works on a single connection; more would only be opened and left idle.
+  const db = createDb(databaseUrl, { poolSize: 1 });
+  try {
+    const applied = await migrateToLatest(db);
+    if (applied.length === 0) out.log(`database ${target} is up to date`);
+    for (const name of applied) out.log(`applied migration ${name} to ${target}`);
+    return 0;
+  } catch (error) {
+    out.error(`migrating ${target} failed: ${reasonOf(error)}`);
+    return 1;
+  } finally {
+    await db.destroy();
+  }
+};

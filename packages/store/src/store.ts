@@ -1,0 +1,50 @@
+import type { Kysely } from 'kysely';
+import type { BatchRecord } from './batch-record.js';
+import type { Database } from './schema.js';
+import { commitGroup, type CommitResult, type GroupCommit } from './sql/commit-group.js';
+import { findBatch } from './sql/find-batch.js';
+import { findTask } from './sql/find-task.js';
+import { ping } from './sql/ping.js';
+import {
+  selectRecentBatches,
+  type BatchPage,
+  type RecentBatchesQuery,
+} from './sql/select-recent-batches.js';
+import { selectStats, type StoreStats } from './sql/select-stats.js';
+import type { TaskRecord } from './task-record.js';
+
+/** Sluice's PostgreSQL storage: the group commit and the queries behind the API. */
+export interface Store {
+  /** Writes a group in one statement; see {@link commitGroup}. */
+  commitGroup(group: GroupCommit): Promise<CommitResult>;
+  /** A committed task, or `undefined`. */
+  findTask(id: string): Promise<TaskRecord | undefined>;
+  /** A batch row, or `undefined`. */
+  findBatch(id: string): Promise<BatchRecord | undefined>;
+  /** Totals, per task type, per trigger and commit times, from the `batches` table. */
+  stats(): Promise<StoreStats>;
+  /** Batches newest first, a page at a time. */
+  recentBatches(query: RecentBatchesQuery): Promise<BatchPage>;
+  /** Resolves when the database answers `SELECT 1`. */
+  ping(): Promise<void>;
+}
+
+/**
+ * The store over a Kysely instance the caller owns (and destroys): the store opens and closes
+ * nothing itself, so one pool can serve it and anything else in the process.
+ *
+ * @example
+ * const db = createDb(config.databaseUrl, { poolSize: config.dbPoolSize });
+ * const store = createStore(db);
+ * const page = await store.recentBatches({ limit: 20 });
+ * await db.destroy();
+ */
+export const createStore = (db: Kysely<Database>): Store =>
+  Object.freeze({
+    commitGroup: (group: GroupCommit) => commitGroup(db, group),
+    findTask: (id: string) => findTask(db, id),
+    findBatch: (id: string) => findBatch(db, id),
+    stats: () => selectStats(db),
+    recentBatches: (query: RecentBatchesQuery) => selectRecentBatches(db, query),
+    ping: () => ping(db),
+  });
