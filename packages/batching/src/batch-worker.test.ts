@@ -1,0 +1,299 @@
+import { test, waitFor } from '@sluice/testkit';
+import { Queue, UnrecoverableError, type Job } from 'bullmq';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { createBatchWorker, type BatchWorkerOptions } from './batch-worker.js';
+import type { FlushTrigger, Group, Outcome } from './batcher.js';
+import { InvalidOptionError } from './invalid-option-error.js';
+
+interface Numbered {
+  readonly n: number;
+}
+
+type NumberedJob = Job<Numbered, number>;
+
+/** What processGroup saw of one group: enough to assert on without holding Job objects. */
+interface SeenGroup {
+  readonly key: string;
+  readonly trigger: FlushTrigger;
+  readonly jobs: ReadonlyArray<{ readonly name: string; readonly n: number; readonly attemptsMade: number }>;
+}
+
+const openQueue = (redisUrl: string, queueName: string): Queue<Numbered, number> => {
+  const queue = new Queue<Numbered, number>(queueName, { connection: { url: redisUrl } });
+  onTestFinished(() => queue.close());
+  return queue;
+};
+
+/**
+ * Starts a BatchWorker over the test's queue that records every group it is handed, and whose
+ * outcomes come from `decide` (default: each job's value is n²).
+ */
+const startWorker = (
+  redisUrl: string,
+  queueName: string,
+  options: Omit<BatchWorkerOptions<Numbered, number>, 'queueName' | 'connection' | 'processGroup'> & {
+    readonly decide?: (job: NumberedJob) => Outcome<number>;
+    readonly answerAfterMs?: number;
+  } = {},
+) => {
+  const { decide = (job) => ({ ok: true, value: job.data.n ** 2 }), answerAfterMs = 0, ...rest } = options;
+  const seen: SeenGroup[] = [];
+  const processGroup = async (group: Group<NumberedJob>): Promise<ReadonlyArray<Outcome<number>>> => {
+    seen.push({
+      key: group.key,
+      trigger: group.trigger,
+      jobs: group.items.map((job) => ({ name: job.name, n: job.data.n, attemptsMade: job.attemptsMade })),
+    });
+    if (answerAfterMs > 0) await new Promise((resolve) => setTimeout(resolve, answerAfterMs));
+    return group.items.map(decide);
+  };
+  const batchWorker = createBatchWorker<Numbered, number>({
+    queueName,
+    connection: { url: redisUrl },
+    processGroup,
+    ...rest,
+  });
+  const errors: Error[] = [];
+  batchWorker.worker.on('error', (error) => errors.push(error));
+  onTestFinished(() => batchWorker.close());
+  return { batchWorker, seen, errors };
+};
+
+const numbered = (count: number, name = 'square', opts = {}) =>
+  Array.from({ length: count }, (_, index) => ({ name, data: { n: index + 1 }, opts }));
+
+const settledCount = async (queue: Queue<Numbered, number>): Promise<number> => {
+  const counts = await queue.getJobCounts('completed', 'failed');
+  return (counts['completed'] ?? 0) + (counts['failed'] ?? 0);
+};
+
+describe('createBatchWorker against a real Redis', () => {
+  test('hands processGroup groups of exactly 100, 100 and 50 (the last on its timeout) and completes every job with its own value', async ({
+    redisUrl,
+    queueName,
+  }) => {
+    const queue = openQueue(redisUrl, queueName);
+    await queue.addBulk(numbered(250));
+
+    // The timeout must outlast fetching the last 50 jobs one by one, even on a loaded machine,
+    // or the last group would be split in two: it bounds a wait, it is not a speed check.
+    const { seen, errors } = startWorker(redisUrl, queueName, { size: 100, timeoutMs: 1_000 });
+    await waitFor(async () => (await queue.getCompletedCount()) === 250, { what: '250 jobs completed' });
+
+    expect(seen.map((group) => [group.key, group.jobs.length, group.trigger])).toEqual([
+      ['square', 100, 'size'],
+      ['square', 100, 'size'],
+      ['square', 50, 'timeout'],
+    ]);
+    const grouped = seen.flatMap((group) => group.jobs.map((job) => job.n));
+    expect(new Set(grouped).size).toBe(250);
+
+    const completed = await queue.getJobs(['completed'], 0, -1);
+    expect(completed).toHaveLength(250);
+    for (const job of completed) expect(job.returnvalue).toBe(job.data.n ** 2);
+    expect(errors).toEqual([]);
+  });
+
+  test('puts jobs of different names in different groups', async ({ redisUrl, queueName }) => {
+    const queue = openQueue(redisUrl, queueName);
+    await queue.addBulk([
+      { name: 'email', data: { n: 1 } },
+      { name: 'sms', data: { n: 2 } },
+      { name: 'email', data: { n: 3 } },
+      { name: 'sms', data: { n: 4 } },
+      { name: 'email', data: { n: 5 } },
+    ]);
+
+    const { seen } = startWorker(redisUrl, queueName, { size: 100, timeoutMs: 300 });
+    await waitFor(async () => (await queue.getCompletedCount()) === 5, { what: '5 jobs completed' });
+
+    const byKey = [...seen].sort((a, b) => a.key.localeCompare(b.key));
+    expect(byKey.map((group) => [group.key, group.jobs.map((job) => `${job.name}:${job.n}`)])).toEqual([
+      ['email', ['email:1', 'email:3', 'email:5']],
+      ['sms', ['sms:2', 'sms:4']],
+    ]);
+  });
+
+  test('groups by keyOf when one is given', async ({ redisUrl, queueName }) => {
+    const queue = openQueue(redisUrl, queueName);
+    await queue.addBulk(numbered(6));
+
+    const { seen } = startWorker(redisUrl, queueName, {
+      size: 100,
+      timeoutMs: 300,
+      keyOf: (job) => (job.data.n % 2 === 0 ? 'even' : 'odd'),
+    });
+    await waitFor(async () => (await queue.getCompletedCount()) === 6, { what: '6 jobs completed' });
+
+    const byKey = [...seen].sort((a, b) => a.key.localeCompare(b.key));
+    expect(byKey.map((group) => [group.key, group.jobs.map((job) => job.n)])).toEqual([
+      ['even', [2, 4, 6]],
+      ['odd', [1, 3, 5]],
+    ]);
+  });
+
+  test('retries only the job whose outcome failed, per its attempts and backoff, while the others complete', async ({
+    redisUrl,
+    queueName,
+  }) => {
+    const queue = openQueue(redisUrl, queueName);
+    await queue.addBulk(numbered(5, 'square', { attempts: 3, backoff: { type: 'fixed', delay: 100 } }));
+
+    const { seen, errors } = startWorker(redisUrl, queueName, {
+      size: 100,
+      timeoutMs: 300,
+      decide: (job) => {
+        if (job.data.n === 2 && job.attemptsMade === 0) return { ok: false, error: new Error('flaky once') };
+        if (job.data.n === 4) return { ok: false, error: new Error('always broken') };
+        return { ok: true, value: job.data.n ** 2 };
+      },
+    });
+    await waitFor(async () => (await settledCount(queue)) === 5, { what: '5 jobs settled' });
+
+    // Inside processGroup, attemptsMade counts the attempts that came before this one.
+    const attemptsSeen = (n: number): number[] =>
+      seen.flatMap((group) => group.jobs.filter((job) => job.n === n).map((job) => job.attemptsMade));
+    expect([1, 2, 3, 4, 5].map(attemptsSeen)).toEqual([[0], [0, 1], [0], [0, 1, 2], [0]]);
+
+    const jobs = new Map((await queue.getJobs(['completed', 'failed'], 0, -1)).map((job) => [job.data.n, job]));
+    for (const n of [1, 3, 5]) {
+      expect(await jobs.get(n)?.getState()).toBe('completed');
+      expect(jobs.get(n)?.attemptsMade).toBe(1);
+    }
+    expect(await jobs.get(2)?.getState()).toBe('completed');
+    expect(jobs.get(2)?.returnvalue).toBe(4);
+    expect(jobs.get(2)?.attemptsMade).toBe(2);
+    expect(await jobs.get(4)?.getState()).toBe('failed');
+    expect(jobs.get(4)?.failedReason).toBe('always broken');
+    expect(jobs.get(4)?.attemptsMade).toBe(3);
+    expect(errors).toEqual([]);
+  });
+
+  test('fails a job at once, skipping its remaining attempts, when its outcome is an UnrecoverableError', async ({
+    redisUrl,
+    queueName,
+  }) => {
+    const queue = openQueue(redisUrl, queueName);
+    await queue.addBulk(numbered(3, 'square', { attempts: 5, backoff: { type: 'fixed', delay: 100 } }));
+
+    const { seen } = startWorker(redisUrl, queueName, {
+      size: 100,
+      timeoutMs: 300,
+      decide: (job) =>
+        job.data.n === 3
+          ? { ok: false, error: new UnrecoverableError('payload can never work') }
+          : { ok: true, value: job.data.n ** 2 },
+    });
+    await waitFor(async () => (await settledCount(queue)) === 3, { what: '3 jobs settled' });
+
+    expect(seen).toHaveLength(1);
+    const failed = await queue.getJobs(['failed'], 0, -1);
+    expect(failed.map((job) => [job.data.n, job.failedReason, job.attemptsMade])).toEqual([
+      [3, 'payload can never work', 1],
+    ]);
+    expect(await queue.getCompletedCount()).toBe(2);
+  });
+
+  test('close() releases an open group with trigger shutdown, waits for it, and leaves no job active', async ({
+    redisUrl,
+    queueName,
+  }) => {
+    const queue = openQueue(redisUrl, queueName);
+    await queue.addBulk(numbered(5));
+
+    // Neither size nor timeout can release this group during the test: only close() can.
+    const { batchWorker, seen, errors } = startWorker(redisUrl, queueName, {
+      size: 100,
+      timeoutMs: 600_000,
+      answerAfterMs: 200,
+    });
+    await waitFor(() => batchWorker.snapshot.heldItems === 5, { what: '5 jobs held in an open group' });
+    expect(await queue.getActiveCount()).toBe(5);
+    expect(seen).toEqual([]);
+
+    await batchWorker.close();
+
+    expect(seen.map((group) => [group.trigger, group.jobs.length])).toEqual([['shutdown', 5]]);
+    expect(await queue.getActiveCount()).toBe(0);
+    expect(await queue.getCompletedCount()).toBe(5);
+    expect(batchWorker.snapshot).toEqual({ openGroups: 0, heldItems: 0, processing: 0, waiting: 0 });
+    expect(batchWorker.worker.closing).toBeTruthy();
+    expect(errors).toEqual([]);
+  });
+
+  test('keeps the locks of held jobs alive while their group waits longer than lockDuration', async ({
+    redisUrl,
+    queueName,
+  }) => {
+    const queue = openQueue(redisUrl, queueName);
+    await queue.addBulk(numbered(3));
+
+    // Without renewal the 1 s locks would lapse and the 300 ms stalled check would hand the jobs
+    // out again (twice, with maxStalledCount 1) long before the 2.5 s timeout releases the group.
+    const { batchWorker, seen, errors } = startWorker(redisUrl, queueName, {
+      size: 100,
+      timeoutMs: 2_500,
+      workerOptions: { lockDuration: 1_000, stalledInterval: 300 },
+    });
+    const stalled: string[] = [];
+    batchWorker.worker.on('stalled', (jobId) => stalled.push(jobId));
+    await waitFor(async () => (await queue.getCompletedCount()) === 3, { what: '3 jobs completed' });
+
+    expect(seen.map((group) => [group.trigger, group.jobs.length])).toEqual([['timeout', 3]]);
+    expect(stalled).toEqual([]);
+    const completed = await queue.getJobs(['completed'], 0, -1);
+    expect(completed.map((job) => job.attemptsStarted)).toEqual([1, 1, 1]);
+    expect(errors).toEqual([]);
+  });
+
+  test('lets a group fill while others are processed: BullMQ concurrency is size × (concurrency + 1)', async ({
+    redisUrl,
+    queueName,
+  }) => {
+    const { batchWorker } = startWorker(redisUrl, queueName, {
+      size: 10,
+      concurrency: 2,
+      timeoutMs: 12_000,
+      workerOptions: { autorun: false },
+    });
+    expect(batchWorker.worker.concurrency).toBe(30);
+    expect(batchWorker.worker.opts.lockDuration).toBe(48_000);
+  });
+
+  test('takes BullMQ options from workerOptions over its own defaults', async ({ redisUrl, queueName }) => {
+    const { batchWorker } = startWorker(redisUrl, queueName, {
+      workerOptions: { autorun: false, concurrency: 7, lockDuration: 5_000 },
+    });
+    expect(batchWorker.worker.concurrency).toBe(7);
+    expect(batchWorker.worker.opts.lockDuration).toBe(5_000);
+  });
+});
+
+describe('createBatchWorker options', () => {
+  const base = {
+    queueName: 'never-connected',
+    // Nothing listens here: a check that failed to throw first would show as a connection error.
+    connection: { host: '127.0.0.1', port: 1, lazyConnect: true },
+    processGroup: async () => [],
+  };
+
+  it.each([
+    ['size', { size: 0 }],
+    ['timeoutMs', { timeoutMs: -5 }],
+    ['concurrency', { concurrency: 1.5 }],
+    ['queueName', { queueName: '' }],
+  ])('refuses a bad %s before opening any connection, naming it', (field, overrides) => {
+    const create = () => createBatchWorker({ ...base, ...overrides });
+    expect(create).toThrow(InvalidOptionError);
+    expect(create).toThrow(`"${field}"`);
+  });
+
+  it.each(['removeOnComplete', 'removeOnFail'] as const)(
+    'refuses workerOptions.%s: true, which BullMQ 6.7.0 cannot complete jobs with',
+    (option) => {
+      const workerOptions = { [option]: true } as unknown as BatchWorkerOptions<unknown, unknown>['workerOptions'];
+      const create = () => createBatchWorker({ ...base, ...(workerOptions ? { workerOptions } : {}) });
+      expect(create).toThrow(`"workerOptions.${option}"`);
+    },
+  );
+});

@@ -1,0 +1,199 @@
+/*
+ * The BullMQ adapter: a plain BullMQ Worker whose processor hands each job to a batcher and
+ * returns that job's own promise. A job therefore stays active in BullMQ (its lock renewed by the
+ * worker's lock manager) while its group fills and is processed, and completes or fails only once
+ * `processGroup` has answered for it. A crashed process's held jobs come back through BullMQ's
+ * stalled-job check.
+ *
+ * States of a BatchWorker:
+ *
+ *   running ──close()──▶ closing ──▶ closed
+ *
+ * - running: BullMQ fetches jobs (unless `autorun: false` and `worker.run()` was not called).
+ * - closing: no new fetches; open groups released with trigger `shutdown`; a job already in
+ *   flight from Redis is still processed, released on the next tick. `close()` is pending.
+ * - closed: every held job has completed or failed and BullMQ's connections are closed.
+ */
+import { Worker, type ConnectionOptions, type Job, type WorkerOptions } from 'bullmq';
+import {
+  createBatcher,
+  type BatcherObserver,
+  type BatcherSnapshot,
+  type Group,
+  type Outcome,
+} from './batcher.js';
+import { InvalidOptionError } from './invalid-option-error.js';
+
+/** BullMQ Worker options a caller may override; the connection has its own field. */
+export type WorkerOverrides = Omit<WorkerOptions, 'connection'>;
+
+export interface BatchWorkerOptions<DataType, ResultType> {
+  /** The BullMQ queue to consume. Required. */
+  readonly queueName: string;
+  /**
+   * Redis for BullMQ: an ioredis instance or ioredis options (`{ url }`, `{ host, port }`, …).
+   * Required. An instance must have `maxRetriesPerRequest: null` (BullMQ throws otherwise, as its
+   * blocking fetch must not give up) and stays yours to close; with options, BullMQ sets that
+   * itself and closes the connections it opened in `close()`.
+   */
+  readonly connection: ConnectionOptions;
+  /** Jobs per group: the `size`-th job of a key releases its group (trigger `size`). Default 100. */
+  readonly size?: number;
+  /** Longest wait in ms of a group's first job before release (trigger `timeout`). Default 3000. */
+  readonly timeoutMs?: number;
+  /**
+   * Groups processed at once by this worker; released groups beyond it wait in FIFO order (their
+   * jobs stay active and locked). Default 4.
+   */
+  readonly concurrency?: number;
+  /** The group key of a job: jobs of one key share groups. Default: the job's name. */
+  readonly keyOf?: (job: Job<DataType, ResultType>) => string;
+  /**
+   * Processes a released group and answers one outcome per job, in the group's order. A job with
+   * `{ ok: true, value }` completes with `value` as its return value. A job with `{ ok: false,
+   * error }` fails with `error`, so BullMQ applies the job's `attempts` and `backoff` (an
+   * `UnrecoverableError` from bullmq skips the remaining attempts). A throw or rejection fails
+   * every job of the group with that error. Required.
+   */
+  readonly processGroup: (
+    group: Group<Job<DataType, ResultType>>,
+  ) => Promise<ReadonlyArray<Outcome<ResultType>>>;
+  /** Hooks for metrics and logs, passed to the batcher unchanged. Default: none. */
+  readonly observer?: BatcherObserver<Job<DataType, ResultType>>;
+  /**
+   * BullMQ Worker options, applied over the defaults below (e.g. `prefix`, `lockDuration`,
+   * `stalledInterval`, `maxStalledCount`, `autorun`, `removeOnComplete: { count }`).
+   * Defaults: `concurrency` = size × (concurrency + 1); `lockDuration` = max(30 000, 4 × timeoutMs)
+   * ms; everything else as BullMQ has it. `removeOnComplete`/`removeOnFail` must be `{ count }`
+   * or `{ age }` here: BullMQ 6.7.0 fails every completion when the Worker gets `true`.
+   */
+  readonly workerOptions?: WorkerOverrides;
+}
+
+/** A running BatchWorker. */
+export interface BatchWorker<DataType, ResultType> {
+  /**
+   * The underlying BullMQ worker, for its events (`completed`, `failed`, `error`, …). Listen to
+   * `error`: BullMQ emits connection errors there, and an EventEmitter with no `error` listener
+   * throws them.
+   */
+  readonly worker: Worker<DataType, ResultType>;
+  /** The batcher's counts (open groups, held jobs, groups processing and waiting), for gauges. */
+  readonly snapshot: BatcherSnapshot;
+  /**
+   * Stops fetching jobs, releases every open group (trigger `shutdown`), waits for every group to
+   * be processed and its jobs settled, then closes BullMQ's connections. No job of this worker
+   * is left active. Calling it again returns the same promise. Installs no signal handlers: the
+   * app's `main.ts` calls it on SIGTERM.
+   */
+  close(): Promise<void>;
+}
+
+/** The defaults of the batching fields, as the README and config document them. */
+export const batchWorkerDefaults = Object.freeze({ size: 100, timeoutMs: 3_000, concurrency: 4 });
+
+/**
+ * Lock lifetime of a held job. The lock manager renews locks every lockDuration / 2 while the
+ * process lives, so this only matters when the event loop stalls (a long synchronous handler, a
+ * GC pause): the lock must outlast such a stall, or another worker's stalled check hands held
+ * jobs out again and they run twice. Four timeouts, and never below BullMQ's own 30 s default,
+ * leaves room for a full group wait plus a slow commit. The price is recovery time after a crash
+ * (about lockDuration + stalledInterval), which the retry path tolerates.
+ */
+const defaultLockDuration = (timeoutMs: number): number => Math.max(30_000, 4 * timeoutMs);
+
+/** BullMQ 6.7.0 indexes the Worker's keep-jobs option as a table; `true` or a number breaks it. */
+const checkKeepJobs = (option: 'removeOnComplete' | 'removeOnFail', value: unknown): void => {
+  if (value !== undefined && (typeof value !== 'object' || value === null)) {
+    throw new InvalidOptionError(
+      `workerOptions.${option}`,
+      '{ count: n } or { age: seconds } (BullMQ 6.7.0 fails every job finish when the Worker gets true or a number; set that per job instead)',
+      value,
+    );
+  }
+};
+
+/**
+ * Creates a BullMQ worker that processes jobs in groups: up to `size` jobs of one key, released
+ * when full, when the first has waited `timeoutMs`, or on `close()`. Each job completes or fails
+ * with its own outcome, so retries and backoff stay per job. The worker starts fetching at once
+ * unless `workerOptions.autorun` is `false`.
+ *
+ * @example
+ * const batchWorker = createBatchWorker<{ to: string }, string>({
+ *   queueName: 'tasks',
+ *   connection: { url: 'redis://127.0.0.1:6379' },
+ *   processGroup: async (group) => {
+ *     const ids = await sendAll(group.key, group.items.map((job) => job.data));
+ *     return ids.map((id) => ({ ok: true, value: id }));
+ *   },
+ * });
+ * batchWorker.worker.on('error', (error) => logger.error('bullmq', { error }));
+ * process.once('SIGTERM', () => void batchWorker.close()); // in the app's main.ts, not a library
+ */
+export const createBatchWorker = <DataType, ResultType>(
+  options: BatchWorkerOptions<DataType, ResultType>,
+): BatchWorker<DataType, ResultType> => {
+  const {
+    queueName,
+    connection,
+    size = batchWorkerDefaults.size,
+    timeoutMs = batchWorkerDefaults.timeoutMs,
+    concurrency = batchWorkerDefaults.concurrency,
+    keyOf = (job: Job<DataType, ResultType>) => job.name,
+    processGroup,
+    observer,
+    workerOptions = {},
+  } = options;
+  if (typeof queueName !== 'string' || queueName === '') {
+    throw new InvalidOptionError('queueName', 'a non-empty string', queueName);
+  }
+  if (connection === undefined || connection === null) {
+    throw new InvalidOptionError('connection', 'an ioredis instance or options', connection);
+  }
+  if (typeof keyOf !== 'function') throw new InvalidOptionError('keyOf', 'a function', keyOf);
+  checkKeepJobs('removeOnComplete', workerOptions.removeOnComplete);
+  checkKeepJobs('removeOnFail', workerOptions.removeOnFail);
+
+  // Built before the Worker so a bad size/timeoutMs/concurrency/processGroup throws (naming the
+  // field) before any connection opens.
+  const batcher = createBatcher<Job<DataType, ResultType>, ResultType>({
+    size,
+    timeoutMs,
+    concurrency,
+    process: processGroup,
+    ...(observer === undefined ? {} : { observer }),
+  });
+
+  const worker = new Worker<DataType, ResultType>(
+    queueName,
+    // The job's promise is the processor's answer: a failed outcome rejects it, and BullMQ's own
+    // failure path (attempts, backoff, UnrecoverableError) takes over from there.
+    async (job) => batcher.add(keyOf(job), job),
+    {
+      // Enough active jobs to fill one more group while `concurrency` groups are processed; with
+      // only `size`, a group could fill only after the previous one committed.
+      concurrency: size * (concurrency + 1),
+      lockDuration: defaultLockDuration(timeoutMs),
+      ...workerOptions,
+      connection,
+    },
+  );
+
+  let closing: Promise<void> | undefined;
+  const close = async (): Promise<void> => {
+    // BullMQ's close() stops fetching at once, then waits for every active job, and our held
+    // jobs would otherwise wait out their timeout. It must start first so no fetch begins after
+    // the drain; both are awaited together so a rejection of either is never left unhandled.
+    const workerClosed = worker.close();
+    await Promise.all([batcher.drain(), workerClosed]);
+  };
+
+  return {
+    worker,
+    get snapshot() {
+      return batcher.snapshot;
+    },
+    close: () => (closing ??= close()),
+  };
+};
