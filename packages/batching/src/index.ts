@@ -1,3 +1,44 @@
+/**
+ * `@sluice/batching`: hand a BullMQ worker its jobs in groups.
+ *
+ * Open-source BullMQ gives a processor one job at a time. `createBatchWorker` keeps that model,
+ * because each job still completes, fails, retries and backs off on its own, but parks every job
+ * in a group keyed by `keyOf(job)` (default: the job's name). A group is released when it holds
+ * `size` jobs, when its first job has waited `timeoutMs`, or on `close()`, and `processGroup`
+ * then answers one outcome per job. Jobs stay BullMQ-active, with their locks renewed, until
+ * their group is processed, so a crashed worker's jobs come back through BullMQ's stalled check.
+ *
+ * `createBatcher` is the pure core underneath (no I/O, injected clock), usable without BullMQ.
+ *
+ * @example
+ * import { createBatchWorker } from '@sluice/batching';
+ *
+ * const batchWorker = createBatchWorker<Email, string>({
+ *   queueName: 'tasks',
+ *   connection: redis, // an ioredis instance with maxRetriesPerRequest: null
+ *   size: 100, // the defaults
+ *   timeoutMs: 3_000,
+ *   concurrency: 4,
+ *   processGroup: async (group) => {
+ *     const sent = await mailer.sendMany(group.items.map((job) => job.data));
+ *     return sent.map((result) =>
+ *       result.ok ? { ok: true, value: result.messageId } : { ok: false, error: new Error(result.reason) },
+ *     );
+ *   },
+ * });
+ * batchWorker.worker.on('error', (error) => logger.error('bullmq', { error }));
+ * // in main.ts, on SIGTERM: flush open groups, wait for them, close BullMQ
+ * await batchWorker.close();
+ *
+ * @packageDocumentation
+ */
+export {
+  batchWorkerDefaults,
+  createBatchWorker,
+  type BatchWorker,
+  type BatchWorkerOptions,
+  type WorkerOverrides,
+} from './batch-worker.js';
 export {
   createBatcher,
   type Batcher,
@@ -11,10 +52,3 @@ export {
 export { systemClock, type Clock } from './clock.js';
 export { InvalidOptionError } from './invalid-option-error.js';
 export { OutcomeCountError } from './outcome-count-error.js';
-export {
-  batchWorkerDefaults,
-  createBatchWorker,
-  type BatchWorker,
-  type BatchWorkerOptions,
-  type WorkerOverrides,
-} from './batch-worker.js';
