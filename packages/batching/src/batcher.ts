@@ -186,7 +186,8 @@ const move = <T, R>(group: Tracked<T, R>, from: GroupState, to: GroupState): voi
  */
 export const createBatcher = <T, R>(options: BatcherOptions<T, R>): Batcher<T, R> => {
   validate(options);
-  const { size, timeoutMs, concurrency, process, clock = systemClock, observer = {} } = options;
+  // Renamed so the option does not shadow Node's global `process` in this scope.
+  const { size, timeoutMs, concurrency, process: processGroup, clock = systemClock, observer = {} } = options;
 
   const open = new Map<string, Tracked<T, R>>();
   const waiting: Tracked<T, R>[] = [];
@@ -243,7 +244,7 @@ export const createBatcher = <T, R>(options: BatcherOptions<T, R>): Batcher<T, R
     const startedAt = clock.now();
     let answer: Promise<ReadonlyArray<Outcome<R>>>;
     try {
-      answer = Promise.resolve(process(released));
+      answer = Promise.resolve(processGroup(released));
     } catch (error) {
       // A synchronous throw fails the group exactly like a rejection does.
       answer = Promise.reject(error);
