@@ -1,18 +1,10 @@
-import type { TaskStatus } from './schema.js';
+import type { TaskRow } from './sql/commit-group.js';
 
-/** A committed task as the store returns it (camelCase, `jsonb` already parsed). */
-export interface TaskRecord {
-  readonly id: string;
-  readonly taskType: string;
-  /** The payload as submitted; `null` when it was left out. */
-  readonly payload: unknown;
-  readonly status: TaskStatus;
-  /** The handler's output; `null` for a failed task or a handler that returned nothing. */
-  readonly result: unknown;
-  readonly error: string | null;
-  readonly attempts: number;
-  readonly submittedAt: Date;
-  readonly startedAt: Date | null;
+/**
+ * A committed task as the store returns it: the row the worker gave, exactly (`jsonb` parsed
+ * back, SQL NULL as `null`), plus when and by which batch it was written.
+ */
+export interface TaskRecord extends TaskRow {
   readonly committedAt: Date;
   readonly batchId: string;
 }
