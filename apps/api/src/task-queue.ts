@@ -26,7 +26,6 @@ const STATES: Readonly<Record<string, QueuedTask['state']>> = {
   waiting: 'QUEUED',
   'waiting-children': 'QUEUED',
   prioritized: 'QUEUED',
-  paused: 'QUEUED',
   active: 'ACTIVE',
   delayed: 'DELAYED',
   completed: 'COMPLETED',
@@ -72,7 +71,7 @@ export const createTaskQueue = (
       };
     },
     counts: () =>
-      queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed', 'paused', 'prioritized'),
+      queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized'),
     ping: async () => {
       await connection.ping();
     },
