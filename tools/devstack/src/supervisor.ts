@@ -91,7 +91,8 @@ const ALLOWED: Readonly<Record<SupervisorState, ReadonlyArray<SupervisorState>>>
 const describeExit = (code: number | null, signal: NodeJS.Signals | null): string =>
   signal !== null ? `killed by ${signal}` : `exit code ${code ?? '?'}`;
 
-const seconds = (ms: number): string => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+const seconds = (ms: number): string =>
+  ms < 1_000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 
 /**
  * Creates a supervisor for one child process. Nothing runs until `start()`.
