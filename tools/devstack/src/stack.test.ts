@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { freePort } from '@sluice/testkit/servers';
@@ -44,6 +44,9 @@ describe('startStack', () => {
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'devstack-stack-'));
+    // mkdtemp makes it 0700; as root the postgres user must reach the data inside, as it does in
+    // a real checkout (otherwise the data would move to /var/tmp, see data-dirs.ts).
+    await chmod(root, 0o755);
     paths = devstackPaths(root);
     const files: ReadonlyArray<readonly [string, string]> = [
       [paths.migrateEntry, FIXTURES.migrate],
@@ -63,17 +66,21 @@ describe('startStack', () => {
     const port = await freePort();
     const stack = startStack({ config: { port, workers: 2 }, paths, log });
 
+    // The banner waits for the api only; the workers may log their start a moment later.
+    const ready = ['Sluice is running', 'started as worker-1', 'started as worker-2', 'redis says'];
     const deadline = Date.now() + 50_000;
-    while (!out.text().includes('Sluice is running')) {
+    while (!ready.every((needle) => out.text().includes(needle))) {
       if (Date.now() > deadline) throw new Error(`the stack did not come up:\n${out.text()}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const text = out.text();
     expect(text).toContain('migrate  │ postgres reachable, database sluice');
     expect(text).toContain('api      │ listening, LOG_FORMAT=pretty');
+    expect(text).toContain('api      │ redis says +PONG');
     expect(text).toContain('worker-1 │ started as worker-1, PORT=unset');
     expect(text).toContain('worker-2 │ started as worker-2, PORT=unset');
     expect(text).toContain(`http://localhost:${port}/admin/queues`);
+    expect(text).toContain('data in .sluice/postgres/');
     const redisPort = Number(/redis:\/\/127\.0\.0\.1:(\d+)/.exec(text)?.[1]);
     const postgresPort = Number(/postgres:\/\/postgres@127\.0\.0\.1:(\d+)\/sluice/.exec(text)?.[1]);
     expect(await isPortFree(redisPort)).toBe(false);
@@ -84,7 +91,6 @@ describe('startStack', () => {
 
     const lines = out.lines();
     const at = (needle: string): number => lines.findIndex((line) => line.includes(needle));
-    expect(text).toContain('api      │ redis says +PONG');
     expect(at('worker-1 │ flushed and committed')).toBeGreaterThan(at('stopping the api and 2 workers'));
     expect(at('stopping PostgreSQL and Redis')).toBeGreaterThan(at('worker-1 │ flushed and committed'));
     expect(at('stopping PostgreSQL and Redis')).toBeGreaterThan(at('worker-2 │ flushed and committed'));
