@@ -74,6 +74,9 @@ const startPostgres = async (options: ServicesOptions): Promise<PostgresServer> 
       dataDir: dirs.postgresDir,
       port: await preferredPort(LOCAL_POSTGRES_PORT),
       onLog: (line) => {
+        // On a first run the migrate script tries the database before creating it; PostgreSQL
+        // logs that try as FATAL, which is expected and would only alarm.
+        if (line.includes(`FATAL:  database "${DATABASE_NAME}" does not exist`)) return;
         if (keep(line)) log.line('postgres', line, 'warn');
       },
     });

@@ -3,6 +3,10 @@ import { formatBatches } from './batches-table.js';
 import { committedCounts, formatStats } from './stats-view.js';
 
 describe('committedCounts', () => {
+  it('reads totals.completed and totals.failed', () => {
+    expect(committedCounts({ totals: { batches: 6, completed: 503, failed: 2 } })).toEqual({ completed: 503, failed: 2 });
+  });
+
   it('reads tasks.completed and tasks.failed', () => {
     expect(committedCounts({ tasks: { completed: 12, failed: 3, queued: 9 } })).toEqual({ completed: 12, failed: 3 });
   });
@@ -24,6 +28,27 @@ describe('formatStats', () => {
       '  tasks.failed     0',
       '  p95Ms            812.46',
       '  queue            —',
+    ]);
+  });
+});
+
+describe('formatStats with lists', () => {
+  it('prints an array of objects as a table under its key', () => {
+    const text = formatStats({
+      totals: { completed: 3 },
+      byTaskType: [
+        { taskType: 'EMAIL', completed: 2 },
+        { taskType: 'SMS', completed: 1, averageGroupSize: 1.5 },
+      ],
+    });
+    expect(text.split('\n')).toEqual([
+      '  totals.completed  3',
+      '',
+      '  byTaskType',
+      '    taskType  completed  averageGroupSize',
+      '    ────────  ─────────  ────────────────',
+      '    EMAIL             2                 —',
+      '    SMS               1              1.50',
     ]);
   });
 });
