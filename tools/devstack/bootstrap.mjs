@@ -95,8 +95,8 @@ const readStamp = () => {
 const seconds = (startedAt) => `${((Date.now() - startedAt) / 1000).toFixed(1)} s`;
 
 /**
- * Runs one step with its output captured. On a terminal the step's line shows the elapsed time
- * while it runs; elsewhere (CI logs) it is printed once, so logs are not filled with updates.
+ * Runs one step with its output captured, on one line: on a terminal the line shows the elapsed
+ * time while it runs; elsewhere (CI logs) it is written once and completed when the step ends.
  * Resolves with `{ ok, output }`; a failure prints the output and exits unless `allowFailure`.
  * `summarize(output)` may add a short note to the finished line.
  */
@@ -115,8 +115,8 @@ const step = (label, command, args, { allowFailure = false, summarize = () => ''
       }
     };
     const render = () => `${paint('36', '•')} ${label} ${paint('2', seconds(startedAt))}`;
-    if (tty) process.stdout.write(render());
-    else process.stdout.write(`• ${label}\n`);
+    // Off a terminal the line is finished in place when the step ends: one line per step.
+    process.stdout.write(tty ? render() : `• ${label} … `);
     const ticker = tty ? setInterval(() => process.stdout.write(`\r${render()}`), 1000) : undefined;
 
     // npm is a .cmd script on Windows, which Node only starts through a shell.
@@ -138,8 +138,8 @@ const step = (label, command, args, { allowFailure = false, summarize = () => ''
       const output = lines.join('\n');
       const detail = ok ? summarize(output) : failureDetail;
       const mark = ok ? paint('32', '✓') : paint('31', '✗');
-      const line = `${mark} ${label} ${paint('2', `${detail} ${seconds(startedAt)}`.trim())}`;
-      process.stdout.write(tty ? `\r\u001b[2K${line}\n` : `${line}\n`);
+      const timing = paint('2', `${detail} ${seconds(startedAt)}`.trim());
+      process.stdout.write(tty ? `\r\u001b[2K${mark} ${label} ${timing}\n` : `${mark} ${timing}\n`);
       if (ok || allowFailure) {
         resolvePromise({ ok, output });
         return;
