@@ -32,8 +32,6 @@ export interface Services {
   readonly redisUrl: string;
   readonly databaseUrl: string;
   readonly info: ReadonlyArray<ServiceInfo>;
-  /** Whether any local server was started (the caller then owns `.sluice/`). */
-  readonly local: boolean;
   /** Stops the servers we started (PostgreSQL and Redis at once); the user's are left alone. */
   stop(): Promise<void>;
 }
@@ -146,7 +144,6 @@ export const startServices = async (options: ServicesOptions): Promise<Services>
   return {
     redisUrl,
     databaseUrl,
-    local: redisServer !== undefined || postgresServer !== undefined,
     info: [
       redisServer ? { name: 'redis', url: redisUrl, dataDir: redisServer.dataDir } : { name: 'redis', url: redisUrl },
       postgresServer

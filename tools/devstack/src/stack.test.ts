@@ -1,7 +1,7 @@
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { freePort } from '@sluice/testkit/servers';
+import { freePort, startRedisServer } from '@sluice/testkit/servers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogStream } from './log-stream.js';
 import { devstackPaths, type DevstackPaths } from './paths.js';
@@ -98,6 +98,30 @@ describe('startStack', () => {
     expect(await isPortFree(redisPort)).toBe(true);
     expect(await isPortFree(postgresPort)).toBe(true);
     expect(await isPortFree(port)).toBe(true);
+  });
+
+  it('uses a Redis the user brings, leaves it running, and still runs its own PostgreSQL', async () => {
+    const theirs = await startRedisServer();
+    try {
+      const out = captureOutput();
+      const log = createLogStream({ out: out.stream, colour: false });
+      const stack = startStack({ config: { port: await freePort(), workers: 1, redisUrl: theirs.url }, paths, log });
+      const deadline = Date.now() + 50_000;
+      while (!['redis says', 'Sluice is running'].every((needle) => out.text().includes(needle))) {
+        if (Date.now() > deadline) throw new Error(`the stack did not come up:\n${out.text()}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      stack.requestStop('test over');
+      expect(await stack.done).toBe(0);
+      const text = out.text();
+      expect(text).toContain('starting local PostgreSQL (data in .sluice/)');
+      expect(text).toContain(`Redis       ${theirs.url} (yours)`);
+      expect(text).toContain('stopping PostgreSQL\n');
+      expect(text).not.toContain('redis stopped');
+      expect(await isPortFree(theirs.port)).toBe(false);
+    } finally {
+      await theirs.stop();
+    }
   });
 
   it('stops the servers again and fails when the migrations fail', async () => {

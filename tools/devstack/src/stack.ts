@@ -198,19 +198,23 @@ export const startStack = (options: StackOptions): Stack => {
 
       log.line('devstack', `starting the api and ${config.workers} worker${config.workers === 1 ? '' : 's'}`);
       startApps(services);
-      const health = await waitForHealth({
-        url: `http://127.0.0.1:${config.port}/actuator/health`,
+      const healthUrl = `http://127.0.0.1:${config.port}/actuator/health`;
+      let health = await waitForHealth({
+        url: healthUrl,
         signal: stopRequested.signal,
         ...(options.healthTimeoutMs === undefined ? {} : { timeoutMs: options.healthTimeoutMs }),
       });
-      if (health.healthy) {
-        log.write(formatBanner({ port: config.port, workers: config.workers, services: services.info, root: paths.root, log }));
-      } else if (!stopRequested.signal.aborted) {
+      if (!health.healthy && !stopRequested.signal.aborted) {
+        // Slow, not necessarily broken (a dependency still starting): say so, and keep waiting.
         log.line(
           'devstack',
-          `the api is not healthy yet (GET /actuator/health: ${health.last}); still running — see the api's log above`,
+          `the api is not healthy yet (GET /actuator/health: ${health.last}); still waiting — see the api's log above`,
           'warn',
         );
+        health = await waitForHealth({ url: healthUrl, signal: stopRequested.signal, timeoutMs: Infinity });
+      }
+      if (health.healthy) {
+        log.write(formatBanner({ port: config.port, workers: config.workers, services: services.info, root: paths.root, log }));
       }
       await stopping;
     } catch (error) {
@@ -232,7 +236,11 @@ export const startStack = (options: StackOptions): Stack => {
       );
     }
     await Promise.all(supervisors.map((supervisor) => supervisor.stop()));
-    if (services?.local) log.line('devstack', 'stopping PostgreSQL and Redis');
+    const ours = services?.info.filter((service) => service.dataDir !== undefined) ?? [];
+    if (ours.length > 0) {
+      const names = ours.map((service) => (service.name === 'redis' ? 'Redis' : 'PostgreSQL'));
+      log.line('devstack', `stopping ${names.reverse().join(' and ')}`);
+    }
     await services?.stop();
     await lock?.release().catch(() => undefined);
     log.line('devstack', exitCode === 0 ? 'stopped' : 'stopped (after an error, see above)', exitCode === 0 ? 'notice' : 'error');
