@@ -1,6 +1,6 @@
 import type { ApiClient } from './api-client.js';
 import { formatBatches } from './batches-table.js';
-import { createProgressLine } from './progress-line.js';
+import { createProgressLine, type ProgressLine } from './progress-line.js';
 import { committedCounts, formatStats, type CommittedCounts } from './stats-view.js';
 
 type Output = NodeJS.WritableStream & { readonly isTTY?: boolean };
@@ -57,6 +57,55 @@ const stringField = (value: unknown, key: string): string | undefined => {
 const finished = (counts: CommittedCounts | undefined): number | undefined =>
   counts === undefined ? undefined : counts.completed + counts.failed;
 
+interface FollowContext {
+  readonly api: ApiClient;
+  /** Updated in place with each status seen. */
+  readonly singles: Submitted[];
+  readonly baseline: CommittedCounts | undefined;
+  /** Tasks submitted in all: the committed counts must rise by this much. */
+  readonly expected: number;
+  readonly startedAt: number;
+  readonly deadline: number;
+  readonly pollMs: number;
+  readonly progress: ProgressLine;
+}
+
+/**
+ * Polls the stats and the single tasks until every submitted task is committed (true) or the
+ * deadline passes (false), keeping the progress line current.
+ */
+const followUntilCommitted = async (context: FollowContext): Promise<boolean> => {
+  const { api, singles, baseline, expected, startedAt, deadline, pollMs, progress } = context;
+  for (;;) {
+    const counts = committedCounts(await api.get('/api/tasks/stats'));
+    for (const single of singles) {
+      if (FINAL.has(single.status)) continue;
+      single.status = stringField(await api.get(`/api/tasks/${single.id}`), 'status') ?? single.status;
+    }
+    const now = finished(counts);
+    const base = finished(baseline);
+    const committed = now === undefined || base === undefined ? undefined : now - base;
+    const singlesDone = singles.filter((single) => FINAL.has(single.status)).length;
+    const detail =
+      counts === undefined || baseline === undefined
+        ? ''
+        : ` (completed +${counts.completed - baseline.completed}, failed +${counts.failed - baseline.failed})`;
+    const line =
+      `${committed === undefined ? '' : `${Math.min(committed, expected)} of ${expected} committed${detail} · `}` +
+      `single tasks ${singlesDone}/${singles.length} · ${elapsed(startedAt)}`;
+    if ((committed === undefined || committed >= expected) && singlesDone === singles.length) {
+      progress.done(`✓ ${line}`);
+      return true;
+    }
+    if (Date.now() > deadline) {
+      progress.done(`✗ ${line}`);
+      return false;
+    }
+    progress.update(`… waiting: ${line}`);
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+};
+
 /**
  * What `npm run demo` does: submits a generated batch and a few single tasks, follows them
  * until they are committed, then prints the stats and the latest batches.
@@ -91,44 +140,28 @@ export const runDemo = async (options: DemoOptions): Promise<DemoResult> => {
 
   const expected = accepted + singles.length;
   if (baseline === undefined) {
-    say('  (the stats carry no tasks.completed count; following the single tasks only)');
+    say('  (the stats carry no completed count; following the single tasks only)');
   }
   const progress = createProgressLine(out);
-  const deadline = Date.now() + timeoutMs;
-  let counts: CommittedCounts | undefined;
-  let settled = false;
-  for (;;) {
-    counts = committedCounts(await api.get('/api/tasks/stats'));
-    for (const single of singles) {
-      if (FINAL.has(single.status)) continue;
-      single.status = stringField(await api.get(`/api/tasks/${single.id}`), 'status') ?? single.status;
-    }
-    const now = finished(counts);
-    const base = finished(baseline);
-    const committed = now === undefined || base === undefined ? undefined : now - base;
-    const singlesDone = singles.filter((single) => FINAL.has(single.status)).length;
-    const bulkDone = committed === undefined || committed >= expected;
-    const detail =
-      counts === undefined || baseline === undefined
-        ? ''
-        : ` (completed +${counts.completed - baseline.completed}, failed +${counts.failed - baseline.failed})`;
-    const line =
-      `${committed === undefined ? '' : `${Math.min(committed, expected)} of ${expected} committed${detail} · `}` +
-      `single tasks ${singlesDone}/${singles.length} · ${elapsed(startedAt)}`;
-    if (bulkDone && singlesDone === singles.length) {
-      settled = true;
-      progress.done(`✓ ${line}`);
-      break;
-    }
-    if (Date.now() > deadline) {
-      progress.done(`✗ ${line}`);
-      say(
-        `✗ gave up waiting after ${timeoutMs / 1000} s. Are the workers running? Their log is in the \`npm start\` terminal.`,
-      );
-      break;
-    }
-    progress.update(`… waiting: ${line}`);
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  let settled: boolean;
+  try {
+    settled = await followUntilCommitted({
+      api,
+      singles,
+      baseline,
+      expected,
+      startedAt,
+      deadline: Date.now() + timeoutMs,
+      pollMs,
+      progress,
+    });
+  } catch (error) {
+    // End the progress line, so the error is not printed after it on the same line.
+    progress.done();
+    throw error;
+  }
+  if (!settled) {
+    say(`✗ gave up waiting after ${timeoutMs / 1000} s. Are the workers running? Their log is in the \`npm start\` terminal.`);
   }
 
   say();

@@ -40,7 +40,7 @@ export const runInOwnProcessGroup = (
       // The same keypress can reach us twice (from the terminal and relayed by a parent):
       // a repeat within this window is not a second Ctrl-C.
       const now = Date.now();
-      if (now - lastAt < 250) return;
+      if (now - lastAt < 100) return;
       lastAt = now;
       received += 1;
       if (received <= 2 || !posix || child.pid === undefined) {
