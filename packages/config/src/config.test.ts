@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from './config-error.js';
+import { loadConfig } from './config.js';
+import { loadDevstackConfig, loadTestConfig } from './local-config.js';
+
+describe('loadConfig', () => {
+  it('falls back to the seed defaults when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(8038);
+    expect(config.queueName).toBe('tasks');
+    expect(config.batch).toEqual({ size: 100, timeoutMs: 3_000, maxRetries: 3, concurrency: 4, backoffDelayMs: 1_000 });
+    expect(config.dbPoolSize).toBe(5);
+    expect(config.workers).toBe(2);
+    expect(config.log).toEqual({ level: 'info', format: 'json' });
+  });
+
+  it('reads numbers and URLs from the environment, treating blank as unset', () => {
+    const config = loadConfig({ BATCH_SIZE: '250', BATCH_TIMEOUT_MS: ' ', REDIS_URL: 'redis://cache:6379/2', WORKER_ID: 'w-7' });
+    expect(config.batch.size).toBe(250);
+    expect(config.batch.timeoutMs).toBe(3_000);
+    expect(config.redisUrl).toBe('redis://cache:6379/2');
+    expect(config.workerId).toBe('w-7');
+  });
+
+  it('returns a frozen object', () => {
+    const config = loadConfig({});
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.batch)).toBe(true);
+  });
+
+  it('names every bad variable, with the value it got', () => {
+    const attempt = () => loadConfig({ BATCH_SIZE: 'lots', PORT: '70000', DATABASE_URL: 'mysql://x' });
+    expect(attempt).toThrow(ConfigError);
+    try {
+      attempt();
+    } catch (error) {
+      const { issues, message } = error as ConfigError;
+      expect(issues.map((issue) => issue.variable).sort()).toEqual(['BATCH_SIZE', 'DATABASE_URL', 'PORT']);
+      expect(message).toContain('BATCH_SIZE: must be a whole number (got "lots")');
+      expect(message).toContain('PORT: must be at most 65535 (got "70000")');
+      expect(message).toContain('DATABASE_URL: must be a URL starting with postgres:// or postgresql://');
+    }
+  });
+
+  it('rejects a fractional batch size and a zero concurrency', () => {
+    expect(() => loadConfig({ BATCH_SIZE: '10.5' })).toThrow(/BATCH_SIZE: must be a whole number/);
+    expect(() => loadConfig({ BATCH_CONCURRENCY: '0' })).toThrow(/BATCH_CONCURRENCY: must be at least 1/);
+  });
+
+  it('requires the Bull Board username and password together', () => {
+    expect(() => loadConfig({ BOARD_USERNAME: 'admin' })).toThrow(/BOARD_PASSWORD: BOARD_USERNAME and BOARD_PASSWORD must be set together/);
+    expect(loadConfig({ BOARD_USERNAME: 'admin', BOARD_PASSWORD: 's3cret' }).board).toEqual({ username: 'admin', password: 's3cret', readOnly: false });
+  });
+});
+
+describe('loadDevstackConfig and loadTestConfig', () => {
+  it('leave Redis and PostgreSQL unset unless given, so local ones are started', () => {
+    expect(loadDevstackConfig({})).toEqual({ port: 8038, workers: 2 });
+    expect(loadDevstackConfig({ REDIS_URL: 'redis://r:1', WORKERS: '3' })).toEqual({ port: 8038, workers: 3, redisUrl: 'redis://r:1' });
+    expect(loadTestConfig({ TEST_DATABASE_URL: 'postgres://p/db' })).toEqual({ databaseUrl: 'postgres://p/db' });
+  });
+});
