@@ -3,6 +3,9 @@ import { constants } from 'node:os';
 import { stopLeftovers } from './leftovers.js';
 import type { LogStream } from './log-stream.js';
 
+/** How often we check that our parent is still the one that started us, in ms. */
+const PARENT_CHECK_MS = 500;
+
 /**
  * Runs `entry` (a Node script) in a process group of its own, relays stop signals to it, and
  * resolves with its exit code.
@@ -18,6 +21,11 @@ import type { LogStream } from './log-stream.js';
  * child also holds an IPC channel to us: if we die, even by SIGKILL, it sees the channel close
  * and stops itself. If it dies instead, what it started is still in its group: we stop that
  * (api and workers first, then the servers), so no server outlives `npm start`.
+ *
+ * Our own parent may go without a word to us: `npm start` runs us under `sh -c`, and a SIGTERM
+ * sent to npm alone (a process manager, `kill <npm pid>`) ends npm and that shell but never
+ * reaches us. So we also watch our parent, and a new parent (we were orphaned) counts as a
+ * stop request.
  *
  * @example
  * process.exit(await runInOwnProcessGroup(fileURLToPath(new URL('./stack-main.js', import.meta.url)), [], log));
@@ -57,8 +65,16 @@ export const runInOwnProcessGroup = (
     };
     const signals: ReadonlyArray<NodeJS.Signals> = ['SIGINT', 'SIGTERM', 'SIGHUP'];
     for (const signal of signals) process.on(signal, relay);
+    const parent = process.ppid;
+    const orphanWatch = setInterval(() => {
+      if (process.ppid === parent) return;
+      clearInterval(orphanWatch);
+      log.line('devstack', 'npm start was stopped (its process went away) — stopping', 'notice');
+      child.kill('SIGTERM');
+    }, PARENT_CHECK_MS);
     child.once('error', reject);
     child.once('exit', (code, signal) => {
+      clearInterval(orphanWatch);
       for (const name of signals) process.off(name, relay);
       // The shell's convention for a death by signal: 128 + its number.
       const status = code ?? 128 + (signal === null ? 0 : constants.signals[signal]);
