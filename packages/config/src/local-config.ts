@@ -8,6 +8,7 @@ const devstackSchema = z.object({
   REDIS_URL: url(['redis', 'rediss']).optional(),
   DATABASE_URL: url(['postgres', 'postgresql']).optional(),
   REDIS_SERVER_BIN: optionalText(),
+  API_URL: url(['http', 'https']).optional(),
 });
 
 /** What `npm start` needs to decide which services to start itself. */
@@ -20,6 +21,8 @@ export interface DevstackConfig {
   readonly databaseUrl?: string;
   /** Path of `redis-server` when it is not on PATH. */
   readonly redisServerBin?: string;
+  /** Where `npm run demo` finds the api (default http://localhost:PORT). */
+  readonly apiUrl?: string;
 }
 
 export const loadDevstackConfig = (env: Env = process.env): DevstackConfig => {
@@ -30,6 +33,7 @@ export const loadDevstackConfig = (env: Env = process.env): DevstackConfig => {
     ...(raw.REDIS_URL === undefined ? {} : { redisUrl: raw.REDIS_URL }),
     ...(raw.DATABASE_URL === undefined ? {} : { databaseUrl: raw.DATABASE_URL }),
     ...(raw.REDIS_SERVER_BIN === undefined ? {} : { redisServerBin: raw.REDIS_SERVER_BIN }),
+    ...(raw.API_URL === undefined ? {} : { apiUrl: raw.API_URL }),
   });
 };
 

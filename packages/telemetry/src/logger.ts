@@ -37,7 +37,12 @@ export const createLogger = (options: LoggerOptions): Logger =>
     format: format.combine(
       format.errors({ stack: true }),
       format.timestamp(),
-      options.format === 'pretty' ? format.combine(format.colorize(), pretty) : format.json(),
+      options.format === 'pretty'
+        ? // Colour codes only on a terminal: piped into a file or a supervisor they are noise.
+          process.stdout.isTTY
+          ? format.combine(format.colorize(), pretty)
+          : pretty
+        : format.json(),
     ),
     transports: [new transports.Console()],
   });

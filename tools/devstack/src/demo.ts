@@ -1,5 +1,5 @@
 // `npm run demo`: what the seed's demo did, against a running `npm start`.
-//   npm run demo [-- --url http://host:port] [--count 500] [--timeout 60]
+//   npm run demo [-- --url http://host:port] [--count 500] [--timeout 60]   (or API_URL=http://host:port)
 import { parseArgs } from 'node:util';
 import { ConfigError, loadDevstackConfig } from '@sluice/config';
 import { createApiClient } from './api-client.js';
@@ -38,7 +38,8 @@ const { values } = (() => {
 const baseUrl = (() => {
   if (values.url !== undefined) return values.url;
   try {
-    return `http://localhost:${loadDevstackConfig().port}`;
+    const config = loadDevstackConfig();
+    return config.apiUrl ?? `http://localhost:${config.port}`;
   } catch (error) {
     return error instanceof ConfigError ? fail(error.message) : fail(String(error));
   }
