@@ -34,8 +34,6 @@ export const formatBanner = (options: BannerOptions): string => {
   const base = `http://localhost:${port}`;
   const rows: ReadonlyArray<readonly [string, string]> = [
     ['API', base],
-    ['dashboard', `${base}/`],
-    ['Bull Board', `${base}/admin/queues`],
     ['metrics', `${base}/metrics`],
     ['health', `${base}/actuator/health`],
     ...services.map(

@@ -18,6 +18,7 @@ const REDIS_ROUTINE: ReadonlyArray<RegExp> = [
   /Received SIG\w+ scheduling shutdown/,
   /User requested shutdown/,
   /Redis is now ready to exit/,
+  /^\d+$/, // the bare pid redis-server prints as it exits
 ];
 
 /**

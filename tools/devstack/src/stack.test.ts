@@ -79,7 +79,7 @@ describe('startStack', () => {
     expect(text).toContain('api      │ redis says +PONG');
     expect(text).toContain('worker-1 │ started as worker-1, PORT=unset');
     expect(text).toContain('worker-2 │ started as worker-2, PORT=unset');
-    expect(text).toContain(`http://localhost:${port}/admin/queues`);
+    expect(text).toContain(`http://localhost:${port}/metrics`);
     expect(text).toContain('data in .sluice/postgres/');
     const redisPort = Number(/redis:\/\/127\.0\.0\.1:(\d+)/.exec(text)?.[1]);
     const postgresPort = Number(/postgres:\/\/postgres@127\.0\.0\.1:(\d+)\/sluice/.exec(text)?.[1]);
