@@ -29,6 +29,13 @@ const schema = z.object({
   BATCH_CONCURRENCY: integer(4, 1, 64),
   BACKOFF_DELAY_MS: integer(1_000, 0, 3_600_000),
   SHUTDOWN_GRACE_MS: integer(30_000, 0, 3_600_000),
+  LOCK_DURATION_MS: integer(15_000, 1_000, 3_600_000),
+  STALLED_INTERVAL_MS: integer(5_000, 500, 3_600_000),
+  MAX_STALLED_COUNT: integer(5, 0, 1_000),
+  FAULT_INJECTION: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.enum(['crash-after-commit'], { error: 'must be crash-after-commit (a test-only fault)' }).optional(),
+  ),
   DB_POOL_SIZE: integer(0, 0, 200),
   WORKERS: integer(2, 1, 64),
   WORKER_ID: optionalText(),
@@ -63,6 +70,18 @@ export interface Config {
   readonly batch: BatchSettings;
   /** How long a stopping process may take to flush and commit, in ms (`SHUTDOWN_GRACE_MS`). */
   readonly shutdownGraceMs: number;
+  /**
+   * How a crashed worker's jobs come back. A held job's lock lasts `lockDurationMs` and is renewed
+   * every half of it; every `stalledIntervalMs` each worker moves jobs whose lock expired back to
+   * the queue; a job found stalled more than `maxStalledCount` times is failed for good.
+   */
+  readonly recovery: {
+    readonly lockDurationMs: number;
+    readonly stalledIntervalMs: number;
+    readonly maxStalledCount: number;
+  };
+  /** Test-only: `crash-after-commit` makes the worker SIGKILL itself right after its first commit. */
+  readonly faultInjection?: 'crash-after-commit';
   /** PostgreSQL connections per process; 0 picks BATCH_CONCURRENCY + 1 (`DB_POOL_SIZE`). */
   readonly dbPoolSize: number;
   /** Worker processes `npm start` runs (`WORKERS`, default 2). */
@@ -110,6 +129,12 @@ export const loadConfig = (env: Env = process.env): Config => {
       backoffDelayMs: raw.BACKOFF_DELAY_MS,
     },
     shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
+    recovery: {
+      lockDurationMs: raw.LOCK_DURATION_MS,
+      stalledIntervalMs: raw.STALLED_INTERVAL_MS,
+      maxStalledCount: raw.MAX_STALLED_COUNT,
+    },
+    ...(raw.FAULT_INJECTION === undefined ? {} : { faultInjection: raw.FAULT_INJECTION }),
     dbPoolSize: raw.DB_POOL_SIZE === 0 ? raw.BATCH_CONCURRENCY + 1 : raw.DB_POOL_SIZE,
     workers: raw.WORKERS,
     workerId: raw.WORKER_ID ?? `${hostname()}-${process.pid}`,
