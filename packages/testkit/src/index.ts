@@ -2,6 +2,7 @@ export { exited, tailOf, waitForOutput } from './child-process.js';
 export { createDatabase, dropDatabase } from './databases.js';
 export { test, type ServiceFixtures } from './fixtures.js';
 export { freePort } from './free-port.js';
+export { startNodeProcess, type NodeProcess } from './node-process.js';
 export {
   startPostgresServer,
   type PostgresServer,
