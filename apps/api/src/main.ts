@@ -23,6 +23,7 @@ const main = async (): Promise<void> => {
   const queue = createTaskQueue(redis, {
     queueName: config.queueName,
     retry: { maxRetries: config.batch.maxRetries, backoffDelayMs: config.batch.backoffDelayMs },
+    onError: (error) => logger.warn('queue error', { error: error.message }),
   });
   const registry = new Registry();
   const metrics = createMetrics(registry);

@@ -39,9 +39,15 @@ const STATES: Readonly<Record<string, QueuedTask['state']>> = {
  */
 export const createTaskQueue = (
   connection: Redis,
-  options: { readonly queueName: string; readonly retry: RetrySettings },
+  options: {
+    readonly queueName: string;
+    readonly retry: RetrySettings;
+    /** Connection errors BullMQ reports; requests see them as 503s, so this is for logs. */
+    readonly onError?: (error: Error) => void;
+  },
 ): TaskQueue => {
   const queue = new Queue<JobData, unknown, string>(options.queueName, { connection });
+  queue.on('error', options.onError ?? (() => undefined));
   const defaults = jobOptions(options.retry);
   return {
     queue,
