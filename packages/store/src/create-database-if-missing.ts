@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { sqlStateOf } from './sql-state.js';
 
 /** SQLSTATE 3D000: the database named in the connection does not exist. */
 const INVALID_CATALOG_NAME = '3D000';
@@ -6,11 +7,6 @@ const INVALID_CATALOG_NAME = '3D000';
 const DUPLICATE_DATABASE = '42P04';
 /** SQLSTATE 23505: the same race, seen as pg_database's unique index instead. */
 const UNIQUE_VIOLATION = '23505';
-
-const sqlState = (error: unknown): string | undefined =>
-  typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
-    ? error.code
-    : undefined;
 
 const connected = async <T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> => {
   const client = new pg.Client({ connectionString: url, application_name: 'sluice-migrate' });
@@ -47,7 +43,7 @@ export const createDatabaseIfMissing = async (url: string): Promise<boolean> => 
     return false;
   } catch (error) {
     // Without a name in the URL the server picked the user's default database: not ours to make.
-    if (sqlState(error) !== INVALID_CATALOG_NAME || databaseName(url) === '') throw error;
+    if (sqlStateOf(error) !== INVALID_CATALOG_NAME || databaseName(url) === '') throw error;
   }
   const name = databaseName(url);
   const maintenance = new URL(url);
@@ -58,7 +54,7 @@ export const createDatabaseIfMissing = async (url: string): Promise<boolean> => 
     );
     return true;
   } catch (error) {
-    const state = sqlState(error);
+    const state = sqlStateOf(error);
     if (state === DUPLICATE_DATABASE || state === UNIQUE_VIOLATION) return false;
     throw error;
   }
