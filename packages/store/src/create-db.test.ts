@@ -34,6 +34,27 @@ describe('createDb', () => {
     }
   });
 
+  test('survives the server ending a connection in the middle of a transaction', async ({ databaseUrl }) => {
+    const db = createDb(databaseUrl, { poolSize: 1 });
+    const admin = createDb(databaseUrl, { poolSize: 1 });
+    try {
+      const failure = await db
+        .transaction()
+        .execute(async (trx) => {
+          const { rows } = await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(trx);
+          await sql`SELECT pg_terminate_backend(${rows[0]?.pid ?? 0})`.execute(admin);
+          await sql`SELECT 1`.execute(trx);
+        })
+        .catch((error: unknown) => error);
+
+      // Reported to the caller, not as an uncaught 'error' event that would end the process.
+      expect(failure).toBeInstanceOf(Error);
+      await expect(ping(db)).resolves.toBeUndefined();
+    } finally {
+      await Promise.all([db.destroy(), admin.destroy()]);
+    }
+  });
+
   test('refuses a pool size below one', () => {
     expect(() => createDb('postgres://127.0.0.1/x', { poolSize: 0 })).toThrow(/poolSize/);
   });

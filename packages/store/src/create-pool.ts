@@ -47,5 +47,12 @@ export const createPool = (url: string, options: DbOptions = {}): pg.Pool => {
   // Without a listener, an 'error' event from an idle client is an uncaught exception that
   // kills the process; a restarting database must not take every worker down with it.
   pool.on('error', onIdleClientError ?? warn);
+  // A connection can also fail while checked out: the server ends the session in the middle of
+  // a transaction, say. node-postgres then rejects the running statement (or the next one) with
+  // the error, which is how the caller learns of it, and also emits it on the client, where
+  // the pool listens only while the client is idle. Unheard, that emit would kill the process.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   return pool;
 };
