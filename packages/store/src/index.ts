@@ -3,11 +3,19 @@ export { createDatabaseIfMissing } from './create-database-if-missing.js';
 export { createDb } from './create-db.js';
 export type { DbOptions } from './create-pool.js';
 export { InvalidArgumentError } from './invalid-argument-error.js';
+export { isDataError } from './is-data-error.js';
+export { isTransientError } from './is-transient-error.js';
 export { runMigrateCommand, type CommandOutput } from './migrate-command.js';
 export { migrateToLatest } from './migrate-to-latest.js';
 export { MigrationError } from './migration-error.js';
 export type { BatchesTable, Database, FlushTrigger, TaskStatus, TasksTable } from './schema.js';
-export type { CommitResult, GroupBatch, GroupCommit, TaskRow } from './sql/commit-group.js';
+export type {
+  CommitResult,
+  GroupBatch,
+  GroupCommit,
+  RejectedTask,
+  TaskRow,
+} from './sql/group-commit.js';
 export {
   MAX_BATCH_PAGE,
   type BatchPage,

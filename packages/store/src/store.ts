@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { BatchRecord } from './batch-record.js';
 import type { Database } from './schema.js';
-import { commitGroup, type CommitResult, type GroupCommit } from './sql/commit-group.js';
+import { commitGroup } from './sql/commit-group.js';
+import type { CommitResult, GroupCommit } from './sql/group-commit.js';
 import { findBatch } from './sql/find-batch.js';
 import { findTask } from './sql/find-task.js';
 import { ping } from './sql/ping.js';
@@ -15,7 +16,10 @@ import type { TaskRecord } from './task-record.js';
 
 /** Sluice's PostgreSQL storage: the group commit and the queries behind the API. */
 export interface Store {
-  /** Writes a group in one statement; see {@link commitGroup}. */
+  /**
+   * Writes a group in one statement, isolating rows PostgreSQL refuses for their data; see
+   * {@link commitGroup}.
+   */
   commitGroup(group: GroupCommit): Promise<CommitResult>;
   /** A committed task, or `undefined`. */
   findTask(id: string): Promise<TaskRecord | undefined>;

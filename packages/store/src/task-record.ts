@@ -1,4 +1,4 @@
-import type { TaskRow } from './sql/commit-group.js';
+import type { TaskRow } from './sql/group-commit.js';
 
 /**
  * A committed task as the store returns it: the row the worker gave, exactly (`jsonb` parsed

@@ -1,4 +1,4 @@
-import type { GroupBatch, GroupCommit, TaskRow } from './sql/commit-group.js';
+import type { GroupBatch, GroupCommit, TaskRow } from './sql/group-commit.js';
 import { uuidv7 } from './test-uuid-v7.js';
 
 /** A COMPLETED EMAIL task with a fresh id; override any field. */
