@@ -1,0 +1,58 @@
+import { execFile } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { promisify } from 'node:util';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '@sluice/store';
+import type { Redis } from 'ioredis';
+
+const run = promisify(execFile);
+
+export interface MachineInfo {
+  readonly cores: number;
+  readonly cpuModel: string;
+  readonly memoryMb: number;
+  readonly node: string;
+  readonly redis: string;
+  readonly postgres: string;
+  /** The code under test: the commit, and source paths changed since it (others may be editing). */
+  readonly commit: string;
+  readonly uncommitted: ReadonlyArray<string>;
+}
+
+/** The paths `git status --porcelain` names, without its status letters. */
+const changedPaths = (porcelain: string): ReadonlyArray<string> =>
+  porcelain
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => line.slice(3));
+
+/**
+ * What the figures were measured on: the machine, the server versions and the code.
+ *
+ * @example
+ * const machine = await describeMachine({ root, redis: probe.redis, db: probe.db });
+ */
+export const describeMachine = async (deps: {
+  readonly root: string;
+  readonly redis: Pick<Redis, 'info'>;
+  readonly db: Kysely<Database>;
+}): Promise<MachineInfo> => {
+  const info = await deps.redis.info('server');
+  const redis = /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown';
+  const postgres = (await sql<{ v: string }>`select current_setting('server_version') as v`.execute(deps.db)).rows[0]?.v ?? 'unknown';
+  const git = async (args: ReadonlyArray<string>): Promise<string> =>
+    run('git', [...args], { cwd: deps.root }).then(
+      (result) => result.stdout.trim(),
+      () => '',
+    );
+  return {
+    cores: cpus().length,
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+    memoryMb: Math.round(totalmem() / 1_048_576),
+    node: process.version,
+    redis,
+    postgres,
+    commit: (await git(['rev-parse', '--short', 'HEAD'])) || 'unknown',
+    uncommitted: changedPaths(await git(['status', '--porcelain', '--', 'apps', 'packages'])),
+  };
+};
