@@ -19,6 +19,7 @@ const judgeInput = (changes: Partial<JudgeInput> = {}): JudgeInput => {
     records: result.faults.records,
     drained: true,
     pgOutageMs: 10_000,
+    rebuiltDuringRun: [],
     ...changes,
   };
 };
@@ -61,6 +62,12 @@ describe('judge', () => {
 
   it('lets a loss outrank an invalid run', () => {
     expect(judge(judgeInput({ drained: false, counts: { ...testResult().counts, lost: 1 } })).verdict).toBe('fail');
+  });
+
+  it('warns when the code under test was rebuilt while the run went on', () => {
+    expect(judge(judgeInput({ rebuiltDuringRun: ['worker'] })).warnings).toEqual([
+      'apps/worker/dist was rebuilt during the run: processes started later ran other code than the first ones',
+    ]);
   });
 
   it('passes with warnings for tasks in the failed set and for crashes it did not cause', () => {

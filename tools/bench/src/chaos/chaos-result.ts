@@ -70,6 +70,8 @@ export type JudgeInput = Pick<ChaosResult, 'counts' | 'load' | 'crashes'> & {
   readonly records: ReadonlyArray<FaultRecord>;
   readonly drained: boolean;
   readonly pgOutageMs: number;
+  /** Apps whose `dist/` changed while the run went on. */
+  readonly rebuiltDuringRun: ReadonlyArray<string>;
 };
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
@@ -107,6 +109,9 @@ export const judge = (input: JudgeInput): Pick<ChaosResult, 'verdict' | 'problem
   if (counts.committedFailed > 0) warnings.push(`${plural(counts.committedFailed, 'task')} committed as FAILED`);
   for (const crash of input.crashes) {
     warnings.push(`${crash.service} exited by itself at +${(crash.atMs / 1000).toFixed(1)}s (code ${crash.code}, signal ${crash.signal})`);
+  }
+  for (const app of input.rebuiltDuringRun) {
+    warnings.push(`apps/${app}/dist was rebuilt during the run: processes started later ran other code than the first ones`);
   }
   if (counts.indeterminate > 0) warnings.push(`${plural(counts.indeterminate, 'task')} got no answer (indeterminate)`);
 

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { cpus, totalmem } from 'node:os';
 import { promisify } from 'node:util';
 import { sql, type Kysely } from 'kysely';
@@ -17,7 +19,23 @@ export interface MachineInfo {
   /** The code under test: the commit, and source paths changed since it (others may be editing). */
   readonly commit: string;
   readonly uncommitted: ReadonlyArray<string>;
+  /** When the api's and the worker's `dist/main.js` were built (ISO time): the code that actually ran. */
+  readonly builtAt: Readonly<Record<'api' | 'worker', string>>;
 }
+
+/**
+ * When the api's and worker's entry points were last built. Compared before and after a run:
+ * a rebuild in between means restarted workers ran other code than the first ones.
+ */
+export const readBuildTimes = async (root: string): Promise<Readonly<Record<'api' | 'worker', string>>> => {
+  const builtAt = async (app: string): Promise<string> =>
+    stat(join(root, 'apps', app, 'dist', 'main.js')).then(
+      (info) => info.mtime.toISOString(),
+      () => 'missing',
+    );
+  const [api, worker] = await Promise.all([builtAt('api'), builtAt('worker')]);
+  return { api, worker };
+};
 
 /** The paths `git status --porcelain` names, without its status letters. */
 const changedPaths = (porcelain: string): ReadonlyArray<string> =>
@@ -54,5 +72,6 @@ export const describeMachine = async (deps: {
     postgres,
     commit: (await git(['rev-parse', '--short', 'HEAD'])) || 'unknown',
     uncommitted: changedPaths(await git(['status', '--porcelain', '--', 'apps', 'packages'])),
+    builtAt: await readBuildTimes(deps.root),
   };
 };

@@ -16,7 +16,7 @@ import { createDrainTracker } from './drain-tracker.js';
 import { injectFaults, type FaultRecord } from './fault-injector.js';
 import { countByKind, planFaults, type FaultKind } from './fault-schedule.js';
 import { createLoadClient, type LoadOutcome, type NoAnswerCause } from './load-client.js';
-import { describeMachine } from './machine-info.js';
+import { describeMachine, readBuildTimes } from './machine-info.js';
 import { createProgressLine } from './progress-line.js';
 import { reconcile, unresolvedIds, type Reconciliation } from './reconcile.js';
 import { createSystemProbe, depthOf, type SystemProbe } from './system-probe.js';
@@ -164,7 +164,9 @@ export const runChaos = async (options: ChaosOptions, io: ChaosIo): Promise<Chao
         indeterminateByCause,
         rejectedSamples: outcome.rejected.slice(0, 5),
       };
-      const judged = judge({ counts, load, crashes, plan, records, drained, pgOutageMs: options.pgOutageMs });
+      const builtAtEnd = await readBuildTimes(io.root);
+      const rebuiltDuringRun = (['api', 'worker'] as const).filter((app) => builtAtEnd[app] !== machine.builtAt[app]);
+      const judged = judge({ counts, load, crashes, plan, records, drained, pgOutageMs: options.pgOutageMs, rebuiltDuringRun });
       keepLogs = options.keepLogs || judged.verdict !== 'pass';
       const { quiet: _quiet, help: _help, keepLogs: _keep, ...settingsOptions } = options;
       return {

@@ -39,6 +39,7 @@ export const testResult = (overrides: Partial<ChaosResult> = {}, counts: Partial
     postgres: '18.0',
     commit: 'abc1234',
     uncommitted: [],
+    builtAt: { api: '2026-01-01T00:00:00.000Z', worker: '2026-01-01T00:00:00.000Z' },
   },
   counts: {
     accepted: 3_000,
