@@ -1,7 +1,8 @@
-import { UnrecoverableError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Group, Outcome } from '@sluice/batching';
-import type { Store, TaskRow } from '@sluice/store';
+import type { CommitResult, Store, TaskRow } from '@sluice/store';
 import type { Logger, Metrics } from '@sluice/telemetry';
+import type { OutageBackoff } from './outage-backoff.js';
 import { newId, type Catalog, type JobData, type Json, type TaskInput, type TaskOutcome } from '@sluice/tasks';
 
 export type TaskJob = Job<JobData, Json, string>;
@@ -12,6 +13,12 @@ export interface GroupProcessorDeps {
   readonly workerId: string;
   readonly metrics: Metrics;
   readonly logger: Logger;
+  /** How long a group whose commit failed for a transient reason waits before it is tried again. */
+  readonly outageBackoff: OutageBackoff;
+  /** Told of every transient commit failure (the worker pauses until the database answers). */
+  readonly onCommitUnavailable?: (error: unknown) => void;
+  /** Test-only fault injection: runs right after a commit, before any job is acknowledged. */
+  readonly afterCommit?: () => void;
 }
 
 /** What the worker decided for one task of the group. */
@@ -43,6 +50,34 @@ export const createGroupProcessor =
   (deps: GroupProcessorDeps) =>
   async (group: Group<TaskJob>): Promise<ReadonlyArray<Outcome<Json>>> => {
     const { catalog, store, workerId, metrics, logger } = deps;
+
+    /**
+     * Sends every job of an uncommitted group back to BullMQ's delayed set without spending an
+     * attempt (`moveToDelayed` + DelayedError): an outage is not the task's fault. A job that
+     * cannot be moved (Redis is down too) fails this attempt instead; if even that cannot be
+     * recorded, its lock lapses and the stalled-job check returns it to the queue.
+     */
+    const postpone = async (held: ReadonlyArray<TaskJob>, error: unknown): Promise<ReadonlyArray<Outcome<Json>>> => {
+      const delayMs = deps.outageBackoff.next();
+      logger.warn('commit failed; group postponed', {
+        taskType: group.key,
+        size: held.length,
+        delayMs,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      deps.onCommitUnavailable?.(error);
+      const until = Date.now() + delayMs;
+      return Promise.all(
+        held.map(async (job): Promise<Outcome<Json>> => {
+          try {
+            await job.moveToDelayed(until, job.token);
+            return { ok: false, error: new DelayedError() };
+          } catch {
+            return { ok: false, error: error instanceof Error ? error : new Error(String(error)) };
+          }
+        }),
+      );
+    };
     const jobs = group.items;
     const type = catalog.get(group.key);
     const attemptOf = (job: TaskJob): number => job.attemptsMade + 1;
@@ -100,7 +135,9 @@ export const createGroupProcessor =
 
     const batchId = newId();
     const commitStarted = performance.now();
-    const committed = await store.commitGroup({
+    let committed: CommitResult;
+    try {
+      committed = await store.commitGroup({
       batch: {
         id: batchId,
         workerId,
@@ -113,7 +150,22 @@ export const createGroupProcessor =
       },
       tasks: rows,
     });
+    } catch (error) {
+      // Rows the database rejects for their data are isolated inside commitGroup, so what is left
+      // is transient (connection lost, server restarting) and the transaction wrote nothing.
+      return postpone(jobs, error);
+    }
+    deps.outageBackoff.reset();
+    deps.afterCommit?.();
     const commitSeconds = (performance.now() - commitStarted) / 1000;
+
+    // Rows the database refused were recorded as FAILED with its message: fail those jobs for good.
+    // The job's failed reason reads as the row's error does.
+    const rejected = new Map(committed.rejected.map((r) => [r.id, `rejected by PostgreSQL (${r.sqlState}): ${r.message}`]));
+    jobs.forEach((job, index) => {
+      const message = rejected.get(job.id!);
+      if (message !== undefined) decisions[index] = { kind: 'failed', error: message };
+    });
 
     const labels = { task_type: group.key };
     const counts = { completed: 0, failed: 0, retried: 0 };

@@ -29,6 +29,15 @@ const main = async (): Promise<void> => {
     store,
     logger,
     metrics,
+    ...(config.faultInjection === 'crash-after-commit'
+      ? {
+          // Test-only: die between commit and acknowledgement, the one window where a handler re-runs.
+          afterCommit: () => {
+            logger.warn('FAULT_INJECTION=crash-after-commit: killing this process after its commit');
+            process.kill(process.pid, 'SIGKILL');
+          },
+        }
+      : {}),
   });
   logger.info('worker started', {
     queue: config.queueName,

@@ -2,10 +2,11 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { describe, expect } from 'vitest';
 import { createDb, createStore, migrateToLatest, type Database } from '@sluice/store';
-import { createDemoCatalog, jobOptions, newId, type JobData } from '@sluice/tasks';
+import { createDemoCatalog, type JobData } from '@sluice/tasks';
 import { Registry, createLogger, createMetrics } from '@sluice/telemetry';
 import { test as base, waitFor } from '@sluice/testkit';
 import type { Kysely } from 'kysely';
+import { countRows, demoTasks, submitTasks } from './test-tasks.js';
 import { createWorker } from './worker.js';
 
 interface Pipeline {
@@ -31,16 +32,7 @@ const test = base.extend<{ pipeline: Pipeline }>({
     const pipeline: Pipeline = {
       db,
       queue,
-      submit: async (tasks) => {
-        const submittedAt = Date.now();
-        const jobs = tasks.map((task) => ({
-          name: task.taskType,
-          data: { payload: task.payload, submittedAt },
-          opts: { ...jobOptions(RETRY), jobId: newId(submittedAt) },
-        }));
-        for (let i = 0; i < jobs.length; i += 1_000) await queue.addBulk(jobs.slice(i, i + 1_000));
-        return jobs.map((job) => job.opts.jobId);
-      },
+      submit: (tasks) => submitTasks(queue, tasks, RETRY),
       startWorker: (batch = {}) => {
         const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
         connections.push(connection);
@@ -49,6 +41,7 @@ const test = base.extend<{ pipeline: Pipeline }>({
             queueName,
             workerId: `test-worker-${workers.length + 1}`,
             batch: { size: 100, timeoutMs: 3_000, concurrency: 4, ...RETRY, ...batch },
+            recovery: { lockDurationMs: 15_000, stalledIntervalMs: 5_000, maxStalledCount: 5 },
           },
           connection,
           catalog: createDemoCatalog({ failureRate: 0, workMs: 1 }),
@@ -59,8 +52,7 @@ const test = base.extend<{ pipeline: Pipeline }>({
         workers.push(worker);
         return worker;
       },
-      committedCount: async () =>
-        Number((await db.selectFrom('tasks').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n),
+      committedCount: () => countRows(db),
     };
     await use(pipeline);
     await Promise.all(workers.map((worker) => worker.close()));
@@ -69,14 +61,6 @@ const test = base.extend<{ pipeline: Pipeline }>({
     await db.destroy();
   },
 });
-
-const demoTasks = (count: number, types = ['EMAIL', 'SMS', 'PUSH']) => {
-  const catalog = createDemoCatalog({ failureRate: 0, workMs: 0 });
-  return Array.from({ length: count }, (_, n) => {
-    const taskType = types[n % types.length]!;
-    return { taskType, payload: catalog.get(taskType)!.sample(n) };
-  });
-};
 
 describe('the batching pipeline', () => {
   test('commits 500 tasks of three types as COMPLETED rows, in groups of at most 100', async ({ pipeline }) => {
@@ -162,6 +146,32 @@ describe('the batching pipeline', () => {
       return found && (await found.getState()) === 'failed' ? found : undefined;
     }, { what: 'job in the failed set' });
     expect(job.attemptsMade).toBe(1);
+  });
+
+  test('isolates rows PostgreSQL rejects: the rest of the group commits, the poison tasks fail without retry', async ({ pipeline }) => {
+    // The api refuses NUL characters; a job put on the queue by other means reaches the store.
+    const poison = new Set([7, 48, 91]);
+    const tasks = Array.from({ length: 100 }, (_, n) => ({
+      taskType: 'EMAIL',
+      payload: { to: `user${n}@example.com`, subject: poison.has(n) ? `bad\u0000${n}` : `ok ${n}` },
+    }));
+    const worker = pipeline.startWorker({ timeoutMs: 60_000 });
+    const ids = await pipeline.submit(tasks);
+    await waitFor(async () => (await pipeline.committedCount()) === 100, { what: '100 rows' });
+    const rows = await pipeline.db.selectFrom('tasks').select(['id', 'status', 'error', 'payload', 'attempts']).execute();
+    const failed = rows.filter((row) => row.status === 'FAILED');
+    expect(rows.filter((row) => row.status === 'COMPLETED')).toHaveLength(97);
+    expect(failed.map((row) => row.id).sort()).toEqual([...poison].map((n) => ids[n]!).sort());
+    for (const row of failed) {
+      expect(row.error).toMatch(/^rejected by PostgreSQL \(22P05\): unsupported Unicode escape sequence/);
+      expect(row.payload).toBeNull();
+      expect(row.attempts).toBe(1);
+    }
+    await waitFor(async () => (await pipeline.queue.getFailedCount()) === 3, { what: '3 jobs in the failed set' });
+    const jobs = await pipeline.queue.getFailed();
+    expect(jobs.every((job) => job.attemptsMade === 1 && /^rejected by PostgreSQL \(22P05\)/.test(job.failedReason))).toBe(true);
+    expect(await pipeline.queue.getCompletedCount()).toBe(97);
+    await worker.close();
   });
 
   test('commits an open group when the worker closes, with the shutdown trigger', async ({ pipeline }) => {

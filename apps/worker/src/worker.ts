@@ -4,16 +4,20 @@ import type { Store } from '@sluice/store';
 import { createGroupGauges, type Logger, type Metrics } from '@sluice/telemetry';
 import type { Catalog, JobData, Json } from '@sluice/tasks';
 import type { Redis } from 'ioredis';
+import { createCommitGate, type CommitGate } from './commit-gate.js';
 import { createGroupProcessor } from './group-processor.js';
+import { createOutageBackoff } from './outage-backoff.js';
 
 export interface WorkerDeps {
-  readonly config: Pick<Config, 'queueName' | 'batch' | 'workerId'>;
+  readonly config: Pick<Config, 'queueName' | 'batch' | 'workerId' | 'recovery'>;
   /** A connection with `maxRetriesPerRequest: null`, as BullMQ workers require. */
   readonly connection: Redis;
   readonly catalog: Catalog;
-  readonly store: Pick<Store, 'commitGroup'>;
+  readonly store: Pick<Store, 'commitGroup' | 'ping'>;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** Test-only fault injection, run right after each commit (see FAULT_INJECTION). */
+  readonly afterCommit?: () => void;
 }
 
 /**
@@ -26,12 +30,17 @@ export interface WorkerDeps {
  */
 export const createWorker = (deps: WorkerDeps): BatchWorker<JobData, Json> => {
   const { config, metrics, logger } = deps;
+  // Filled in once the BatchWorker exists: the gate pauses and resumes it.
+  let gate: CommitGate | undefined;
   const processGroup = createGroupProcessor({
     catalog: deps.catalog,
     store: deps.store,
     workerId: config.workerId,
     metrics,
     logger,
+    outageBackoff: createOutageBackoff({ baseMs: config.batch.backoffDelayMs, maxMs: 30_000 }),
+    onCommitUnavailable: (error) => gate?.reportUnavailable(error),
+    ...(deps.afterCommit ? { afterCommit: deps.afterCommit } : {}),
   });
   const worker = createBatchWorker<JobData, Json>({
     queueName: config.queueName,
@@ -40,6 +49,16 @@ export const createWorker = (deps: WorkerDeps): BatchWorker<JobData, Json> => {
     timeoutMs: config.batch.timeoutMs,
     concurrency: config.batch.concurrency,
     processGroup,
+    workerOptions: {
+      // A crashed worker's held jobs return after about lockDuration + stalledInterval. Locks of
+      // held jobs are renewed every lockDuration / 2, so the lock only has to outlast an event-loop
+      // stall, not a group's timeout. A job is failed for good only after maxStalledCount crashes
+      // while it was held: commits are idempotent, so a re-run is safe, but a job that kills its
+      // worker every time must not loop forever.
+      lockDuration: config.recovery.lockDurationMs,
+      stalledInterval: config.recovery.stalledIntervalMs,
+      maxStalledCount: config.recovery.maxStalledCount,
+    },
     observer: {
       onRelease: (group) => {
         metrics.groupFlushes.inc({ task_type: group.key, trigger: group.trigger });
@@ -48,11 +67,27 @@ export const createWorker = (deps: WorkerDeps): BatchWorker<JobData, Json> => {
     },
   });
   createGroupGauges(metrics.registry, () => worker.snapshot);
+  gate = createCommitGate({
+    pause: () => worker.worker.pause(true),
+    resume: () => worker.worker.resume(),
+    probe: () => deps.store.ping(),
+    logger,
+  });
+  const close = worker.close.bind(worker);
   worker.worker.on('error', (error: Error) => logger.error('worker error', { error: error.message, stack: error.stack }));
   worker.worker.on('failed', (job, error) => {
     if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
       logger.warn('task failed for good', { taskId: job.id, taskType: job.name, attempts: job.attemptsMade, error: error.message });
     }
   });
-  return worker;
+  return {
+    worker: worker.worker,
+    get snapshot() {
+      return worker.snapshot;
+    },
+    close: () => {
+      gate?.dispose();
+      return close();
+    },
+  };
 };

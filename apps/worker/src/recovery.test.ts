@@ -1,0 +1,177 @@
+import { fileURLToPath } from 'node:url';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Kysely } from 'kysely';
+import { describe, expect } from 'vitest';
+import { createDb, migrateToLatest, type Database } from '@sluice/store';
+import type { JobData } from '@sluice/tasks';
+import {
+  createDatabase,
+  startNodeProcess,
+  startPostgresServer,
+  startRedisServer,
+  test as base,
+  waitFor,
+  type NodeProcess,
+} from '@sluice/testkit';
+import { countRows, demoTasks, submitTasks } from './test-tasks.js';
+
+// The real worker entry point, run as a separate process: these specs crash and stop it.
+const WORKER_MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+const RETRY = { maxRetries: 3, backoffDelayMs: 200 };
+
+interface Harness {
+  readonly db: Kysely<Database>;
+  readonly queue: Queue<JobData>;
+  /** Starts `node dist/main.js` against this test's queue and database; stopped after the test. */
+  startWorker(env?: Readonly<Record<string, string>>): Promise<NodeProcess>;
+  /** The `group committed` log lines a worker printed, parsed. */
+  commits(worker: NodeProcess): Array<{ size: number; duplicates: number; trigger: string }>;
+}
+
+const test = base.extend<{ harness: Harness }>({
+  harness: async ({ redisUrl, databaseUrl, queueName }, use) => {
+    const db = createDb(databaseUrl, { poolSize: 2 });
+    await migrateToLatest(db);
+    const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    const queue = new Queue<JobData>(queueName, { connection });
+    const started: NodeProcess[] = [];
+    await use({
+      db,
+      queue,
+      startWorker: async (env = {}) => {
+        const worker = startNodeProcess(WORKER_MAIN, {
+          REDIS_URL: redisUrl,
+          DATABASE_URL: databaseUrl,
+          QUEUE_NAME: queueName,
+          WORKER_ID: `worker-${started.length + 1}`,
+          LOG_FORMAT: 'json',
+          BACKOFF_DELAY_MS: String(RETRY.backoffDelayMs),
+          BATCH_TIMEOUT_MS: '300',
+          LOCK_DURATION_MS: '2000',
+          STALLED_INTERVAL_MS: '1000',
+          DEMO_WORK_MS: '0',
+          ...env,
+        });
+        started.push(worker);
+        await worker.waitForOutput(/worker started/);
+        return worker;
+      },
+      commits: (worker) =>
+        worker
+          .output()
+          .split('\n')
+          .filter((line) => line.includes('"group committed"'))
+          .map((line) => JSON.parse(line) as { size: number; duplicates: number; trigger: string }),
+    });
+    for (const worker of started) worker.kill('SIGKILL');
+    await Promise.all(started.map((worker) => worker.exited));
+    await queue.close();
+    connection.disconnect();
+    await db.destroy();
+  },
+});
+
+describe('recovery from worker crashes', () => {
+  test('a worker SIGKILLed while it holds an open group: another worker commits every task exactly once', async ({ harness }) => {
+    const first = await harness.startWorker({ BATCH_TIMEOUT_MS: '60000' });
+    const ids = await submitTasks(harness.queue, demoTasks(50, ['EMAIL']), RETRY);
+    await waitFor(async () => (await harness.queue.getActiveCount()) === 50, { what: '50 jobs held by the first worker' });
+    first.kill('SIGKILL');
+    expect((await first.exited).signal).toBe('SIGKILL');
+    expect(await countRows(harness.db)).toBe(0);
+
+    await harness.startWorker();
+    await waitFor(async () => (await harness.queue.getCompletedCount()) === 50, { what: '50 jobs completed', timeoutMs: 30_000 });
+    const rows = await harness.db.selectFrom('tasks').select(['id', 'status']).execute();
+    expect(rows.map((row) => row.id).sort()).toEqual([...ids].sort());
+    expect(rows.every((row) => row.status === 'COMPLETED')).toBe(true);
+    const batches = await harness.db.selectFrom('batches').select(['worker_id', 'size', 'duplicates']).execute();
+    expect(batches.every((batch) => batch.worker_id === 'worker-2' && batch.duplicates === 0)).toBe(true);
+    expect(batches.reduce((sum, batch) => sum + batch.size, 0)).toBe(50);
+  });
+
+  test('a crash after commit and before acknowledgement: one row per task, and the re-run counts its duplicates', async ({ harness }) => {
+    const crashing = await harness.startWorker({ FAULT_INJECTION: 'crash-after-commit' });
+    const ids = await submitTasks(harness.queue, demoTasks(20, ['SMS']), RETRY);
+    expect((await crashing.exited).signal).toBe('SIGKILL');
+    expect(await countRows(harness.db)).toBe(20);
+    expect(await harness.queue.getCompletedCount()).toBe(0);
+
+    const second = await harness.startWorker();
+    await waitFor(async () => (await harness.queue.getCompletedCount()) === 20, { what: '20 jobs completed', timeoutMs: 30_000 });
+    const rows = await harness.db.selectFrom('tasks').select(['id', 'batch_id']).execute();
+    expect(rows.map((row) => row.id).sort()).toEqual([...ids].sort());
+    const batches = await harness.db.selectFrom('batches').select(['worker_id', 'size', 'completed', 'duplicates']).orderBy('id').execute();
+    expect(batches[0]).toMatchObject({ worker_id: 'worker-1', size: 20, completed: 20, duplicates: 0 });
+    const rerun = batches.slice(1);
+    expect(rerun.every((batch) => batch.worker_id === 'worker-2' && batch.completed === 0)).toBe(true);
+    expect(rerun.reduce((sum, batch) => sum + batch.duplicates, 0)).toBe(20);
+    // The worker's own account agrees with the batch rows: every re-run task was skipped as a duplicate.
+    expect(harness.commits(second).reduce((sum, commit) => sum + commit.duplicates, 0)).toBe(20);
+  });
+
+  test('SIGTERM with an open group commits that group before the process exits', async ({ harness }) => {
+    const worker = await harness.startWorker({ BATCH_TIMEOUT_MS: '60000' });
+    await submitTasks(harness.queue, demoTasks(30, ['PUSH']), RETRY);
+    await waitFor(async () => (await harness.queue.getActiveCount()) === 30, { what: '30 jobs held' });
+    worker.kill('SIGTERM');
+    expect(await worker.exited).toEqual({ code: 0, signal: null });
+    expect(await countRows(harness.db)).toBe(30);
+    const batches = await harness.db.selectFrom('batches').select(['trigger', 'size']).execute();
+    expect(batches).toEqual([{ trigger: 'shutdown', size: 30 }]);
+    expect(await harness.queue.getActiveCount()).toBe(0);
+    expect(await harness.queue.getCompletedCount()).toBe(30);
+  });
+});
+
+describe('outages', () => {
+  test('PostgreSQL stopped for 10 s under load: every task is committed once it returns, without spending attempts', async ({ harness, redisUrl, queueName }) => {
+    const postgres = await startPostgresServer({ durable: false });
+    try {
+      const databaseUrl = await createDatabase(postgres.url());
+      const db = createDb(databaseUrl, { poolSize: 2 });
+      await migrateToLatest(db);
+      const worker = await harness.startWorker({ DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, QUEUE_NAME: queueName });
+      const ids = await submitTasks(harness.queue, demoTasks(1_000), RETRY);
+      await waitFor(async () => (await countRows(db)) > 0, { what: 'first commits' });
+
+      await db.destroy();
+      await postgres.pause();
+      ids.push(...(await submitTasks(harness.queue, demoTasks(1_000), RETRY)));
+      await new Promise((resolve) => setTimeout(resolve, 10_000));
+      await postgres.start();
+      ids.push(...(await submitTasks(harness.queue, demoTasks(1_000), RETRY)));
+
+      const after = createDb(databaseUrl, { poolSize: 2 });
+      try {
+        await waitFor(async () => (await countRows(after)) === 3_000, { what: '3,000 rows after the outage', timeoutMs: 60_000 });
+        const rows = await after.selectFrom('tasks').select(['id', 'status', 'attempts']).execute();
+        expect(new Set(rows.map((row) => row.id))).toEqual(new Set(ids));
+        expect(rows.every((row) => row.status === 'COMPLETED' && row.attempts === 1)).toBe(true);
+        expect(await harness.queue.getFailedCount()).toBe(0);
+        expect(worker.output()).toMatch(/database unavailable: pausing until it answers/);
+        expect(worker.output()).toMatch(/database answers again: taking jobs/);
+      } finally {
+        await after.destroy();
+      }
+    } finally {
+      await postgres.stop();
+    }
+  });
+
+  test('refuses to start against a Redis whose eviction policy could drop queued tasks', async ({ harness }) => {
+    const redis = await startRedisServer();
+    try {
+      const admin = new Redis(redis.url);
+      await admin.config('SET', 'maxmemory-policy', 'allkeys-lru');
+      admin.disconnect();
+      const worker = startNodeProcess(WORKER_MAIN, { REDIS_URL: redis.url, DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' });
+      expect((await worker.exited).code).toBe(1);
+      expect(worker.output()).toMatch(/maxmemory-policy is "allkeys-lru", but Sluice needs "noeviction"/);
+      expect(await countRows(harness.db)).toBe(0);
+    } finally {
+      await redis.stop();
+    }
+  });
+});
