@@ -22,6 +22,14 @@ describe('loadConfig', () => {
     expect(config.workerId).toBe('w-7');
   });
 
+  it('gives a worker metrics port 9464 by default, 0 for a free one, and refuses one out of range', () => {
+    expect(loadConfig({}).metricsPort).toBe(9464);
+    expect(loadConfig({ METRICS_PORT: '0' }).metricsPort).toBe(0);
+    expect(loadConfig({ METRICS_PORT: '9470' }).metricsPort).toBe(9470);
+    expect(() => loadConfig({ METRICS_PORT: '65536' })).toThrow(/METRICS_PORT: must be at most 65535/);
+    expect(() => loadConfig({ METRICS_PORT: 'http' })).toThrow(/METRICS_PORT: must be a whole number/);
+  });
+
   it('returns a frozen object', () => {
     const config = loadConfig({});
     expect(Object.isFrozen(config)).toBe(true);

@@ -14,6 +14,7 @@ import { deepFreeze, parseEnv, type Env } from './parse-env.js';
 
 const schema = z.object({
   PORT: integer(8038, 0, 65_535),
+  METRICS_PORT: integer(9464, 0, 65_535),
   REDIS_URL: url(['redis', 'rediss']).default('redis://127.0.0.1:6379'),
   DATABASE_URL: url(['postgres', 'postgresql']).default('postgres://postgres@127.0.0.1:5432/sluice'),
   QUEUE_NAME: z.preprocess(
@@ -64,6 +65,11 @@ export interface BatchSettings {
 /** Everything a Sluice process may be configured with, read once from the environment. */
 export interface Config {
   readonly port: number;
+  /**
+   * Port of a worker's own `/metrics` and `/livez` server (`METRICS_PORT`, default 9464; 0 picks
+   * a free one). The api serves its metrics on `port` instead.
+   */
+  readonly metricsPort: number;
   readonly redisUrl: string;
   readonly databaseUrl: string;
   readonly queueName: string;
@@ -118,6 +124,7 @@ export const loadConfig = (env: Env = process.env): Config => {
       : { readOnly: raw.BOARD_READ_ONLY };
   const config: Config = {
     port: raw.PORT,
+    metricsPort: raw.METRICS_PORT,
     redisUrl: raw.REDIS_URL,
     databaseUrl: raw.DATABASE_URL,
     queueName: raw.QUEUE_NAME,
