@@ -22,5 +22,11 @@ export {
   type RecentBatchesQuery,
 } from './sql/select-recent-batches.js';
 export type { StoreStats, TaskTypeStats } from './sql/select-stats.js';
+export {
+  MAX_THROUGHPUT_SECONDS,
+  type Throughput,
+  type ThroughputPoint,
+  type ThroughputQuery,
+} from './sql/select-throughput.js';
 export { createStore, type Store } from './store.js';
 export type { TaskRecord } from './task-record.js';

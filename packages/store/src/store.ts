@@ -12,6 +12,7 @@ import {
   type RecentBatchesQuery,
 } from './sql/select-recent-batches.js';
 import { selectStats, type StoreStats } from './sql/select-stats.js';
+import { selectThroughput, type Throughput, type ThroughputQuery } from './sql/select-throughput.js';
 import type { TaskRecord } from './task-record.js';
 
 /** Sluice's PostgreSQL storage: the group commit and the queries behind the API. */
@@ -29,6 +30,8 @@ export interface Store {
   stats(): Promise<StoreStats>;
   /** Batches newest first, a page at a time. */
   recentBatches(query: RecentBatchesQuery): Promise<BatchPage>;
+  /** Tasks committed per second over the last `seconds` complete seconds, from the `batches` table. */
+  throughput(query: ThroughputQuery): Promise<Throughput>;
   /** Resolves when the database answers `SELECT 1`. */
   ping(): Promise<void>;
 }
@@ -50,5 +53,6 @@ export const createStore = (db: Kysely<Database>): Store =>
     findBatch: (id: string) => findBatch(db, id),
     stats: () => selectStats(db),
     recentBatches: (query: RecentBatchesQuery) => selectRecentBatches(db, query),
+    throughput: (query: ThroughputQuery) => selectThroughput(db, query),
     ping: () => ping(db),
   });
