@@ -17,6 +17,9 @@ import { runChaos } from './run-chaos.js';
 /** `dist/chaos/` sits four levels below the repository root (tools/bench/dist/chaos). */
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..', '..');
 
+/** Aborted by the first Ctrl-C (or SIGTERM, SIGHUP). */
+const interrupted = new AbortController();
+
 const main = async (): Promise<number> => {
   let options;
   try {
@@ -36,7 +39,7 @@ const main = async (): Promise<number> => {
     return 0;
   }
 
-  const controller = new AbortController();
+  const controller = interrupted;
   let killNow: (() => void) | undefined;
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -75,6 +78,11 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
+    if (interrupted.signal.aborted) {
+      console.error(`interrupted; every process this run started is stopped. ${error instanceof Error ? error.message : ''}`);
+      process.exitCode = 130;
+      return;
+    }
     console.error(`chaos run failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     process.exitCode = 2;
   },

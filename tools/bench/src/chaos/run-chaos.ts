@@ -195,6 +195,9 @@ export const runChaos = async (options: ChaosOptions, io: ChaosIo): Promise<Chao
       ticker.stop();
       progress.done();
     }
+  } catch (error) {
+    // The logs are kept on this path: say where, so the failure can be looked into.
+    throw new Error(`${error instanceof Error ? error.message : String(error)} (service logs: ${logDir})`, { cause: error });
   } finally {
     await probe?.close().catch(() => undefined);
     if (stack) {
