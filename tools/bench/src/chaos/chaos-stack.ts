@@ -6,8 +6,8 @@
  * `onUnexpectedExit` and started again a second later, so one defect does not end the run
  * before it can be measured.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { join } from 'node:path';
+import { createWriteStream, rmSync, type WriteStream } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import {
   freePort,
   startPostgresServer,
@@ -104,6 +104,12 @@ export const startChaosStack = async (options: ChaosStackOptions): Promise<Chaos
     // Both send their signal before their first await, so the signal is out when this returns.
     void redis?.kill();
     void postgres?.kill();
+    // Their stop() would remove the temporary data folders; no time for that now, so remove them
+    // here, synchronously. Only the folders the testkit made for us: we never pass a dataDir.
+    if (redis) rmSync(redis.dataDir, { recursive: true, force: true });
+    if (postgres && basename(dirname(postgres.dataDir)).startsWith('sluice-pg-')) {
+      rmSync(dirname(postgres.dataDir), { recursive: true, force: true });
+    }
   };
   options.onKillSwitch?.(killNow);
   const checkAborted = (): void => {
