@@ -29,4 +29,21 @@ describe('createMetrics', () => {
     waiting = 7;
     expect(await registry.metrics()).toContain('sluice_queue_jobs{state="waiting"} 7');
   });
+
+  it('labels HTTP durations by method, route pattern and status', async () => {
+    const registry = new Registry();
+    const metrics = createMetrics(registry, { defaults: false });
+    metrics.httpRequestSeconds.observe({ method: 'GET', route: '/api/tasks/:id', status: '404' }, 0.003);
+    expect(await registry.metrics()).toContain(
+      'sluice_http_request_duration_seconds_count{method="GET",route="/api/tasks/:id",status="404"} 1',
+    );
+  });
+
+  it('names default process metrics with the sluice_ prefix', async () => {
+    const registry = new Registry();
+    createMetrics(registry);
+    const text = await registry.metrics();
+    expect(text).toMatch(/^sluice_process_resident_memory_bytes \d+/m);
+    expect(text).toContain('sluice_nodejs_eventloop_lag_p99_seconds');
+  });
 });

@@ -1,8 +1,9 @@
 import { Counter, Gauge, Histogram, collectDefaultMetrics, type Registry } from 'prom-client';
+import { DEFAULT_METRICS_PREFIX, METRIC } from './metric-names.js';
 
 /** Group sizes: fine-grained near the default size of 100. */
 const GROUP_SIZE_BUCKETS = [1, 2, 5, 10, 20, 50, 75, 90, 99, 100, 150, 200, 500, 1000];
-/** Handler and commit durations, 0.5 ms to 10 s. */
+/** Handler, commit and HTTP request durations, 0.5 ms to 10 s. */
 const DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 /** Submission-to-commit latency: around the 3 s batch timeout and the seed's 5 s P95. */
 const LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 3.5, 4, 5, 7.5, 10, 20, 30, 60, 120, 300];
@@ -17,60 +18,68 @@ const LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 3.5, 4, 5, 7.5, 10, 20, 
  * metrics.tasksSubmitted.inc({ task_type: 'EMAIL' }, 500);
  */
 export const createMetrics = (registry: Registry, options: { readonly defaults?: boolean } = {}) => {
-  if (options.defaults !== false) collectDefaultMetrics({ register: registry, prefix: 'sluice_' });
+  if (options.defaults !== false) collectDefaultMetrics({ register: registry, prefix: DEFAULT_METRICS_PREFIX });
   const registers = [registry];
   return {
     registry,
     tasksSubmitted: new Counter({
-      name: 'sluice_tasks_submitted_total',
+      name: METRIC.tasksSubmitted,
       help: 'Tasks accepted by the api and enqueued.',
       labelNames: ['task_type'] as const,
       registers,
     }),
     tasksFinished: new Counter({
-      name: 'sluice_tasks_finished_total',
+      name: METRIC.tasksFinished,
       help: 'Task attempts finished by a worker, by outcome: completed, failed (final) or retried.',
       labelNames: ['task_type', 'outcome'] as const,
       registers,
     }),
     duplicatesSkipped: new Counter({
-      name: 'sluice_duplicates_skipped_total',
+      name: METRIC.duplicatesSkipped,
       help: 'Task rows not written because their id was already committed (a redelivered job).',
       labelNames: ['task_type'] as const,
       registers,
     }),
     groupFlushes: new Counter({
-      name: 'sluice_group_flushes_total',
+      name: METRIC.groupFlushes,
       help: 'Groups released for processing, by what released them: size, timeout or shutdown.',
       labelNames: ['task_type', 'trigger'] as const,
       registers,
     }),
     groupSize: new Histogram({
-      name: 'sluice_group_size',
+      name: METRIC.groupSize,
       help: 'Tasks per released group.',
       labelNames: ['task_type'] as const,
       buckets: GROUP_SIZE_BUCKETS,
       registers,
     }),
     handlerSeconds: new Histogram({
-      name: 'sluice_handler_seconds',
+      name: METRIC.handlerSeconds,
       help: 'Time a task type handler took for one group.',
       labelNames: ['task_type'] as const,
       buckets: DURATION_BUCKETS,
       registers,
     }),
     commitSeconds: new Histogram({
-      name: 'sluice_commit_seconds',
+      name: METRIC.commitSeconds,
       help: 'Time to commit one group to PostgreSQL, round trip included.',
       labelNames: ['task_type'] as const,
       buckets: DURATION_BUCKETS,
       registers,
     }),
     taskLatencySeconds: new Histogram({
-      name: 'sluice_task_latency_seconds',
+      name: METRIC.taskLatencySeconds,
       help: 'Time from submission to commit of a task.',
       labelNames: ['task_type'] as const,
       buckets: LATENCY_BUCKETS,
+      registers,
+    }),
+    httpRequestSeconds: new Histogram({
+      name: METRIC.httpRequestSeconds,
+      help: 'Time the api took to answer a request, by method, matched route pattern and status.',
+      // `route` is the pattern (/api/tasks/:id), never the raw path, so the series stay few.
+      labelNames: ['method', 'route', 'status'] as const,
+      buckets: DURATION_BUCKETS,
       registers,
     }),
   };
@@ -86,7 +95,7 @@ export const createGroupGauges = (
   snapshot: () => { readonly openGroups: number; readonly processing: number },
 ): void => {
   new Gauge({
-    name: 'sluice_groups_open',
+    name: METRIC.groupsOpen,
     help: 'Groups filling in this worker.',
     registers: [registry],
     collect() {
@@ -94,7 +103,7 @@ export const createGroupGauges = (
     },
   });
   new Gauge({
-    name: 'sluice_groups_committing',
+    name: METRIC.groupsCommitting,
     help: 'Groups being handled or committed in this worker.',
     registers: [registry],
     collect() {
@@ -112,7 +121,7 @@ export const createQueueGauge = (
   collect: () => Promise<Readonly<Record<string, number>>>,
 ): Gauge<'state'> =>
   new Gauge({
-    name: 'sluice_queue_jobs',
+    name: METRIC.queueJobs,
     help: 'Jobs in the tasks queue by state, read from BullMQ when scraped.',
     labelNames: ['state'] as const,
     registers: [registry],
