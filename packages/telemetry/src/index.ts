@@ -1,3 +1,14 @@
+export { errorFields } from './error-fields.js';
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
+export {
+  DEFAULT_METRICS_PREFIX,
+  FLUSH_TRIGGERS,
+  METRIC,
+  PROCESS_METRIC,
+  TASK_OUTCOMES,
+  type FlushTriggerLabel,
+  type TaskOutcomeLabel,
+} from './metric-names.js';
 export { createGroupGauges, createMetrics, createQueueGauge, type Metrics } from './metrics.js';
+export { zeroApiSeries, zeroWorkerSeries } from './zero-series.js';
 export { Registry } from 'prom-client';
