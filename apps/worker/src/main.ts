@@ -2,7 +2,8 @@ import { Redis } from 'ioredis';
 import { ConfigError, loadConfig } from '@sluice/config';
 import { createDb, createStore } from '@sluice/store';
 import { assertNoEviction, createDemoCatalog } from '@sluice/tasks';
-import { Registry, createLogger, createMetrics } from '@sluice/telemetry';
+import { Registry, createLogger, createMetrics, errorFields } from '@sluice/telemetry';
+import { startMetricsServer } from './metrics-server.js';
 import { createWorker } from './worker.js';
 
 const main = async (): Promise<void> => {
@@ -22,6 +23,12 @@ const main = async (): Promise<void> => {
   const db = createDb(config.databaseUrl, { poolSize: config.dbPoolSize });
   const store = createStore(db);
   const metrics = createMetrics(new Registry());
+  // Before the worker takes jobs: a taken port stops the process before it holds any.
+  const metricsServer = await startMetricsServer({
+    registry: metrics.registry,
+    port: config.metricsPort,
+    onError: (error) => logger.error('collecting metrics failed', errorFields(error)),
+  });
   const worker = createWorker({
     config,
     connection,
@@ -44,6 +51,7 @@ const main = async (): Promise<void> => {
     size: config.batch.size,
     timeoutMs: config.batch.timeoutMs,
     concurrency: config.batch.concurrency,
+    metricsPort: metricsServer.port,
   });
 
   let stopping = false;
@@ -60,6 +68,8 @@ const main = async (): Promise<void> => {
     }, config.shutdownGraceMs);
     force.unref();
     await worker.close();
+    // Closed last among the things it reports on, so a scrape during the final flush still works.
+    await metricsServer.close();
     await db.destroy();
     connection.disconnect();
     logger.info('stopped');

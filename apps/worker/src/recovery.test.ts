@@ -45,6 +45,8 @@ const test = base.extend<{ harness: Harness }>({
           DATABASE_URL: databaseUrl,
           QUEUE_NAME: queueName,
           WORKER_ID: `worker-${started.length + 1}`,
+          // Several workers run at once here: each takes any free port for its /metrics.
+          METRICS_PORT: '0',
           LOG_FORMAT: 'json',
           BACKOFF_DELAY_MS: String(RETRY.backoffDelayMs),
           BATCH_TIMEOUT_MS: '300',

@@ -1,7 +1,7 @@
 import { createBatchWorker, type BatchWorker } from '@sluice/batching';
 import type { Config } from '@sluice/config';
 import type { Store } from '@sluice/store';
-import { createGroupGauges, type Logger, type Metrics } from '@sluice/telemetry';
+import { createGroupGauges, zeroWorkerSeries, type Logger, type Metrics } from '@sluice/telemetry';
 import type { Catalog, JobData, Json } from '@sluice/tasks';
 import type { Redis } from 'ioredis';
 import { createCommitGate, type CommitGate } from './commit-gate.js';
@@ -67,6 +67,7 @@ export const createWorker = (deps: WorkerDeps): BatchWorker<JobData, Json> => {
     },
   });
   createGroupGauges(metrics.registry, () => worker.snapshot);
+  zeroWorkerSeries(metrics, deps.catalog.names);
   gate = createCommitGate({
     pause: () => worker.worker.pause(true),
     resume: () => worker.worker.resume(),

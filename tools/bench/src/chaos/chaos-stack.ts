@@ -150,6 +150,8 @@ export const startChaosStack = async (options: ChaosStackOptions): Promise<Chaos
       QUEUE_NAME: QUEUE_NAME,
       LOG_FORMAT: 'json',
       LOG_LEVEL: 'info',
+      // Every worker serves /metrics on METRICS_PORT (default 9464); on one host each needs its own.
+      METRICS_PORT: '0',
       ...options.serviceEnv,
     };
     const onUnexpectedExit = (exit: UnexpectedExit): void => {

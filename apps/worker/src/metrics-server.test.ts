@@ -1,0 +1,50 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Registry, createMetrics } from '@sluice/telemetry';
+import { startMetricsServer, type MetricsServer } from './metrics-server.js';
+
+const servers: MetricsServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+});
+
+const start = async (registry: Registry, port = 0): Promise<MetricsServer> => {
+  const server = await startMetricsServer({ registry, port, host: '127.0.0.1' });
+  servers.push(server);
+  return server;
+};
+
+describe('the worker metrics server', () => {
+  it('serves the registry at /metrics in the Prometheus text format, as it is at scrape time', async () => {
+    const registry = new Registry();
+    const metrics = createMetrics(registry, { defaults: false });
+    const server = await start(registry);
+    metrics.groupFlushes.inc({ task_type: 'EMAIL', trigger: 'size' }, 3);
+    const response = await fetch(`http://127.0.0.1:${server.port}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe(registry.contentType);
+    expect(await response.text()).toContain('sluice_group_flushes_total{task_type="EMAIL",trigger="size"} 3');
+  });
+
+  it('answers /livez with 200 and anything else with 404', async () => {
+    const server = await start(new Registry());
+    const live = await fetch(`http://127.0.0.1:${server.port}/livez`);
+    expect(live.status).toBe(200);
+    expect(await live.json()).toEqual({ status: 'UP' });
+    expect((await fetch(`http://127.0.0.1:${server.port}/api/tasks`)).status).toBe(404);
+    expect((await fetch(`http://127.0.0.1:${server.port}/metrics`, { method: 'POST' })).status).toBe(405);
+  });
+
+  it('refuses a port that is taken, naming METRICS_PORT', async () => {
+    const first = await start(new Registry());
+    await expect(startMetricsServer({ registry: new Registry(), port: first.port, host: '127.0.0.1' })).rejects.toThrow(
+      `METRICS_PORT ${first.port} is already in use`,
+    );
+  });
+
+  it('closes even while a scraper keeps its connection open', async () => {
+    const server = await startMetricsServer({ registry: new Registry(), port: 0, host: '127.0.0.1' });
+    await fetch(`http://127.0.0.1:${server.port}/metrics`, { keepalive: true });
+    await server.close();
+    await expect(fetch(`http://127.0.0.1:${server.port}/livez`)).rejects.toThrow();
+  });
+});
