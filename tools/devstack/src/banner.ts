@@ -5,6 +5,8 @@ import type { ServiceInfo } from './services.js';
 export interface BannerOptions {
   readonly port: number;
   readonly workers: number;
+  /** Where each worker serves its own /metrics, in worker order. */
+  readonly metricsPorts?: ReadonlyArray<number>;
   readonly services: ReadonlyArray<ServiceInfo>;
   /** Paths are shown relative to it (`.sluice/redis`). */
   readonly root: string;
@@ -30,11 +32,14 @@ const withoutPassword = (url: string): string => {
  * process.stdout.write(formatBanner({ port: 8038, workers: 2, services, root, log }));
  */
 export const formatBanner = (options: BannerOptions): string => {
-  const { port, workers, services, root, log } = options;
+  const { port, workers, metricsPorts = [], services, root, log } = options;
   const base = `http://localhost:${port}`;
   const rows: ReadonlyArray<readonly [string, string]> = [
     ['API', base],
     ['metrics', `${base}/metrics`],
+    ...metricsPorts.map(
+      (metricsPort, index): readonly [string, string] => [`worker-${index + 1}`, `http://localhost:${metricsPort}/metrics`],
+    ),
     ['health', `${base}/actuator/health`],
     ...services.map(
       (service): readonly [string, string] => [

@@ -19,3 +19,27 @@ export const isPortFree = (port: number, host = '127.0.0.1'): Promise<boolean> =
  */
 export const preferredPort = async (preferred: number): Promise<number> =>
   (await isPortFree(preferred)) ? preferred : freePort();
+
+/** Where the first worker serves /metrics: the worker's own default METRICS_PORT. */
+export const FIRST_WORKER_METRICS_PORT = 9464;
+
+/**
+ * One metrics port per worker: 9464, 9465, … when free, so the URLs stay the same from run to run;
+ * otherwise any free port. Workers on one machine cannot share their default port.
+ *
+ * @example
+ * await workerMetricsPorts(2); // [9464, 9465]
+ */
+export const workerMetricsPorts = async (
+  workers: number,
+  first: number = FIRST_WORKER_METRICS_PORT,
+): Promise<ReadonlyArray<number>> => {
+  const ports: number[] = [];
+  for (let index = 0; index < workers; index += 1) {
+    let port = await preferredPort(first + index);
+    // A free port is only probed, not held: never hand the same one to two workers.
+    while (ports.includes(port)) port = await freePort();
+    ports.push(port);
+  }
+  return ports;
+};

@@ -33,7 +33,7 @@ const FIXTURES = {
     server.listen(Number(process.env.PORT), () => console.log('listening, LOG_FORMAT=' + process.env.LOG_FORMAT));
     process.on('SIGTERM', () => server.close(() => process.exit(0)));`,
   worker: `
-    console.log('started as ' + process.env.WORKER_ID + ', PORT=' + (process.env.PORT ?? 'unset'));
+    console.log('started as ' + process.env.WORKER_ID + ', PORT=' + (process.env.PORT ?? 'unset') + ', METRICS_PORT=' + process.env.METRICS_PORT);
     const timer = setInterval(() => {}, 1000);
     process.on('SIGTERM', () => setTimeout(() => { console.log('flushed and committed'); clearInterval(timer); }, 100));`,
 };
@@ -77,9 +77,13 @@ describe('startStack', () => {
     expect(text).toContain('migrate  │ postgres reachable, database sluice');
     expect(text).toContain('api      │ listening, LOG_FORMAT=pretty');
     expect(text).toContain('api      │ redis says +PONG');
-    expect(text).toContain('worker-1 │ started as worker-1, PORT=unset');
-    expect(text).toContain('worker-2 │ started as worker-2, PORT=unset');
+    // Each worker gets a metrics port of its own (never the api's), and the banner lists them.
+    const metricsPorts = [1, 2].map((n) => Number(new RegExp(`started as worker-${n}, PORT=unset, METRICS_PORT=(\\d+)`).exec(text)?.[1]));
+    expect(metricsPorts.every((p) => p > 0 && p !== port)).toBe(true);
+    expect(metricsPorts[0]).not.toBe(metricsPorts[1]);
     expect(text).toContain(`http://localhost:${port}/metrics`);
+    expect(text).toMatch(new RegExp(`\\n  worker-1 +http://localhost:${metricsPorts[0]}/metrics\\n`));
+    expect(text).toMatch(new RegExp(`\\n  worker-2 +http://localhost:${metricsPorts[1]}/metrics\\n`));
     expect(text).toContain('data in .sluice/postgres/');
     const redisPort = Number(/redis:\/\/127\.0\.0\.1:(\d+)/.exec(text)?.[1]);
     const postgresPort = Number(/postgres:\/\/postgres@127\.0\.0\.1:(\d+)\/sluice/.exec(text)?.[1]);

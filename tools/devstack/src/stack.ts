@@ -20,7 +20,7 @@ import { stopLeftovers } from './leftovers.js';
 import type { LogStream } from './log-stream.js';
 import { runMigrations } from './migrations.js';
 import type { DevstackPaths } from './paths.js';
-import { isPortFree } from './ports.js';
+import { isPortFree, workerMetricsPorts } from './ports.js';
 import { needsLocalServices, startServices, type Services } from './services.js';
 import { createSupervisor, type Supervisor, type SupervisorOptions } from './supervisor.js';
 
@@ -119,7 +119,7 @@ export const startStack = (options: StackOptions): Stack => {
     requestStop(apiFailed ? 'the api keeps crashing' : 'every worker keeps crashing');
   };
 
-  const startApps = (services: Services): void => {
+  const startApps = (services: Services, metricsPorts: ReadonlyArray<number>): void => {
     const shared = { REDIS_URL: services.redisUrl, DATABASE_URL: services.databaseUrl };
     // Children write to a pipe, so they would turn their colours off; the terminal has them.
     const defaults = { LOG_FORMAT: 'pretty', ...(log.colour ? { FORCE_COLOR: '1' } : {}) };
@@ -147,8 +147,8 @@ export const startStack = (options: StackOptions): Stack => {
           ...common,
           name: workerId,
           args: [paths.workerEntry],
-          // PORT is the api's; a worker that serves metrics must not fight it for the port.
-          env: childEnv(defaults, { ...shared, WORKER_ID: workerId }, ['PORT']),
+          // PORT is the api's; each worker serves its own /metrics on a port of its own.
+          env: childEnv(defaults, { ...shared, WORKER_ID: workerId, METRICS_PORT: String(metricsPorts[index - 1]) }, ['PORT']),
         }),
       );
     }
@@ -197,7 +197,8 @@ export const startStack = (options: StackOptions): Stack => {
       if (stopRequested.signal.aborted) return;
 
       log.line('devstack', `starting the api and ${config.workers} worker${config.workers === 1 ? '' : 's'}`);
-      startApps(services);
+      const metricsPorts = await workerMetricsPorts(config.workers);
+      startApps(services, metricsPorts);
       const healthUrl = `http://127.0.0.1:${config.port}/actuator/health`;
       let health = await waitForHealth({
         url: healthUrl,
@@ -214,7 +215,9 @@ export const startStack = (options: StackOptions): Stack => {
         health = await waitForHealth({ url: healthUrl, signal: stopRequested.signal, timeoutMs: Infinity });
       }
       if (health.healthy) {
-        log.write(formatBanner({ port: config.port, workers: config.workers, services: services.info, root: paths.root, log }));
+        log.write(
+          formatBanner({ port: config.port, workers: config.workers, metricsPorts, services: services.info, root: paths.root, log }),
+        );
       }
       await stopping;
     } catch (error) {
