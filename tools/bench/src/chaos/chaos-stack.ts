@@ -177,7 +177,8 @@ export const startChaosStack = async (options: ChaosStackOptions): Promise<Chaos
         name: `worker-${index + 1}`,
         entry: join(root, 'apps', 'worker', 'dist', 'main.js'),
         cwd: root,
-        env: (generation) => ({ ...baseEnv, WORKER_ID: `chaos-w${index + 1}-g${generation}` }),
+        // Port 0: each worker's own metrics server takes any free port, so three share a host.
+        env: (generation) => ({ ...baseEnv, METRICS_PORT: '0', WORKER_ID: `chaos-w${index + 1}-g${generation}` }),
         logFile: join(logDir, `worker-${index + 1}.log`),
         clock,
         onUnexpectedExit,
