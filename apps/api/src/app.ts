@@ -1,12 +1,15 @@
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
-import type { Logger, Registry } from '@sluice/telemetry';
+import { errorFields, type Logger, type Metrics, type Registry } from '@sluice/telemetry';
 import { HttpProblem } from './problem.js';
+import { createRequestLog } from './request-log.js';
 import { createOperationsRoutes, type HealthCheck } from './routes/operations.js';
 import { createTaskRoutes, type TaskRoutesDeps } from './routes/tasks.js';
 
 export interface AppDeps extends TaskRoutesDeps {
   readonly logger: Logger;
   readonly registry: Registry;
+  /** The task routes count submissions; every request is timed by route pattern. */
+  readonly metrics: Pick<Metrics, 'tasksSubmitted' | 'httpRequestSeconds'>;
   readonly checks: ReadonlyArray<HealthCheck>;
 }
 
@@ -51,6 +54,8 @@ export const createApp = (deps: AppDeps): Express => {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // First, so that every request, however it ends, is logged once, timed and has an id.
+  app.use(createRequestLog({ logger: deps.logger, httpSeconds: deps.metrics.httpRequestSeconds }));
 
   const single = express.json({ limit: SINGLE_BODY_LIMIT, strict: false });
   const bulk = express.json({ limit: BULK_BODY_LIMIT, strict: false });
@@ -72,12 +77,23 @@ export const createApp = (deps: AppDeps): Express => {
           : undefined;
     if (problem) {
       if (problem.status >= 500) {
-        deps.logger.warn('request failed', { method: request.method, path: request.path, status: problem.status, cause: String(problem.cause ?? '') });
+        deps.logger.warn('request failed', {
+          method: request.method,
+          path: request.originalUrl,
+          status: problem.status,
+          requestId: response.locals['requestId'],
+          cause: String(problem.cause ?? ''),
+        });
       }
       sendProblem(response, problem);
       return;
     }
-    deps.logger.error('unexpected error', { method: request.method, path: request.path, error });
+    deps.logger.error('unexpected error', {
+      method: request.method,
+      path: request.originalUrl,
+      requestId: response.locals['requestId'],
+      ...errorFields(error),
+    });
     sendProblem(response, new HttpProblem(500, 'internal', 'Internal error', 'The server failed to answer; the error is logged.'));
   }) as ErrorRequestHandler);
 

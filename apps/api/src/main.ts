@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { ConfigError, loadConfig } from '@sluice/config';
 import { createDb, createStore } from '@sluice/store';
 import { assertNoEviction, createDemoCatalog } from '@sluice/tasks';
-import { Registry, createLogger, createMetrics, createQueueGauge } from '@sluice/telemetry';
+import { Registry, createLogger, createMetrics, createQueueGauge, zeroApiSeries } from '@sluice/telemetry';
 import { createApp } from './app.js';
 import { createTaskQueue } from './task-queue.js';
 
@@ -29,6 +29,7 @@ const main = async (): Promise<void> => {
   const metrics = createMetrics(registry);
   createQueueGauge(registry, () => queue.counts());
   const catalog = createDemoCatalog(config.demo);
+  zeroApiSeries(metrics, catalog.names);
 
   const app = createApp({
     catalog,
