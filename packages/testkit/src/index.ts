@@ -4,6 +4,15 @@ export { test, type ServiceFixtures } from './fixtures.js';
 export { freePort } from './free-port.js';
 export { startNodeProcess, type NodeProcess } from './node-process.js';
 export {
+  PROMETHEUS_INSTALL_HINT,
+  startPrometheusServer,
+  type PrometheusSample,
+  type PrometheusServer,
+  type PrometheusServerOptions,
+  type ScrapeJob,
+} from './prometheus-server.js';
+export { checkMetrics, type PromtoolResult } from './promtool.js';
+export {
   startPostgresServer,
   type PostgresServer,
   type PostgresServerOptions,
