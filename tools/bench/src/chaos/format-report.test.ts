@@ -49,6 +49,23 @@ describe('formatChaosReport', () => {
     expect(report).toMatch(/FAIL — 25 accepted tasks lost/);
   });
 
+  it('shows why the client sent an offending ref more than once', () => {
+    const offenders: Offender[] = [
+      {
+        kind: 'duplicated',
+        ref: 'chaos-0008900',
+        why: '2 tasks (distinct ids) ended for this one ref',
+        sightings: [{ id: 'id-1', acceptedFor: 'chaos-0008900' }, { id: 'id-0' }],
+        earlierAnswers: ['503 at +18.0s'],
+      },
+    ];
+    const report = formatChaosReport(testResult({ verdict: 'fail', problems: ['1 duplicate outcome'], offenders }, { duplicated: 1 }), {
+      maxOffenders: 20,
+    });
+    expect(report).toContain('sent again after: 503 at +18.0s');
+    expect(report).toContain('id-0: no row');
+  });
+
   it('groups failed-set reasons with their counts', () => {
     const report = formatChaosReport(
       testResult({ failedReasons: [{ reason: 'connect ECONNREFUSED 127.0.0.1:5432', count: 231 }] }, { failed: 231 }),

@@ -28,7 +28,11 @@ const describeSighting = (sighting: Sighting): string => {
 };
 
 const describeOffender = (offender: Offender): string =>
-  [`${offender.kind.padEnd(10)} ${offender.ref ?? '(no ref)'} — ${offender.why}`, ...offender.sightings.map((sighting) => `             ${describeSighting(sighting)}`)].join('\n');
+  [
+    `${offender.kind.padEnd(10)} ${offender.ref ?? '(no ref)'} — ${offender.why}`,
+    ...(offender.earlierAnswers ? [`             sent again after: ${offender.earlierAnswers.join(', ')}`] : []),
+    ...offender.sightings.map((sighting) => `             ${describeSighting(sighting)}`),
+  ].join('\n');
 
 /**
  * The console report of a chaos run: the settings, the table of figures, the failed-set reasons,

@@ -74,6 +74,8 @@ export interface LoadOutcome {
   readonly rejected: ReadonlyArray<RejectedRef>;
   /** Refs never accepted because the run stopped the client first. */
   readonly unsubmitted: ReadonlyArray<string>;
+  /** Refs that were sent more than once, with the answers that made us send them again (`503 at +18.0s`). */
+  readonly resent: ReadonlyMap<string, ReadonlyArray<string>>;
   readonly stats: LoadStats;
 }
 
@@ -179,6 +181,15 @@ export const createLoadClient = (options: LoadClientOptions): LoadClient => {
   /** Requests waiting to be sent again, with when. */
   const retries: Array<{ readonly indices: ReadonlyArray<number>; readonly at: number }> = [];
   const answers: Record<string, number> = {};
+  const resent = new Map<string, string[]>();
+  const noteResend = (refs: ReadonlyArray<string>, why: string): void => {
+    const text = `${why} at +${(clock() / 1000).toFixed(1)}s`;
+    for (const ref of refs) {
+      const list = resent.get(ref);
+      if (list) list.push(text);
+      else resent.set(ref, [text]);
+    }
+  };
   const latencies: number[] = [];
   let next = 0;
   let inFlight = 0;
@@ -213,6 +224,7 @@ export const createLoadClient = (options: LoadClientOptions): LoadClient => {
       if (reply.status === 503) {
         answers503 += 1;
         tasksResentAfter503 += indices.length;
+        noteResend(refs, '503');
         retries.push({ indices, at: performance.now() + reply.retryAfterMs });
         return;
       }
@@ -221,6 +233,7 @@ export const createLoadClient = (options: LoadClientOptions): LoadClient => {
     }
     if (reply.cause === 'refused') {
       refusedConnections += 1;
+      noteResend(refs, 'connection refused');
       retries.push({ indices, at: performance.now() + REFUSED_RETRY_MS });
       return;
     }
@@ -281,6 +294,7 @@ export const createLoadClient = (options: LoadClientOptions): LoadClient => {
       indeterminate,
       rejected,
       unsubmitted,
+      resent,
       stats: {
         requests,
         answers: { ...answers },

@@ -90,6 +90,17 @@ describe('reconcile', () => {
     expect(duplicate?.sightings.map((sighting) => sighting.id).sort()).toEqual(['a', 'z']);
   });
 
+  it('attaches the answers that made the client send a ref again to its offence', () => {
+    const verdict = reconcile(
+      input({
+        accepted: [{ ref: 'r1', id: 'a' }],
+        rows: [row('a', 'r1'), row('z', 'r1')],
+        resent: new Map([['r1', ['503 at +18.0s']]]),
+      }),
+    );
+    expect(verdict.offenders[0]).toMatchObject({ kind: 'duplicated', earlierAnswers: ['503 at +18.0s'] });
+  });
+
   it('counts a row plus a failed job for one ref under two ids as a duplicate', () => {
     const verdict = reconcile(
       input({

@@ -59,6 +59,8 @@ export interface ReconcileInput {
   readonly failedJobs: ReadonlyArray<FailedJob>;
   /** BullMQ's view of jobs, looked up after the drain: at least every id of {@link unresolvedIds}. */
   readonly jobStates: ReadonlyMap<string, JobSnapshot>;
+  /** Refs the client sent more than once, with the answers that made it send again. Evidence only. */
+  readonly resent?: ReadonlyMap<string, ReadonlyArray<string>>;
 }
 
 /** Where one id was seen. */
@@ -79,6 +81,8 @@ export interface Offender {
   readonly ref: string | null;
   readonly why: string;
   readonly sightings: ReadonlyArray<Sighting>;
+  /** Answers to earlier sends of this ref that made the client send it again (a 503 that had in fact enqueued shows here). */
+  readonly earlierAnswers?: ReadonlyArray<string>;
 }
 
 export interface ReconcileCounts {
@@ -310,6 +314,10 @@ export const reconcile = (input: ReconcileInput): Reconciliation => {
   }
 
   const order: Readonly<Record<OffenceKind, number>> = { lost: 0, duplicated: 1, unexpected: 2, pending: 3 };
+  const withHistory = (offender: Offender): Offender => {
+    const earlier = offender.ref === null ? undefined : input.resent?.get(offender.ref);
+    return earlier === undefined ? offender : { ...offender, earlierAnswers: earlier };
+  };
   return {
     counts: {
       accepted: acceptedById.size,
@@ -329,6 +337,8 @@ export const reconcile = (input: ReconcileInput): Reconciliation => {
     failedReasons: [...reasons]
       .map(([reason, count]) => ({ reason, count }))
       .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),
-    offenders: [...lostOffenders, ...offenders, ...pendingOffenders].sort((a, b) => order[a.kind] - order[b.kind]),
+    offenders: [...lostOffenders, ...offenders, ...pendingOffenders]
+      .sort((a, b) => order[a.kind] - order[b.kind])
+      .map(withHistory),
   };
 };

@@ -218,10 +218,10 @@ const gatherAndReconcile = async (
     readFailedSet(probe.queue),
     readSkippedDuplicates(probe.db),
   ]);
-  const accepted = outcome.accepted;
+  const { accepted, resent } = outcome;
   const indeterminate = outcome.indeterminate.map((item) => item.ref);
   const jobStates = new Map(await readJobStates(probe.queue, unresolvedIds({ accepted, rows, failedJobs })));
-  const first = reconcile({ accepted, indeterminate, rows, failedJobs, jobStates });
+  const first = reconcile({ accepted, indeterminate, rows, failedJobs, jobStates, resent });
   // Look up what BullMQ says of the offenders we will print, then classify again with it: the
   // counts cannot change (only unresolved ids decide pending or lost), the evidence grows.
   const wanted = first.offenders
@@ -230,7 +230,7 @@ const gatherAndReconcile = async (
     .filter((id) => !jobStates.has(id));
   if (wanted.length === 0) return { reconciliation: first, redeliveriesSkipped };
   for (const [id, state] of await readJobStates(probe.queue, [...new Set(wanted)])) jobStates.set(id, state);
-  return { reconciliation: reconcile({ accepted, indeterminate, rows, failedJobs, jobStates }), redeliveriesSkipped };
+  return { reconciliation: reconcile({ accepted, indeterminate, rows, failedJobs, jobStates, resent }), redeliveriesSkipped };
 };
 
 /** Calls `tick` about once a second, never two at a time. */
