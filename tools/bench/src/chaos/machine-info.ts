@@ -58,9 +58,10 @@ export const describeMachine = async (deps: {
   const info = await deps.redis.info('server');
   const redis = /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown';
   const postgres = (await sql<{ v: string }>`select current_setting('server_version') as v`.execute(deps.db)).rows[0]?.v ?? 'unknown';
+  // Untrimmed: porcelain lines start with a status column that may be a space.
   const git = async (args: ReadonlyArray<string>): Promise<string> =>
     run('git', [...args], { cwd: deps.root }).then(
-      (result) => result.stdout.trim(),
+      (result) => result.stdout,
       () => '',
     );
   return {
@@ -70,7 +71,7 @@ export const describeMachine = async (deps: {
     node: process.version,
     redis,
     postgres,
-    commit: (await git(['rev-parse', '--short', 'HEAD'])) || 'unknown',
+    commit: (await git(['rev-parse', '--short', 'HEAD'])).trim() || 'unknown',
     uncommitted: changedPaths(await git(['status', '--porcelain', '--', 'apps', 'packages'])),
     builtAt: await readBuildTimes(deps.root),
   };
