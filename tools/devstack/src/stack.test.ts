@@ -2,7 +2,7 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { freePort, startRedisServer } from '@sluice/testkit/servers';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { createLogStream } from './log-stream.js';
 import { devstackPaths, type DevstackPaths } from './paths.js';
 import { isPortFree } from './ports.js';
@@ -65,6 +65,11 @@ describe('startStack', () => {
     const log = createLogStream({ out: out.stream, colour: false, names: logNames(2) });
     const port = await freePort();
     const stack = startStack({ config: { port, workers: 2 }, paths, log });
+    // A failed expectation must not leave the stack's processes behind.
+    onTestFailed(async () => {
+      stack.requestStop('test failed');
+      await stack.done;
+    });
 
     // The banner waits for the api only; the workers may log their start a moment later.
     const ready = ['Sluice is running', 'started as worker-1', 'started as worker-2', 'redis says'];
