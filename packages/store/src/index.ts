@@ -16,6 +16,7 @@ export type {
   RejectedTask,
   TaskRow,
 } from './sql/group-commit.js';
+export type { GroupSizeCount } from './sql/select-group-sizes.js';
 export {
   MAX_BATCH_PAGE,
   type BatchPage,

@@ -6,6 +6,7 @@ import type { CommitResult, GroupCommit } from './sql/group-commit.js';
 import { findBatch } from './sql/find-batch.js';
 import { findTask } from './sql/find-task.js';
 import { ping } from './sql/ping.js';
+import { selectGroupSizes, type GroupSizeCount } from './sql/select-group-sizes.js';
 import {
   selectRecentBatches,
   type BatchPage,
@@ -28,6 +29,8 @@ export interface Store {
   findBatch(id: string): Promise<BatchRecord | undefined>;
   /** Totals, per task type, per trigger and commit times, from the `batches` table. */
   stats(): Promise<StoreStats>;
+  /** Committed groups counted by task type, trigger and size (the api's group metrics). */
+  groupSizes(): Promise<ReadonlyArray<GroupSizeCount>>;
   /** Batches newest first, a page at a time. */
   recentBatches(query: RecentBatchesQuery): Promise<BatchPage>;
   /** Tasks committed per second over the last `seconds` complete seconds, from the `batches` table. */
@@ -52,6 +55,7 @@ export const createStore = (db: Kysely<Database>): Store =>
     findTask: (id: string) => findTask(db, id),
     findBatch: (id: string) => findBatch(db, id),
     stats: () => selectStats(db),
+    groupSizes: () => selectGroupSizes(db),
     recentBatches: (query: RecentBatchesQuery) => selectRecentBatches(db, query),
     throughput: (query: ThroughputQuery) => selectThroughput(db, query),
     ping: () => ping(db),
