@@ -63,3 +63,17 @@ export const unavailable = (what: string, cause: unknown, retryAfterSeconds = 1)
     `${what} is not reachable right now; nothing was changed. Retry after ${retryAfterSeconds} s.`,
     { headers: { 'Retry-After': String(retryAfterSeconds) }, cause },
   );
+
+/**
+ * Redis took an enqueue but the connection broke before it answered: the tasks may or may not be
+ * stored. Only a re-send with the same Idempotency-Key settles it without risking a duplicate.
+ */
+export const outcomeUnknown = (cause: unknown, retryAfterSeconds = 1): HttpProblem =>
+  new HttpProblem(
+    503,
+    'outcome-unknown',
+    'Service unavailable',
+    'Redis did not confirm the enqueue: the tasks may or may not have been stored. Re-send the same ' +
+      `request with the same Idempotency-Key after ${retryAfterSeconds} s; without a key a re-send may create them twice.`,
+    { headers: { 'Retry-After': String(retryAfterSeconds) }, cause },
+  );

@@ -10,11 +10,20 @@ export interface QueuedTask {
   readonly attempts: number;
   readonly error: string | null;
   readonly submittedAt: Date;
+  readonly payload: unknown;
 }
 
 export interface TaskQueue {
-  /** Enqueues all submissions at once (one MULTI: all or none). Returns the new task ids. */
-  enqueue(submissions: ReadonlyArray<Submission>, submittedAt: number): Promise<ReadonlyArray<string>>;
+  /**
+   * Enqueues the submissions and returns their task ids: `ids` when given (one per submission,
+   * derived from an Idempotency-Key), else new UUIDv7s. BullMQ adds nothing for an id it already
+   * holds, so re-sending the same ids after a failure enqueues only what is missing.
+   */
+  enqueue(
+    submissions: ReadonlyArray<Submission>,
+    submittedAt: number,
+    ids?: ReadonlyArray<string>,
+  ): Promise<ReadonlyArray<string>>;
   find(id: string): Promise<QueuedTask | undefined>;
   counts(): Promise<Readonly<Record<string, number>>>;
   ping(): Promise<void>;
@@ -51,9 +60,9 @@ export const createTaskQueue = (
   const defaults = jobOptions(options.retry);
   return {
     queue,
-    enqueue: async (submissions, submittedAt) => {
-      const jobs = submissions.map((submission) => {
-        const id = newId(submittedAt);
+    enqueue: async (submissions, submittedAt, ids) => {
+      const jobs = submissions.map((submission, index) => {
+        const id = ids?.[index] ?? newId(submittedAt);
         return {
           name: submission.taskType,
           data: { payload: submission.payload, submittedAt },
@@ -74,6 +83,7 @@ export const createTaskQueue = (
         attempts: state === 'ACTIVE' ? job.attemptsMade + 1 : job.attemptsMade,
         error: job.failedReason ? job.failedReason : null,
         submittedAt: new Date(job.data.submittedAt),
+        payload: job.data.payload,
       };
     },
     counts: () =>

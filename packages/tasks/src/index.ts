@@ -1,5 +1,6 @@
 export { createCatalog, type Catalog } from './catalog.js';
 export { createDemoCatalog, type DemoSettings } from './demo-task-types.js';
+export { canonicalJson, IDEMPOTENCY_KEY, taskIdForKey } from './idempotency.js';
 export { jobDataSchema, type JobData } from './job-data.js';
 export { DEFAULT_QUEUE_NAME, jobOptions, type RetrySettings } from './queue-contract.js';
 export { assertNoEviction, RedisPolicyError } from './redis-policy.js';

@@ -1,21 +1,32 @@
 import { Router, type Request } from 'express';
-import type { Store } from '@sluice/store';
+import { MAX_THROUGHPUT_SECONDS, type Store } from '@sluice/store';
 import type { Metrics } from '@sluice/telemetry';
-import { isUuid, validateSubmission, type Catalog, type FieldError, type Submission } from '@sluice/tasks';
-import { badRequest, HttpProblem, invalidTask, unavailable } from '../problem.js';
+import {
+  canonicalJson,
+  IDEMPOTENCY_KEY,
+  isUuid,
+  taskIdForKey,
+  validateSubmission,
+  type Catalog,
+  type FieldError,
+  type Submission,
+} from '@sluice/tasks';
+import { badRequest, HttpProblem, invalidTask, outcomeUnknown, unavailable } from '../problem.js';
 import type { TaskQueue } from '../task-queue.js';
 
 /** Most tasks in one `{ "tasks": [...] }` request. */
 export const MAX_BULK_TASKS = 10_000;
 /** Most tasks one load-generator request `{ "count": n }` may make. */
 export const MAX_GENERATED_TASKS = 100_000;
+/** The dashboard's throughput chart covers five minutes. */
+const DEFAULT_THROUGHPUT_SECONDS = 300;
 /** Generated tasks are enqueued this many at a time, so the api's memory stays flat. */
 const GENERATOR_CHUNK = 1_000;
 
 export interface TaskRoutesDeps {
   readonly catalog: Catalog;
   readonly queue: TaskQueue;
-  readonly store: Pick<Store, 'findTask' | 'stats' | 'recentBatches'>;
+  readonly store: Pick<Store, 'findTask' | 'stats' | 'recentBatches' | 'throughput'>;
   readonly metrics: Pick<Metrics, 'tasksSubmitted'>;
 }
 
@@ -26,6 +37,29 @@ const requireJsonBody = (request: Request): unknown => {
   return request.body;
 };
 
+/** The request's Idempotency-Key, if it sent one; a malformed key is a 400. */
+const idempotencyKeyOf = (request: Request): string | undefined => {
+  const key = request.get('idempotency-key');
+  if (key === undefined) return undefined;
+  if (!IDEMPOTENCY_KEY.test(key)) {
+    throw badRequest('The Idempotency-Key header must be 1 to 255 visible ASCII characters.', [
+      { pointer: '/headers/idempotency-key', message: 'must be 1 to 255 visible ASCII characters' },
+    ]);
+  }
+  return key;
+};
+
+const keyReused = (key: string): HttpProblem =>
+  new HttpProblem(
+    422,
+    'idempotency-key-reused',
+    'Idempotency-Key reused',
+    `The Idempotency-Key ${JSON.stringify(key.slice(0, 64))} was already used for a different task; nothing was enqueued.`,
+  );
+
+const sameTask = (a: { taskType: string; payload: unknown }, b: { taskType: string; payload: unknown }): boolean =>
+  a.taskType === b.taskType && canonicalJson(a.payload) === canonicalJson(b.payload);
+
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -35,6 +69,23 @@ const viaRedis = async <T>(work: () => Promise<T>): Promise<T> => {
     return await work();
   } catch (error) {
     throw unavailable('Redis', error);
+  }
+};
+
+/**
+ * Our Redis connection has no offline queue, so a command refused while disconnected was never
+ * sent ("Stream isn't writeable"). Any other failure may have come after Redis ran it.
+ */
+const NEVER_SENT = /Stream isn't writeable|Connection is closed|connect ECONNREFUSED/;
+
+/** Runs an enqueue: a failure that may have happened after Redis stored the jobs says so. */
+const enqueueVia = async <T>(work: () => Promise<T>): Promise<T> => {
+  try {
+    return await work();
+  } catch (error) {
+    throw NEVER_SENT.test(error instanceof Error ? error.message : String(error))
+      ? unavailable('Redis', error)
+      : outcomeUnknown(error);
   }
 };
 
@@ -70,11 +121,57 @@ const parseGenerator = (catalog: Catalog, body: Record<string, unknown>): { coun
 };
 
 /**
- * `/api/tasks`: submit one task, submit many (or generate load), look a task up, stats and the
- * recent batches.
+ * `/api/tasks`: submit one task, submit many (or generate load), look a task up, stats, the
+ * recent batches and the per-second throughput.
  */
 export const createTaskRoutes = ({ catalog, queue, store, metrics }: TaskRoutesDeps): Router => {
   const router = Router();
+
+  /** A task as the api shows it: its row once committed, else BullMQ's view of its job. */
+  const findTask = async (id: string): Promise<{ taskType: string; payload: unknown; view: Record<string, unknown> } | undefined> => {
+    const fromStore = async () => {
+      const row = await viaPostgres(() => store.findTask(id));
+      return (
+        row && {
+          taskType: row.taskType,
+          payload: row.payload,
+          view: {
+            id: row.id,
+            taskType: row.taskType,
+            status: row.status,
+            attempts: row.attempts,
+            result: row.result ?? null,
+            error: row.error ?? null,
+            batchId: row.batchId,
+            submittedAt: row.submittedAt,
+            committedAt: row.committedAt,
+          },
+        }
+      );
+    };
+    const committed = await fromStore();
+    if (committed) return committed;
+    const queued = await viaRedis(() => queue.find(id));
+    // A job BullMQ calls completed has committed its row: it may have landed after our first look.
+    const again = queued === undefined || queued.state === 'COMPLETED' ? await fromStore() : undefined;
+    if (again) return again;
+    if (!queued) return undefined;
+    return {
+      taskType: queued.taskType,
+      payload: queued.payload,
+      view: {
+        id,
+        taskType: queued.taskType,
+        status: queued.state,
+        attempts: queued.attempts,
+        result: null,
+        error: queued.error,
+        batchId: null,
+        submittedAt: queued.submittedAt,
+        committedAt: null,
+      },
+    };
+  };
   const counted = (submissions: ReadonlyArray<Submission>): void => {
     const byType = new Map<string, number>();
     for (const s of submissions) byType.set(s.taskType, (byType.get(s.taskType) ?? 0) + 1);
@@ -82,9 +179,30 @@ export const createTaskRoutes = ({ catalog, queue, store, metrics }: TaskRoutesD
   };
 
   router.post('/', async (request, response) => {
+    const key = idempotencyKeyOf(request);
     const checked = validateSubmission(catalog, requireJsonBody(request));
     if (!checked.ok) throw invalidTask(checked.errors);
-    const [id] = await viaRedis(() => queue.enqueue([checked.value], Date.now()));
+    if (key !== undefined) {
+      // A replay answers 200 with the task as it is now; the same key with another body is a 422.
+      const id = taskIdForKey(key);
+      const before = await findTask(id);
+      if (before !== undefined) {
+        if (!sameTask(before, checked.value)) throw keyReused(key);
+        response.status(200).location(`/api/tasks/${id}`).json({ ...before.view, links: { self: `/api/tasks/${id}` } });
+        return;
+      }
+      await enqueueVia(() => queue.enqueue([checked.value], Date.now(), [id]));
+      // Two first requests with one key may race: BullMQ keeps the first job, so check whose it is.
+      const after = await findTask(id);
+      if (after !== undefined && !sameTask(after, checked.value)) throw keyReused(key);
+      counted([checked.value]);
+      response
+        .status(202)
+        .location(`/api/tasks/${id}`)
+        .json({ id, taskType: checked.value.taskType, status: 'QUEUED', links: { self: `/api/tasks/${id}` } });
+      return;
+    }
+    const [id] = await enqueueVia(() => queue.enqueue([checked.value], Date.now()));
     counted([checked.value]);
     response
       .status(202)
@@ -108,8 +226,11 @@ export const createTaskRoutes = ({ catalog, queue, store, metrics }: TaskRoutesD
         else errors.push(...checked.errors);
       });
       if (errors.length > 0) throw invalidTask(errors.slice(0, 100));
-      // One addBulk for the whole request: a single MULTI, so the request is enqueued whole or not at all.
-      const ids = await viaRedis(() => queue.enqueue(submissions, Date.now()));
+      // addBulk pipelines its jobs, so a connection lost mid-request can leave part of it enqueued.
+      // With an Idempotency-Key the ids are derived from it, and re-sending adds only what is missing.
+      const key = idempotencyKeyOf(request);
+      const keyed = key === undefined ? undefined : submissions.map((_, index) => taskIdForKey(key, index));
+      const ids = await enqueueVia(() => queue.enqueue(submissions, Date.now(), keyed));
       counted(submissions);
       response.status(202).json({ accepted: ids.length, taskIds: ids });
       return;
@@ -122,7 +243,7 @@ export const createTaskRoutes = ({ catalog, queue, store, metrics }: TaskRoutesD
         const taskType = types[n % types.length]!;
         chunk.push({ taskType, payload: catalog.get(taskType)!.sample(n) });
       }
-      ids.push(...(await viaRedis(() => queue.enqueue(chunk, Date.now()))));
+      ids.push(...(await enqueueVia(() => queue.enqueue(chunk, Date.now()))));
       counted(chunk);
     }
     response.status(202).json({ accepted: ids.length, taskIds: ids });
@@ -152,49 +273,30 @@ export const createTaskRoutes = ({ catalog, queue, store, metrics }: TaskRoutesD
     response.json(page);
   });
 
+  router.get('/throughput', async (request, response) => {
+    const secondsText = request.query['seconds'];
+    const seconds = secondsText === undefined ? DEFAULT_THROUGHPUT_SECONDS : Number(secondsText);
+    if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_THROUGHPUT_SECONDS) {
+      throw badRequest(`seconds must be a whole number from 1 to ${MAX_THROUGHPUT_SECONDS}.`, [
+        { pointer: '/seconds', message: `must be 1 to ${MAX_THROUGHPUT_SECONDS}` },
+      ]);
+    }
+    const { until, points } = await viaPostgres(() => store.throughput({ seconds }));
+    // Times as epoch milliseconds rather than ISO strings: 300 points a second per open
+    // dashboard, and a chart's axis wants numbers anyway.
+    response.json({
+      until: until.getTime(),
+      intervalMs: 1_000,
+      points: points.map((point) => ({ at: point.at.getTime(), tasks: point.tasks, batches: point.batches })),
+    });
+  });
+
   router.get('/:id', async (request, response) => {
     const { id } = request.params;
     if (!isUuid(id)) throw badRequest(`${JSON.stringify(id.slice(0, 64))} is not a task id (a UUID).`);
-    const fromStore = async () => {
-      const row = await viaPostgres(() => store.findTask(id));
-      return row && {
-        id: row.id,
-        taskType: row.taskType,
-        status: row.status,
-        attempts: row.attempts,
-        result: row.result ?? null,
-        error: row.error ?? null,
-        batchId: row.batchId,
-        submittedAt: row.submittedAt,
-        committedAt: row.committedAt,
-      };
-    };
-    const committed = await fromStore();
-    if (committed) {
-      response.json(committed);
-      return;
-    }
-    const queued = await viaRedis(() => queue.find(id));
-    // A job BullMQ calls completed has committed its row: it may have landed after our first look.
-    const again = queued === undefined || queued.state === 'COMPLETED' ? await fromStore() : undefined;
-    if (again) {
-      response.json(again);
-      return;
-    }
-    if (!queued) {
-      throw new HttpProblem(404, 'task-not-found', 'Task not found', `No task has the id ${id}.`);
-    }
-    response.json({
-      id,
-      taskType: queued.taskType,
-      status: queued.state,
-      attempts: queued.attempts,
-      result: null,
-      error: queued.error,
-      batchId: null,
-      submittedAt: queued.submittedAt,
-      committedAt: null,
-    });
+    const found = await findTask(id);
+    if (!found) throw new HttpProblem(404, 'task-not-found', 'Task not found', `No task has the id ${id}.`);
+    response.json(found.view);
   });
 
   return router;
