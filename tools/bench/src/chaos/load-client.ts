@@ -5,8 +5,9 @@
  * What an answer means for the refs of a request:
  *
  * - 202: accepted, with the ids the api gave (in request order).
- * - 503: nothing was enqueued (the api's contract): the same refs are sent again after
- *   Retry-After, so the run still reaches its task count.
+ * - 503: not accepted, or (`outcome-unknown`) perhaps stored: the same refs are sent again after
+ *   Retry-After under the same Idempotency-Key, so the api answers with the same ids and adds
+ *   only what is missing, and the run still reaches its task count.
  * - connection refused: the request never reached the api: sent again, like a 503.
  * - time-out, reset, any other failure without an answer: indeterminate. The request may or may
  *   not have been enqueued, so it is never re-sent (a re-send could make a duplicate we caused);
@@ -112,11 +113,13 @@ const codeOf = (error: unknown): string | undefined => {
   return typeof cause?.code === 'string' ? cause.code : undefined;
 };
 
-const post = async (url: string, body: string, timeoutMs: number): Promise<Reply> => {
+const post = async (url: string, body: string, idempotencyKey: string, timeoutMs: number): Promise<Reply> => {
   try {
     const response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      // A re-sent request carries the same key, so the api hands out the same ids: a 503 whose
+      // enqueue Redis ran after all, or a bulk request enqueued in part, cannot turn into duplicates.
+      headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
       body,
       signal: AbortSignal.timeout(timeoutMs),
     });
@@ -249,7 +252,9 @@ export const createLoadClient = (options: LoadClientOptions): LoadClient => {
     requests += 1;
     firstSentAtMs ??= clock();
     const sentAt = performance.now();
-    void post(url, body, requestTimeoutMs).then((reply) => {
+    // The key names the request's tasks: the same indices are re-sent under the same key.
+    const key = `${refOf(indices[0]!)}+${indices.length}`;
+    void post(url, body, key, requestTimeoutMs).then((reply) => {
       inFlight -= 1;
       settle(indices, reply, performance.now() - sentAt);
     });
