@@ -3,7 +3,15 @@ import { Redis } from 'ioredis';
 import { ConfigError, loadConfig } from '@sluice/config';
 import { createDb, createStore } from '@sluice/store';
 import { assertNoEviction, createDemoCatalog } from '@sluice/tasks';
-import { Registry, createLogger, createMetrics, createQueueGauge, zeroApiSeries } from '@sluice/telemetry';
+import {
+  Registry,
+  createCommittedGroupMetrics,
+  createLogger,
+  createMetrics,
+  createQueueGauge,
+  errorFields,
+  zeroApiSeries,
+} from '@sluice/telemetry';
 import { createApp } from './app.js';
 import { createTaskQueue } from './task-queue.js';
 
@@ -27,9 +35,16 @@ const main = async (): Promise<void> => {
   });
   const registry = new Registry();
   const metrics = createMetrics(registry);
-  createQueueGauge(registry, () => queue.counts());
+  createQueueGauge(registry, () => queue.counts(), (error) =>
+    logger.warn('queue counts unavailable for /metrics', errorFields(error)),
+  );
   const catalog = createDemoCatalog(config.demo);
   zeroApiSeries(metrics, catalog.names);
+  createCommittedGroupMetrics(registry, {
+    read: () => store.groupSizes(),
+    taskTypes: catalog.names,
+    onError: (error) => logger.warn('committed group counts unavailable for /metrics', errorFields(error)),
+  });
 
   const app = createApp({
     catalog,

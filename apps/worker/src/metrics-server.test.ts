@@ -18,11 +18,11 @@ describe('the worker metrics server', () => {
     const registry = new Registry();
     const metrics = createMetrics(registry, { defaults: false });
     const server = await start(registry);
-    metrics.groupFlushes.inc({ task_type: 'EMAIL', trigger: 'size' }, 3);
+    metrics.tasksFinished.inc({ task_type: 'EMAIL', outcome: 'completed' }, 3);
     const response = await fetch(`http://127.0.0.1:${server.port}/metrics`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe(registry.contentType);
-    expect(await response.text()).toContain('sluice_group_flushes_total{task_type="EMAIL",trigger="size"} 3');
+    expect(await response.text()).toContain('sluice_tasks_finished_total{task_type="EMAIL",outcome="completed"} 3');
   });
 
   it('answers /livez with 200 and anything else with 404', async () => {

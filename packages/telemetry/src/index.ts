@@ -1,3 +1,9 @@
+export {
+  createCommittedGroupMetrics,
+  GROUP_SIZE_BUCKETS,
+  type CommittedGroupCount,
+  type CommittedGroupOptions,
+} from './committed-groups.js';
 export { errorFields } from './error-fields.js';
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
 export {

@@ -6,11 +6,11 @@ describe('createMetrics', () => {
   it('exposes every Sluice metric with the sluice_ prefix on its own registry', async () => {
     const registry = new Registry();
     const metrics = createMetrics(registry, { defaults: false });
-    metrics.groupSize.observe({ task_type: 'EMAIL' }, 100);
-    metrics.groupFlushes.inc({ task_type: 'EMAIL', trigger: 'size' });
+    metrics.commitSeconds.observe({ task_type: 'EMAIL' }, 0.002);
+    metrics.tasksFinished.inc({ task_type: 'EMAIL', outcome: 'completed' }, 100);
     const text = await registry.metrics();
-    expect(text).toContain('sluice_group_size_count{task_type="EMAIL"} 1');
-    expect(text).toContain('sluice_group_flushes_total{task_type="EMAIL",trigger="size"} 1');
+    expect(text).toContain('sluice_commit_seconds_count{task_type="EMAIL"} 1');
+    expect(text).toContain('sluice_tasks_finished_total{task_type="EMAIL",outcome="completed"} 100');
     expect(registry.getMetricsAsArray().every((m) => m.name.startsWith('sluice_'))).toBe(true);
   });
 
@@ -30,6 +30,24 @@ describe('createMetrics', () => {
     expect(await registry.metrics()).toContain('sluice_queue_jobs{state="waiting"} 7');
   });
 
+  it('keeps the last queue counts when BullMQ cannot be read, rather than failing the scrape', async () => {
+    const registry = new Registry();
+    const errors: unknown[] = [];
+    let redisUp = true;
+    createQueueGauge(
+      registry,
+      async () => {
+        if (!redisUp) throw new Error('Connection is closed.');
+        return { waiting: 4 };
+      },
+      (error) => errors.push(error),
+    );
+    await registry.metrics();
+    redisUp = false;
+    expect(await registry.metrics()).toContain('sluice_queue_jobs{state="waiting"} 4');
+    expect(errors).toHaveLength(1);
+  });
+
   it('labels HTTP durations by method, route pattern and status', async () => {
     const registry = new Registry();
     const metrics = createMetrics(registry, { defaults: false });
@@ -45,5 +63,8 @@ describe('createMetrics', () => {
     const text = await registry.metrics();
     expect(text).toMatch(/^sluice_process_resident_memory_bytes \d+/m);
     expect(text).toContain('sluice_nodejs_eventloop_lag_p99_seconds');
+    // Gauges named like counters are left out; their per-type siblings stay.
+    expect(text).not.toContain('sluice_nodejs_active_handles_total');
+    expect(text).toContain('# TYPE sluice_nodejs_active_handles gauge');
   });
 });

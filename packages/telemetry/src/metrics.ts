@@ -1,16 +1,27 @@
 import { Counter, Gauge, Histogram, collectDefaultMetrics, type Registry } from 'prom-client';
 import { DEFAULT_METRICS_PREFIX, METRIC } from './metric-names.js';
 
-/** Group sizes: fine-grained near the default size of 100. */
-const GROUP_SIZE_BUCKETS = [1, 2, 5, 10, 20, 50, 75, 90, 99, 100, 150, 200, 500, 1000];
 /** Handler, commit and HTTP request durations, 0.5 ms to 10 s. */
 const DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 /** Submission-to-commit latency: around the 3 s batch timeout and the seed's 5 s P95. */
 const LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 3.5, 4, 5, 7.5, 10, 20, 30, 60, 120, 300];
 
 /**
- * Every Sluice metric, registered on `registry`. Names follow Prometheus conventions: a `sluice_`
- * prefix, base units (seconds), `_total` on counters.
+ * prom-client's gauges named like counters (`_total`): `promtool check metrics` rightly flags them.
+ * Nothing is lost without them: the gauges of the same name without the suffix
+ * (`nodejs_active_handles{type}` and so on) hold the same counts per type; sum them for a total.
+ */
+const MISNAMED_DEFAULT_GAUGES = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+];
+
+/**
+ * The metrics every Sluice process records itself, registered on `registry`. Names follow
+ * Prometheus conventions: a `sluice_` prefix, base units (seconds), `_total` on counters. The
+ * fleet-wide ones the api reads at scrape time are in `createQueueGauge` and
+ * `createCommittedGroupMetrics`.
  *
  * @example
  * const registry = new Registry();
@@ -18,7 +29,10 @@ const LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 3.5, 4, 5, 7.5, 10, 20, 
  * metrics.tasksSubmitted.inc({ task_type: 'EMAIL' }, 500);
  */
 export const createMetrics = (registry: Registry, options: { readonly defaults?: boolean } = {}) => {
-  if (options.defaults !== false) collectDefaultMetrics({ register: registry, prefix: DEFAULT_METRICS_PREFIX });
+  if (options.defaults !== false) {
+    collectDefaultMetrics({ register: registry, prefix: DEFAULT_METRICS_PREFIX });
+    for (const name of MISNAMED_DEFAULT_GAUGES) registry.removeSingleMetric(`${DEFAULT_METRICS_PREFIX}${name}`);
+  }
   const registers = [registry];
   return {
     registry,
@@ -38,19 +52,6 @@ export const createMetrics = (registry: Registry, options: { readonly defaults?:
       name: METRIC.duplicatesSkipped,
       help: 'Task rows not written because their id was already committed (a redelivered job).',
       labelNames: ['task_type'] as const,
-      registers,
-    }),
-    groupFlushes: new Counter({
-      name: METRIC.groupFlushes,
-      help: 'Groups released for processing, by what released them: size, timeout or shutdown.',
-      labelNames: ['task_type', 'trigger'] as const,
-      registers,
-    }),
-    groupSize: new Histogram({
-      name: METRIC.groupSize,
-      help: 'Tasks per released group.',
-      labelNames: ['task_type'] as const,
-      buckets: GROUP_SIZE_BUCKETS,
       registers,
     }),
     handlerSeconds: new Histogram({
@@ -119,6 +120,8 @@ export const createGroupGauges = (
 export const createQueueGauge = (
   registry: Registry,
   collect: () => Promise<Readonly<Record<string, number>>>,
+  /** Told when reading the counts fails (Redis down); the scrape then shows the last counts. */
+  onError?: (error: unknown) => void,
 ): Gauge<'state'> =>
   new Gauge({
     name: METRIC.queueJobs,
@@ -126,7 +129,15 @@ export const createQueueGauge = (
     labelNames: ['state'] as const,
     registers: [registry],
     async collect() {
-      const counts = await collect();
+      let counts: Readonly<Record<string, number>>;
+      try {
+        counts = await collect();
+      } catch (error) {
+        // Failing the whole scrape would hide every other metric, and mark the api down, exactly
+        // while an operator needs them.
+        onError?.(error);
+        return;
+      }
       for (const [state, count] of Object.entries(counts)) this.set({ state }, count);
     },
   });

@@ -1,9 +1,9 @@
 import type { Metrics } from './metrics.js';
-import { FLUSH_TRIGGERS, TASK_OUTCOMES } from './metric-names.js';
+import { TASK_OUTCOMES } from './metric-names.js';
 
 /*
  * prom-client exposes a labelled counter only once it has been incremented, so a failure or a
- * shutdown flush that never happened would be a missing series, and `rate(...)` over it "No data"
+ * duplicate that never happened would be a missing series, and `rate(...)` over it "No data"
  * instead of 0 per second. Creating the label sets we know up front at 0 lets a dashboard tell
  * "none happened" from "nobody reports this".
  */
@@ -22,19 +22,17 @@ export const zeroApiSeries = (
 };
 
 /**
- * Starts a worker's counters at 0 for every known task type: each outcome, each flush trigger,
- * and duplicates skipped.
+ * Starts a worker's counters at 0 for every known task type: each outcome, and duplicates skipped.
  *
  * @example
- * zeroWorkerSeries(metrics, catalog.names); // sluice_group_flushes_total{task_type="SMS",trigger="shutdown"} 0
+ * zeroWorkerSeries(metrics, catalog.names); // sluice_tasks_finished_total{task_type="SMS",outcome="failed"} 0
  */
 export const zeroWorkerSeries = (
-  metrics: Pick<Metrics, 'tasksFinished' | 'groupFlushes' | 'duplicatesSkipped'>,
+  metrics: Pick<Metrics, 'tasksFinished' | 'duplicatesSkipped'>,
   taskTypes: ReadonlyArray<string>,
 ): void => {
   for (const task_type of taskTypes) {
     for (const outcome of TASK_OUTCOMES) metrics.tasksFinished.inc({ task_type, outcome }, 0);
-    for (const trigger of FLUSH_TRIGGERS) metrics.groupFlushes.inc({ task_type, trigger }, 0);
     metrics.duplicatesSkipped.inc({ task_type }, 0);
   }
 };
