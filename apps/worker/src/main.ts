@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from '@sluice/config';
 import { createDb, createStore } from '@sluice/store';
 import { assertNoEviction, createDemoCatalog } from '@sluice/tasks';
 import { Registry, createLogger, createMetrics, errorFields } from '@sluice/telemetry';
-import { startMetricsServer } from './metrics-server.js';
+import { DEFAULT_METRICS_PORT, startMetricsServer } from './metrics-server.js';
 import { createWorker } from './worker.js';
 
 const main = async (): Promise<void> => {
@@ -26,9 +26,16 @@ const main = async (): Promise<void> => {
   // Before the worker takes jobs: a taken port stops the process before it holds any.
   const metricsServer = await startMetricsServer({
     registry: metrics.registry,
-    port: config.metricsPort,
+    port: config.metricsPort ?? DEFAULT_METRICS_PORT,
+    orAnyFreePort: config.metricsPort === undefined,
     onError: (error) => logger.error('collecting metrics failed', errorFields(error)),
   });
+  if (config.metricsPort === undefined && metricsServer.port !== DEFAULT_METRICS_PORT) {
+    logger.warn('metrics port 9464 is taken (another worker on this host?): serving /metrics on another port', {
+      metricsPort: metricsServer.port,
+      hint: 'set METRICS_PORT to give each worker a known port',
+    });
+  }
   const worker = createWorker({
     config,
     connection,

@@ -1,13 +1,21 @@
-import { once } from 'node:events';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from '@sluice/telemetry';
 
+/** Where a worker serves its metrics unless told otherwise: what deploy/prometheus.yml scrapes. */
+export const DEFAULT_METRICS_PORT = 9464;
+
 export interface MetricsServerOptions {
   /** The worker's registry: everything on it is served at `/metrics`. */
   readonly registry: Registry;
-  /** TCP port (`METRICS_PORT`, default 9464); 0 picks a free one, read it back from `port`. */
+  /** TCP port; 0 picks a free one, read it back from `port`. */
   readonly port: number;
+  /**
+   * When `port` is taken, listen on any free port instead of failing (default false). For the
+   * default port: a second worker on one host must still start, while a port someone chose and
+   * cannot have is an error.
+   */
+  readonly orAnyFreePort?: boolean;
   /**
    * Address to listen on. Default: every interface, since Prometheus scrapes from another host or
    * container.
@@ -31,10 +39,10 @@ const send = (response: ServerResponse, status: number, type: string, body: stri
 /**
  * A worker's own small HTTP server: `GET /metrics` (Prometheus text format) and `GET /livez`.
  * Workers have no api of their own, and every replica must be scraped on its own, since each
- * counts only the groups it ran.
+ * counts only the tasks it ran.
  *
  * @example
- * const server = await startMetricsServer({ registry: metrics.registry, port: config.metricsPort });
+ * const server = await startMetricsServer({ registry: metrics.registry, port: 9464, orAnyFreePort: true });
  * logger.info('metrics server listening', { port: server.port });
  * await server.close();
  */
@@ -63,14 +71,26 @@ export const startMetricsServer = async (options: MetricsServerOptions): Promise
       },
     );
   });
-  server.listen(options.port, options.host);
+  const listen = (port: number): Promise<void> =>
+    new Promise((resolve, reject) => {
+      // Both listeners come off again, so that a later server error is not taken for this one.
+      const onError = (error: Error): void => {
+        server.off('listening', onListening);
+        reject(error);
+      };
+      const onListening = (): void => {
+        server.off('error', onError);
+        resolve();
+      };
+      server.once('error', onError);
+      server.once('listening', onListening);
+      server.listen(port, options.host);
+    });
   try {
-    await Promise.race([
-      once(server, 'listening'),
-      once(server, 'error').then(([error]: unknown[]) => {
-        throw error;
-      }),
-    ]);
+    await listen(options.port).catch(async (error: unknown) => {
+      if (options.orAnyFreePort === true && (error as { code?: unknown }).code === 'EADDRINUSE') return listen(0);
+      throw error;
+    });
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     throw new Error(
@@ -80,6 +100,8 @@ export const startMetricsServer = async (options: MetricsServerOptions): Promise
       { cause: error },
     );
   }
+  // Listening, the server has nothing left to fail on but its sockets: report, never crash.
+  server.on('error', (error) => options.onError?.(error));
   return {
     port: (server.address() as AddressInfo).port,
     close: async () => {

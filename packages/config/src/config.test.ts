@@ -22,8 +22,9 @@ describe('loadConfig', () => {
     expect(config.workerId).toBe('w-7');
   });
 
-  it('gives a worker metrics port 9464 by default, 0 for a free one, and refuses one out of range', () => {
-    expect(loadConfig({}).metricsPort).toBe(9464);
+  it('leaves the worker metrics port to the worker unless METRICS_PORT is set, and refuses one out of range', () => {
+    expect(loadConfig({}).metricsPort).toBeUndefined();
+    expect(loadConfig({ METRICS_PORT: ' ' }).metricsPort).toBeUndefined();
     expect(loadConfig({ METRICS_PORT: '0' }).metricsPort).toBe(0);
     expect(loadConfig({ METRICS_PORT: '9470' }).metricsPort).toBe(9470);
     expect(() => loadConfig({ METRICS_PORT: '65536' })).toThrow(/METRICS_PORT: must be at most 65535/);

@@ -6,6 +6,7 @@ import {
   integer,
   logFormat,
   logLevel,
+  optionalInteger,
   optionalText,
   url,
 } from './env-schema.js';
@@ -14,7 +15,7 @@ import { deepFreeze, parseEnv, type Env } from './parse-env.js';
 
 const schema = z.object({
   PORT: integer(8038, 0, 65_535),
-  METRICS_PORT: integer(9464, 0, 65_535),
+  METRICS_PORT: optionalInteger(0, 65_535),
   REDIS_URL: url(['redis', 'rediss']).default('redis://127.0.0.1:6379'),
   DATABASE_URL: url(['postgres', 'postgresql']).default('postgres://postgres@127.0.0.1:5432/sluice'),
   QUEUE_NAME: z.preprocess(
@@ -66,10 +67,11 @@ export interface BatchSettings {
 export interface Config {
   readonly port: number;
   /**
-   * Port of a worker's own `/metrics` and `/livez` server (`METRICS_PORT`, default 9464; 0 picks
-   * a free one). The api serves its metrics on `port` instead.
+   * Port of a worker's own `/metrics` and `/livez` server (`METRICS_PORT`; 0 picks a free one).
+   * Unset: the worker takes 9464, or any free port when another worker on the host holds 9464.
+   * The api serves its metrics on `port` instead.
    */
-  readonly metricsPort: number;
+  readonly metricsPort?: number;
   readonly redisUrl: string;
   readonly databaseUrl: string;
   readonly queueName: string;
@@ -124,7 +126,7 @@ export const loadConfig = (env: Env = process.env): Config => {
       : { readOnly: raw.BOARD_READ_ONLY };
   const config: Config = {
     port: raw.PORT,
-    metricsPort: raw.METRICS_PORT,
+    ...(raw.METRICS_PORT === undefined ? {} : { metricsPort: raw.METRICS_PORT }),
     redisUrl: raw.REDIS_URL,
     databaseUrl: raw.DATABASE_URL,
     queueName: raw.QUEUE_NAME,

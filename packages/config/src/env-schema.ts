@@ -16,6 +16,18 @@ export const integer = (fallback: number, min: number, max: number = Number.MAX_
       .default(fallback),
   );
 
+/** A whole number within [min, max], or undefined when the variable is unset or blank. */
+export const optionalInteger = (min: number, max: number) =>
+  z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: 'must be a whole number' })
+      .int('must be a whole number')
+      .min(min, `must be at least ${min}`)
+      .max(max, `must be at most ${max}`)
+      .optional(),
+  );
+
 /** A fraction in [0, 1] read from the environment. */
 export const fraction = (fallback: number) =>
   z.preprocess(
