@@ -100,7 +100,7 @@ describe('recovery from worker crashes', () => {
     expect(await countRows(harness.db)).toBe(20);
     expect(await harness.queue.getCompletedCount()).toBe(0);
 
-    const second = await harness.startWorker();
+    const second = await harness.startWorker({ METRICS_PORT: '0' });
     await waitFor(async () => (await harness.queue.getCompletedCount()) === 20, { what: '20 jobs completed', timeoutMs: 30_000 });
     const rows = await harness.db.selectFrom('tasks').select(['id', 'batch_id']).execute();
     expect(rows.map((row) => row.id).sort()).toEqual([...ids].sort());
@@ -111,6 +111,10 @@ describe('recovery from worker crashes', () => {
     expect(rerun.reduce((sum, batch) => sum + batch.duplicates, 0)).toBe(20);
     // The worker's own account agrees with the batch rows: every re-run task was skipped as a duplicate.
     expect(harness.commits(second).reduce((sum, commit) => sum + commit.duplicates, 0)).toBe(20);
+    // …and so does its skipped-duplicates counter on its own /metrics.
+    const started = JSON.parse(await second.waitForOutput(/"worker started"/)) as { metricsPort: number };
+    const metrics = await (await fetch(`http://127.0.0.1:${started.metricsPort}/metrics`)).text();
+    expect(metrics).toMatch(/^sluice_duplicates_skipped_total\{task_type="SMS"\} 20$/m);
   });
 
   test('SIGTERM with an open group commits that group before the process exits', async ({ harness }) => {
