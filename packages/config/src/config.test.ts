@@ -56,6 +56,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ BATCH_CONCURRENCY: '0' })).toThrow(/BATCH_CONCURRENCY: must be at least 1/);
   });
 
+  it('reads API keys, the queue high-water mark and the rate limit', () => {
+    const config = loadConfig({ API_KEYS: ' key-aaaaaaaaaaaaaaaa , key-bbbbbbbbbbbbbbbb ', QUEUE_HIGH_WATER: '5000', RATE_LIMIT_PER_MINUTE: '600' });
+    expect(config.apiKeys).toEqual(['key-aaaaaaaaaaaaaaaa', 'key-bbbbbbbbbbbbbbbb']);
+    expect(config.queueHighWater).toBe(5_000);
+    expect(config.rateLimitPerMinute).toBe(600);
+    expect(loadConfig({}).apiKeys).toEqual([]);
+    expect(() => loadConfig({ API_KEYS: 'short' })).toThrow(/API_KEYS: must be a comma-separated list of keys/);
+  });
+
   it('requires the Bull Board username and password together', () => {
     expect(() => loadConfig({ BOARD_USERNAME: 'admin' })).toThrow(/BOARD_PASSWORD: BOARD_USERNAME and BOARD_PASSWORD must be set together/);
     expect(loadConfig({ BOARD_USERNAME: 'admin', BOARD_PASSWORD: 's3cret' }).board).toEqual({ username: 'admin', password: 's3cret', readOnly: false });
