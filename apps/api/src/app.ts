@@ -1,7 +1,9 @@
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { errorFields, type Logger, type Metrics, type Registry } from '@sluice/telemetry';
+import { BOARD_PATH, createBoardRouter, type BoardSettings } from './bull-board.js';
 import { HttpProblem } from './problem.js';
 import { createRequestLog } from './request-log.js';
+import { createDashboardRoutes } from './routes/dashboard.js';
 import { createOperationsRoutes, type HealthCheck } from './routes/operations.js';
 import { createTaskRoutes, type TaskRoutesDeps } from './routes/tasks.js';
 
@@ -11,6 +13,8 @@ export interface AppDeps extends TaskRoutesDeps {
   /** The task routes count submissions; every request is timed by route pattern. */
   readonly metrics: Pick<Metrics, 'tasksSubmitted' | 'httpRequestSeconds'>;
   readonly checks: ReadonlyArray<HealthCheck>;
+  /** Bull Board's login and read-only mode (`config.board`); default: no login, not read-only. */
+  readonly board?: BoardSettings;
 }
 
 /** Body size limits: one task is at most 64 KiB of payload; a bulk request holds up to 10,000. */
@@ -63,6 +67,8 @@ export const createApp = (deps: AppDeps): Express => {
   app.use('/api/tasks', ((request, response, next) => (request.path === '/batch' ? next() : single(request, response, next))) as RequestHandler);
   app.use('/api/tasks', createTaskRoutes(deps));
   app.use(createOperationsRoutes({ checks: deps.checks, registry: deps.registry }));
+  app.use(BOARD_PATH, createBoardRouter(deps.queue.queue, deps.board ?? { readOnly: false }));
+  app.use(createDashboardRoutes());
 
   app.use(((request, response) => {
     sendProblem(response, new HttpProblem(404, 'not-found', 'Not found', `Nothing is served at ${request.method} ${request.path}.`));

@@ -53,6 +53,7 @@ const main = async (): Promise<void> => {
     metrics,
     registry,
     logger,
+    board: config.board,
     checks: [
       { name: 'redis', check: () => queue.ping() },
       { name: 'db', check: () => store.ping() },

@@ -5,6 +5,7 @@ import { createDb, createStore, migrateToLatest } from '@sluice/store';
 import { createDemoCatalog } from '@sluice/tasks';
 import { Registry, createLogger, createMetrics } from '@sluice/telemetry';
 import { createApp } from './app.js';
+import type { BoardSettings } from './bull-board.js';
 import { createTaskQueue, type TaskQueue } from './task-queue.js';
 
 export interface TestApi {
@@ -20,6 +21,10 @@ export const startTestApi = async (options: {
   readonly redisUrl: string;
   readonly databaseUrl: string;
   readonly queueName: string;
+  /** Bull Board's login and read-only mode; default: no login, not read-only. */
+  readonly board?: BoardSettings;
+  /** Listen on this port rather than a random one (to restart an api where a page expects it). */
+  readonly port?: number;
 }): Promise<TestApi> => {
   const redis = new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   redis.on('error', () => undefined);
@@ -36,12 +41,13 @@ export const startTestApi = async (options: {
     metrics: createMetrics(registry, { defaults: false }),
     registry,
     logger: createLogger({ component: 'api', level: 'error' }),
+    ...(options.board === undefined ? {} : { board: options.board }),
     checks: [
       { name: 'redis', check: () => queue.ping() },
       { name: 'db', check: () => store.ping() },
     ],
   });
-  const server = app.listen(0, '127.0.0.1');
+  const server = app.listen(options.port ?? 0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   return {
