@@ -35,7 +35,9 @@ export const formatBanner = (options: BannerOptions): string => {
   const { port, workers, metricsPorts = [], services, root, log } = options;
   const base = `http://localhost:${port}`;
   const rows: ReadonlyArray<readonly [string, string]> = [
-    ['API', base],
+    ['dashboard', `${base}/`],
+    ['Bull Board', `${base}/admin/queues`],
+    ['API', `${base}/api/tasks`],
     ['metrics', `${base}/metrics`],
     ...metricsPorts.map(
       (metricsPort, index): readonly [string, string] => [`worker-${index + 1}`, `http://localhost:${metricsPort}/metrics`],

@@ -86,6 +86,8 @@ describe('startStack', () => {
     const metricsPorts = [1, 2].map((n) => Number(new RegExp(`started as worker-${n}, PORT=unset, METRICS_PORT=(\\d+)`).exec(text)?.[1]));
     expect(metricsPorts.every((p) => p > 0 && p !== port)).toBe(true);
     expect(metricsPorts[0]).not.toBe(metricsPorts[1]);
+    expect(text).toMatch(new RegExp(`dashboard +http://localhost:${port}/\\n`));
+    expect(text).toMatch(new RegExp(`Bull Board +http://localhost:${port}/admin/queues\\n`));
     expect(text).toContain(`http://localhost:${port}/metrics`);
     expect(text).toMatch(new RegExp(`\\n  worker-1 +http://localhost:${metricsPorts[0]}/metrics\\n`));
     expect(text).toMatch(new RegExp(`\\n  worker-2 +http://localhost:${metricsPorts[1]}/metrics\\n`));
