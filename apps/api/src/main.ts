@@ -13,6 +13,7 @@ import {
   zeroApiSeries,
 } from '@sluice/telemetry';
 import { createApp } from './app.js';
+import { createBackpressure } from './backpressure.js';
 import { createTaskQueue } from './task-queue.js';
 
 const main = async (): Promise<void> => {
@@ -21,7 +22,12 @@ const main = async (): Promise<void> => {
 
   // No offline queue: while Redis is down a command fails at once and the client gets a 503,
   // rather than a request that hangs or a 202 for a task that was never stored.
-  const redis = new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  const redis = new Redis(config.redisUrl, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    // Reconnect at least twice a second: each attempt missed is a second of 503s after Redis is back.
+    retryStrategy: (attempt: number) => Math.min(attempt * 50, 500),
+  });
   redis.on('error', (error: Error) => logger.warn('redis connection error', { error: error.message }));
   await once(redis, 'ready');
   await assertNoEviction(redis);
@@ -46,7 +52,12 @@ const main = async (): Promise<void> => {
     onError: (error) => logger.warn('committed group counts unavailable for /metrics', errorFields(error)),
   });
 
+  const backpressure = createBackpressure({
+    highWater: config.queueHighWater,
+    waitingCount: () => queue.queue.getWaitingCount(),
+  });
   const app = createApp({
+    backpressure,
     catalog,
     queue,
     store,

@@ -5,6 +5,7 @@ import { createDb, createStore, migrateToLatest } from '@sluice/store';
 import { createDemoCatalog } from '@sluice/tasks';
 import { Registry, createLogger, createMetrics } from '@sluice/telemetry';
 import { createApp } from './app.js';
+import type { Backpressure } from './backpressure.js';
 import type { BoardSettings } from './bull-board.js';
 import { createTaskQueue, type TaskQueue } from './task-queue.js';
 
@@ -25,6 +26,8 @@ export const startTestApi = async (options: {
   readonly board?: BoardSettings;
   /** Listen on this port rather than a random one (to restart an api where a page expects it). */
   readonly port?: number;
+  /** Builds the backpressure check over the api's queue; default: none. */
+  readonly backpressure?: (queue: TaskQueue) => Backpressure;
 }): Promise<TestApi> => {
   const redis = new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   redis.on('error', () => undefined);
@@ -42,6 +45,7 @@ export const startTestApi = async (options: {
     registry,
     logger: createLogger({ component: 'api', level: 'error' }),
     ...(options.board === undefined ? {} : { board: options.board }),
+    ...(options.backpressure === undefined ? {} : { backpressure: options.backpressure(queue) }),
     checks: [
       { name: 'redis', check: () => queue.ping() },
       { name: 'db', check: () => store.ping() },

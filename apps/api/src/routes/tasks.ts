@@ -12,6 +12,7 @@ import {
   type Submission,
 } from '@sluice/tasks';
 import { badRequest, HttpProblem, invalidTask, outcomeUnknown, unavailable } from '../problem.js';
+import type { Backpressure } from '../backpressure.js';
 import type { TaskQueue } from '../task-queue.js';
 
 /** Most tasks in one `{ "tasks": [...] }` request. */
@@ -28,6 +29,8 @@ export interface TaskRoutesDeps {
   readonly queue: TaskQueue;
   readonly store: Pick<Store, 'findTask' | 'stats' | 'recentBatches' | 'throughput'>;
   readonly metrics: Pick<Metrics, 'tasksSubmitted'>;
+  /** Refuses submissions while the queue is above its high-water mark; default: never. */
+  readonly backpressure?: Backpressure;
 }
 
 const requireJsonBody = (request: Request): unknown => {
@@ -68,6 +71,7 @@ const viaRedis = async <T>(work: () => Promise<T>): Promise<T> => {
   try {
     return await work();
   } catch (error) {
+    if (error instanceof HttpProblem) throw error;
     throw unavailable('Redis', error);
   }
 };
@@ -124,7 +128,7 @@ const parseGenerator = (catalog: Catalog, body: Record<string, unknown>): { coun
  * `/api/tasks`: submit one task, submit many (or generate load), look a task up, stats, the
  * recent batches and the per-second throughput.
  */
-export const createTaskRoutes = ({ catalog, queue, store, metrics }: TaskRoutesDeps): Router => {
+export const createTaskRoutes = ({ catalog, queue, store, metrics, backpressure }: TaskRoutesDeps): Router => {
   const router = Router();
 
   /** A task as the api shows it: its row once committed, else BullMQ's view of its job. */
@@ -182,6 +186,7 @@ export const createTaskRoutes = ({ catalog, queue, store, metrics }: TaskRoutesD
     const key = idempotencyKeyOf(request);
     const checked = validateSubmission(catalog, requireJsonBody(request));
     if (!checked.ok) throw invalidTask(checked.errors);
+    await viaRedis(async () => backpressure?.check());
     if (key !== undefined) {
       // A replay answers 200 with the task as it is now; the same key with another body is a 422.
       const id = taskIdForKey(key);
@@ -212,6 +217,7 @@ export const createTaskRoutes = ({ catalog, queue, store, metrics }: TaskRoutesD
 
   router.post('/batch', async (request, response) => {
     const body = requireJsonBody(request);
+    await viaRedis(async () => backpressure?.check());
     if (!isObject(body)) throw badRequest('The body must be { "tasks": [...] } or { "count": n, "taskTypes": [...] }.');
     if ('tasks' in body) {
       const { tasks } = body;
