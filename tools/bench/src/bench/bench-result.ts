@@ -1,0 +1,192 @@
+/**
+ * What `npm run bench` measured, as written to `bench/results.json`. Every figure carries its
+ * unit in its name; repeated measurements are a {@link Spread} (median, min, max).
+ */
+import type { MachineInfo } from '../chaos/machine-info.js';
+import type { Check } from './done-when.js';
+import type { Percentiles, Spread } from './statistics.js';
+
+export type ScenarioName = 'commit' | 'throughput' | 'latency' | 'http' | 'memory';
+
+/** The scenarios in the order they run and print. */
+export const SCENARIOS: ReadonlyArray<ScenarioName> = Object.freeze(['commit', 'throughput', 'latency', 'http', 'memory']);
+
+/**
+ * The kinds of process whose CPU is accounted for, in the order they print. `other` is the
+ * machine's busy time beyond all of them: load someone else put on the machine during the run.
+ */
+export const PROCESS_KINDS = ['worker', 'redis', 'postgres', 'api', 'bench', 'other'] as const;
+export type ProcessKind = (typeof PROCESS_KINDS)[number];
+
+/**
+ * Cores each kind of process kept busy over a window: its CPU seconds divided by the window's
+ * wall seconds (2.0 is both cores of a 2-core machine). A kind that could not be observed (a
+ * server on another host) is missing.
+ */
+export type CpuSplit = Readonly<Partial<Record<ProcessKind, number>>>;
+
+// ── 1. commit cost ─────────────────────────────────────────────────────────────────────────
+
+export type CommitStrategyName = 'single-row' | 'unnest' | 'copy' | 'json-recordset';
+
+export interface CommitStrategyResult {
+  readonly name: CommitStrategyName;
+  /** What one group costs in round trips to the server. */
+  readonly roundTrips: string;
+  /** Client wall time per group of `groupSize` rows, connection already open. */
+  readonly msPerGroup: Spread;
+  readonly p95Ms: number;
+}
+
+export interface CommitCostResult {
+  readonly groupSize: number;
+  /** Measured rounds per strategy (after the warm-up), except single-row: see `singleRowRounds`. */
+  readonly rounds: number;
+  readonly singleRowRounds: number;
+  readonly strategies: ReadonlyArray<CommitStrategyResult>;
+  /** Median of single-row over median of unnest (the store's commitGroup, what Sluice runs). */
+  readonly speedup: number;
+}
+
+// ── 2. end-to-end throughput ──────────────────────────────────────────────────────────────
+
+/** Who drains the queue: Sluice with one or two worker processes, or a plain BullMQ worker. */
+export type Consumer = 'sluice-1' | 'sluice-2' | 'bullmq-noop' | 'bullmq-insert';
+
+export const CONSUMERS: ReadonlyArray<Consumer> = Object.freeze(['sluice-1', 'sluice-2', 'bullmq-noop', 'bullmq-insert']);
+
+export interface ThroughputRun {
+  readonly consumer: Consumer;
+  readonly repeat: number;
+  readonly tasks: number;
+  /** From the first submission to the last job finished (after its commit, where there is one). */
+  readonly seconds: number;
+  readonly tasksPerSecond: number;
+  /** How long the api took to accept every task. */
+  readonly submitSeconds: number;
+  readonly cpu: CpuSplit;
+}
+
+export interface ThroughputResult {
+  readonly tasks: number;
+  /** BullMQ Worker concurrency of every consumer (the baselines get Sluice's). */
+  readonly bullmqConcurrency: number;
+  readonly runs: ReadonlyArray<ThroughputRun>;
+  readonly tasksPerSecond: Readonly<Partial<Record<Consumer, Spread>>>;
+  /** Median cores per process kind, per consumer. */
+  readonly cpu: Readonly<Partial<Record<Consumer, CpuSplit>>>;
+  /** sluice-1 over bullmq-noop, one ratio per repeat (runs of a repeat ran back to back). */
+  readonly sluiceVsNoop: Spread;
+  /** sluice-1 over bullmq-insert, one ratio per repeat. */
+  readonly sluiceVsPerJob: Spread;
+}
+
+// ── 3. latency ───────────────────────────────────────────────────────────────────────────
+
+export type FlushTrigger = 'size' | 'timeout' | 'shutdown';
+
+export interface LatencyRun {
+  /** Tasks per second asked for. */
+  readonly rate: number;
+  readonly repeat: number;
+  readonly tasks: number;
+  /** Tasks per second the client managed to submit. */
+  readonly achievedRate: number;
+  /** From submission (the api's `submitted_at`) to commit (`committed_at`), in ms. */
+  readonly latencyMs: Percentiles;
+  /** Groups committed, by what released them. */
+  readonly flushes: Readonly<Record<FlushTrigger, number>>;
+}
+
+export interface LatencyLevel {
+  readonly rate: number;
+  readonly p50Ms: Spread;
+  readonly p95Ms: Spread;
+  readonly p99Ms: Spread;
+  /** Share of groups released because they were full. */
+  readonly sizeFlushShare: Spread;
+}
+
+export interface LatencyResult {
+  readonly seconds: number;
+  readonly workers: number;
+  readonly batchTimeoutMs: number;
+  readonly runs: ReadonlyArray<LatencyRun>;
+  readonly levels: ReadonlyArray<LatencyLevel>;
+}
+
+// ── 4. HTTP submission ───────────────────────────────────────────────────────────────────
+
+export interface HttpRun {
+  readonly endpoint: 'single' | 'bulk';
+  readonly repeat: number;
+  readonly requestsPerSecond: number;
+  readonly tasksPerSecond: number;
+  readonly latencyP50Ms: number;
+  readonly latencyP99Ms: number;
+  /** Answers other than 202, connection errors and time-outs. */
+  readonly errors: number;
+}
+
+export interface HttpResult {
+  readonly seconds: number;
+  readonly singleConnections: number;
+  readonly bulkConnections: number;
+  readonly bulkTasksPerRequest: number;
+  readonly runs: ReadonlyArray<HttpRun>;
+  readonly singleRequestsPerSecond: Spread;
+  readonly bulkTasksPerSecond: Spread;
+  readonly errors: number;
+}
+
+// ── 5. memory ─────────────────────────────────────────────────────────────────────────────
+
+export interface MemoryRun {
+  readonly tasks: number;
+  readonly repeat: number;
+  /** Peak resident set (VmHWM) of the api, which accepted every task, in MB. */
+  readonly apiPeakMb: number;
+  /** Peak resident set of each worker, which drained them, in MB. */
+  readonly workerPeaksMb: ReadonlyArray<number>;
+  readonly submitSeconds: number;
+  readonly drainSeconds: number;
+}
+
+export interface MemoryLevel {
+  readonly tasks: number;
+  readonly apiPeakMb: Spread;
+  /** Of the highest worker peak of each run. */
+  readonly workerPeakMb: Spread;
+}
+
+export interface MemoryResult {
+  readonly workers: number;
+  readonly runs: ReadonlyArray<MemoryRun>;
+  readonly levels: ReadonlyArray<MemoryLevel>;
+}
+
+// ── the whole run ────────────────────────────────────────────────────────────────────────
+
+export interface BenchResults {
+  readonly benchmark: 'sluice';
+  /** ISO time the run started. */
+  readonly at: string;
+  readonly durationSeconds: number;
+  readonly machine: MachineInfo;
+  readonly postgres: { readonly fsync: string; readonly synchronousCommit: string; readonly durable: boolean };
+  /** The options and the environment of the api and the workers. */
+  readonly settings: Readonly<Record<string, unknown>>;
+  readonly commit?: CommitCostResult;
+  readonly throughput?: ThroughputResult;
+  readonly latency?: LatencyResult;
+  readonly http?: HttpResult;
+  readonly memory?: MemoryResult;
+  /**
+   * Cores kept busy during each scenario by processes that are not the bench's (someone else's
+   * load on the machine): above about 0.1 the figures of that scenario are disturbed.
+   */
+  readonly foreignLoad: Readonly<Partial<Record<ScenarioName, number>>>;
+  /** Scenarios that could not be completed, with the error that stopped them. */
+  readonly failures: Readonly<Partial<Record<ScenarioName, string>>>;
+  readonly checks: ReadonlyArray<Check>;
+}

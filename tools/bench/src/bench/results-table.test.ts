@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import type { CommitCostResult, HttpResult, LatencyResult, MemoryResult, ThroughputResult } from './bench-result.js';
+import type { Check } from './done-when.js';
+import { checkRows, formatCpuSplit, formatMarkdownTable, resultRows, RESULT_HEADER } from './results-table.js';
+import type { Spread } from './statistics.js';
+
+const spread = (median: number, min = median, max = median, n = 3): Spread => ({ median, min, max, n });
+
+const commit: CommitCostResult = {
+  groupSize: 100,
+  rounds: 300,
+  singleRowRounds: 60,
+  strategies: [
+    { name: 'single-row', roundTrips: '100, autocommit each', msPerGroup: spread(72.4, 60.1, 90.3, 60), p95Ms: 85 },
+    { name: 'unnest', roundTrips: '1', msPerGroup: spread(2.13, 1.9, 3.4, 300), p95Ms: 2.9 },
+  ],
+  speedup: 34,
+};
+
+const throughput: ThroughputResult = {
+  tasks: 100_000,
+  bullmqConcurrency: 500,
+  runs: [],
+  tasksPerSecond: { 'sluice-1': spread(7_512, 7_401, 7_630), 'bullmq-noop': spread(8_800, 8_700, 8_900) },
+  cpu: { 'sluice-1': { worker: 0.98, redis: 0.71, postgres: 0.22, bench: 0.001 } },
+  sluiceVsNoop: spread(0.85, 0.84, 0.86),
+  sluiceVsPerJob: spread(2.9, 2.8, 3.1),
+};
+
+describe('resultRows', () => {
+  it('has a row per figure with its median, min–max and repeats, header first', () => {
+    const rows = resultRows({ commit, throughput });
+    expect(rows[0]).toEqual(RESULT_HEADER);
+    expect(rows).toContainEqual([
+      'commit of 100', 'one group write (unnest, Sluice)', '2.13 ms', '1.90–3.40 ms', '300', 'p95 2.90 ms; 1 round trip(s)',
+    ]);
+    expect(rows).toContainEqual(['commit of 100', 'single INSERTs ÷ group write', '34.0×', '', '', 'of the medians']);
+    expect(rows).toContainEqual([
+      'end to end, 100,000', 'Sluice, 1 worker, tasks/s', '7,512', '7,401–7,630', '3', 'cores: worker 0.98 · redis 0.71 · postgres 0.22',
+    ]);
+    expect(rows).toContainEqual(['end to end, 100,000', 'Sluice 1 worker ÷ no-op', '0.85×', '0.84–0.86×', '3', 'per repeat']);
+  });
+
+  it('leaves out consumers and scenarios that did not run', () => {
+    const rows = resultRows({ throughput });
+    expect(rows.some((row) => row[1]?.startsWith('Sluice, 2 workers'))).toBe(false);
+    expect(rows.some((row) => row[0]?.startsWith('commit'))).toBe(false);
+  });
+
+  it('gives p50, p95 and p99 per latency rate, the flush share beside p50', () => {
+    const latency: LatencyResult = {
+      seconds: 60,
+      workers: 2,
+      batchTimeoutMs: 3_000,
+      runs: [],
+      levels: [{ rate: 1_000, p50Ms: spread(310), p95Ms: spread(640, 600, 700), p99Ms: spread(690), sizeFlushShare: spread(0.97) }],
+    };
+    const rows = resultRows({ latency });
+    expect(rows.slice(1).map((row) => [row[0], row[1], row[2], row[5]])).toEqual([
+      ['latency at 1,000/s', 'p50 submission → commit', '310 ms', 'groups released full: 97 %'],
+      ['latency at 1,000/s', 'p95 submission → commit', '640 ms', ''],
+      ['latency at 1,000/s', 'p99 submission → commit', '690 ms', ''],
+    ]);
+  });
+
+  it('gives HTTP and memory figures with their units', () => {
+    const http: HttpResult = {
+      seconds: 10,
+      singleConnections: 50,
+      bulkConnections: 4,
+      bulkTasksPerRequest: 1_000,
+      runs: [],
+      singleRequestsPerSecond: spread(3_120),
+      bulkTasksPerSecond: spread(14_000),
+      errors: 0,
+    };
+    const memory: MemoryResult = {
+      workers: 2,
+      runs: [],
+      levels: [{ tasks: 100_000, apiPeakMb: spread(130.4), workerPeakMb: spread(142) }],
+    };
+    const rows = resultRows({ http, memory }).slice(1);
+    expect(rows.map((row) => [row[1], row[2]])).toEqual([
+      ['POST /api/tasks, 50 connections, req/s', '3,120'],
+      ['POST /api/tasks/batch of 1,000, tasks/s', '14,000'],
+      ['api peak RSS', '130 MB'],
+      ['worker peak RSS (highest of 2)', '142 MB'],
+    ]);
+  });
+});
+
+describe('formatCpuSplit', () => {
+  it('lists the busiest kinds first and leaves out the idle ones', () => {
+    expect(formatCpuSplit({ api: 0.05, worker: 0.98, redis: 0.71, bench: 0.001, other: 0.3 })).toBe(
+      'cores: worker 0.98 · redis 0.71 · other 0.30 · api 0.05',
+    );
+    expect(formatCpuSplit({})).toBe('');
+  });
+});
+
+describe('checkRows', () => {
+  it('has a row per Done-when line', () => {
+    const check: Check = { id: 'x', criterion: 'group commit', target: '≤ 5.00 ms', measured: '2.10 ms', status: 'met' };
+    expect(checkRows([check]).slice(1)).toEqual([['group commit', '≤ 5.00 ms', '2.10 ms', 'met']]);
+  });
+});
+
+describe('formatMarkdownTable', () => {
+  it('lays rows out as a Markdown table with right-aligned columns where asked', () => {
+    expect(formatMarkdownTable([['a', 'b'], ['1', '2']], ['left', 'right'])).toBe('| a | b |\n| --- | ---: |\n| 1 | 2 |');
+  });
+
+  it('escapes a pipe inside a cell and fills short rows', () => {
+    expect(formatMarkdownTable([['a', 'b'], ['x|y']])).toBe('| a | b |\n| --- | --- |\n| x\\|y |  |');
+  });
+
+  it('is empty for no rows', () => {
+    expect(formatMarkdownTable([])).toBe('');
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * The tasks the bench submits and writes: payloads shaped like the demo catalog's EMAIL, SMS
+ * and PUSH types (which the api validates them against), and finished groups for the commit
+ * scenario. Deterministic in `n`, so every run sends the same bytes.
+ */
+import { randomBytes } from 'node:crypto';
+import type { GroupCommit, TaskRow } from '@sluice/store';
+
+export type DemoTaskType = 'EMAIL' | 'SMS' | 'PUSH';
+
+export const DEMO_TASK_TYPES: ReadonlyArray<DemoTaskType> = Object.freeze(['EMAIL', 'SMS', 'PUSH']);
+
+/**
+ * The `n`-th task of a mixed load: the types take turns.
+ *
+ * @example
+ * sampleTask(0); // { taskType: 'EMAIL', payload: { to: 'user0@example.com', … } }
+ */
+export const sampleTask = (n: number): { readonly taskType: DemoTaskType; readonly payload: Readonly<Record<string, string>> } => {
+  const taskType = DEMO_TASK_TYPES[n % DEMO_TASK_TYPES.length] ?? 'EMAIL';
+  switch (taskType) {
+    case 'EMAIL':
+      return { taskType, payload: { to: `user${n}@example.com`, subject: `Hello #${n}`, body: 'Sent by the Sluice benchmark' } };
+    case 'SMS':
+      return { taskType, payload: { to: `+1555${String(n % 10_000_000).padStart(7, '0')}`, message: `Code ${n % 1_000_000}` } };
+    case 'PUSH':
+      return { taskType, payload: { deviceToken: `device-${n.toString(16).padStart(8, '0')}`, title: `Update #${n}` } };
+  }
+};
+
+/** A UUIDv7 as production ids are: 48-bit Unix ms, version and variant bits, random rest. */
+export const uuidv7 = (now: number = Date.now()): string => {
+  const bytes = randomBytes(16);
+  bytes.writeUIntBE(now, 0, 6);
+  bytes.writeUInt8(0x70 | (bytes.readUInt8(6) & 0x0f), 6);
+  bytes.writeUInt8(0x80 | (bytes.readUInt8(8) & 0x3f), 8);
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+};
+
+/**
+ * A finished group as a worker hands it to the store: EMAIL tasks of a few hundred bytes of
+ * JSON each (with quotes, backslashes, tabs and non-ASCII, which every encoding must escape),
+ * one in ten failed.
+ *
+ * @example
+ * await store.commitGroup(sampleGroup(100));
+ */
+export const sampleGroup = (size: number): GroupCommit => {
+  const now = Date.now();
+  const tasks: TaskRow[] = Array.from({ length: size }, (_, i) => {
+    const id = uuidv7(now);
+    const failed = i % 10 === 9;
+    return {
+      id,
+      taskType: 'EMAIL',
+      payload: {
+        to: `user-${id.slice(-8)}@example.com`,
+        subject: 'Your "weekly" digest \\ résumé ✉',
+        body: 'Hello,\n\tthis is line two of a body long enough to look like a real message.',
+        tags: ['digest', 'weekly'],
+        priority: i % 3,
+      },
+      status: failed ? 'FAILED' : 'COMPLETED',
+      result: failed ? null : { messageId: `msg-${id.slice(-12)}`, accepted: true },
+      error: failed ? 'mailbox unavailable: "550 5.1.1"' : null,
+      attempts: failed ? 4 : 1,
+      submittedAt: new Date(now - 1_500),
+      startedAt: new Date(now - 20),
+    };
+  });
+  return {
+    batch: {
+      id: uuidv7(now),
+      workerId: 'bench',
+      taskType: 'EMAIL',
+      trigger: 'size',
+      openedAt: new Date(now - 1_500),
+      flushedAt: new Date(now - 20),
+      handlerMs: 3.2,
+      size,
+    },
+    tasks,
+  };
+};
