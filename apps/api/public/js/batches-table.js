@@ -2,7 +2,7 @@
 import { formatAge, formatCount, formatMs, shortId } from './format.js';
 
 /** Rows the table shows; the charts plot more. */
-export const BATCHES_LISTED = 20;
+export const BATCHES_LISTED = 15;
 
 const cell = (content, className) => {
   const td = document.createElement('td');

@@ -23,10 +23,10 @@ export const formatAge = (ms) => {
   return hours < 48 ? `${hours} h` : `${Math.floor(hours / 24)} d`;
 };
 
-/** A wall-clock time in the viewer's locale: "14:05" or, with seconds, "14:05:09". */
+/** A wall-clock time in the viewer's locale: "14:05" or "2:05 PM", with seconds if asked. */
 export const formatClock = (epochMs, withSeconds = false) =>
   new Date(epochMs).toLocaleTimeString([], {
-    hour: '2-digit',
+    hour: 'numeric',
     minute: '2-digit',
     ...(withSeconds ? { second: '2-digit' } : {}),
   });
