@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './config-error.js';
-import { loadConfig } from './config.js';
+import { CONFIG_VARIABLES, loadConfig } from './config.js';
 import { loadDevstackConfig, loadTestConfig } from './local-config.js';
 
 describe('loadConfig', () => {
@@ -68,6 +68,15 @@ describe('loadConfig', () => {
   it('requires the Bull Board username and password together', () => {
     expect(() => loadConfig({ BOARD_USERNAME: 'admin' })).toThrow(/BOARD_PASSWORD: BOARD_USERNAME and BOARD_PASSWORD must be set together/);
     expect(loadConfig({ BOARD_USERNAME: 'admin', BOARD_PASSWORD: 's3cret' }).board).toEqual({ username: 'admin', password: 's3cret', readOnly: false });
+  });
+});
+
+describe('CONFIG_VARIABLES', () => {
+  it('names the variables loadConfig reads and nothing else from the environment', () => {
+    expect(CONFIG_VARIABLES).toEqual(expect.arrayContaining(['PORT', 'REDIS_URL', 'DATABASE_URL', 'BATCH_TIMEOUT_MS', 'SHUTDOWN_GRACE_MS']));
+    expect(CONFIG_VARIABLES).not.toContain('NODE_ENV');
+    expect(CONFIG_VARIABLES).not.toContain('TEST_REDIS_URL');
+    expect(Object.isFrozen(CONFIG_VARIABLES)).toBe(true);
   });
 });
 

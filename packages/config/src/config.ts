@@ -64,6 +64,15 @@ const schema = z.object({
   DEMO_WORK_MS: integer(2, 0, 60_000),
 });
 
+/**
+ * Every environment variable {@link loadConfig} reads: the schema's keys. Deployment checks use it
+ * to require that a compose file sets, or may leave to its default, each one the apps read.
+ *
+ * @example
+ * CONFIG_VARIABLES.includes('BATCH_SIZE'); // true
+ */
+export const CONFIG_VARIABLES: ReadonlyArray<string> = Object.freeze(Object.keys(schema.shape));
+
 export interface BatchSettings {
   /** Tasks per group before it is released (`BATCH_SIZE`, default 100). */
   readonly size: number;

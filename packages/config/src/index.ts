@@ -1,5 +1,5 @@
 export { ConfigError } from './config-error.js';
-export { loadConfig, type BatchSettings, type Config } from './config.js';
+export { CONFIG_VARIABLES, loadConfig, type BatchSettings, type Config } from './config.js';
 export {
   loadDevstackConfig,
   loadTestConfig,
