@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     globalSetup: ['@sluice/testkit/global-setup'],
-    testTimeout: 30_000,
+    testTimeout: 180_000,
     hookTimeout: 60_000,
   },
 });

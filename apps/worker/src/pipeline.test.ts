@@ -78,7 +78,7 @@ describe('the batching pipeline', () => {
 
   test('fills groups released by size with exactly 100 tasks each under a 10,000-task load', async ({ pipeline }) => {
     await pipeline.submit(demoTasks(10_000));
-    pipeline.startWorker({ timeoutMs: 1_000 });
+    pipeline.startWorker({ timeoutMs: 5_000 });
     await waitFor(async () => (await pipeline.committedCount()) === 10_000, { what: '10,000 rows committed', timeoutMs: 120_000 });
     const batches = await pipeline.db.selectFrom('batches').select(['size', 'trigger']).execute();
     const bySize = batches.filter((b) => b.trigger === 'size');

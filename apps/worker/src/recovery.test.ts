@@ -84,7 +84,7 @@ describe('recovery from worker crashes', () => {
     expect(await countRows(harness.db)).toBe(0);
 
     await harness.startWorker();
-    await waitFor(async () => (await harness.queue.getCompletedCount()) === 50, { what: '50 jobs completed', timeoutMs: 30_000 });
+    await waitFor(async () => (await harness.queue.getCompletedCount()) === 50, { what: '50 jobs completed' });
     const rows = await harness.db.selectFrom('tasks').select(['id', 'status']).execute();
     expect(rows.map((row) => row.id).sort()).toEqual([...ids].sort());
     expect(rows.every((row) => row.status === 'COMPLETED')).toBe(true);
@@ -101,7 +101,7 @@ describe('recovery from worker crashes', () => {
     expect(await harness.queue.getCompletedCount()).toBe(0);
 
     const second = await harness.startWorker({ METRICS_PORT: '0' });
-    await waitFor(async () => (await harness.queue.getCompletedCount()) === 20, { what: '20 jobs completed', timeoutMs: 30_000 });
+    await waitFor(async () => (await harness.queue.getCompletedCount()) === 20, { what: '20 jobs completed' });
     const rows = await harness.db.selectFrom('tasks').select(['id', 'batch_id']).execute();
     expect(rows.map((row) => row.id).sort()).toEqual([...ids].sort());
     const batches = await harness.db.selectFrom('batches').select(['worker_id', 'size', 'completed', 'duplicates']).orderBy('id').execute();

@@ -1,5 +1,8 @@
 export interface WaitForOptions {
-  /** Give up after this many ms (default 20,000): a guard against hanging, not a speed check. */
+  /**
+   * Give up after this many ms (default 60,000): a guard against hanging, not a speed check, so it
+   * is generous enough for a shared 2-core machine under load.
+   */
   readonly timeoutMs?: number;
   /** Pause between checks in ms (default 50). */
   readonly intervalMs?: number;
@@ -17,7 +20,7 @@ export const waitFor = async <T>(
   check: () => Promise<T | undefined | false> | T | undefined | false,
   options: WaitForOptions = {},
 ): Promise<T> => {
-  const { timeoutMs = 20_000, intervalMs = 50, what = 'condition' } = options;
+  const { timeoutMs = 60_000, intervalMs = 50, what = 'condition' } = options;
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

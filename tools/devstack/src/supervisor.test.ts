@@ -24,7 +24,7 @@ const supervise = (script: string, overrides: Partial<SupervisorOptions> = {}) =
 };
 
 const until = async (condition: () => boolean, what: string): Promise<void> => {
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 60_000; // a hang guard, generous for a loaded 2-core machine
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
