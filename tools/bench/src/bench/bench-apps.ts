@@ -61,10 +61,9 @@ export interface AppContext {
 /** The bench's own compiled files (`dist/bench/`). */
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 
-const profiling = (context: AppContext, name: string): Record<string, string> =>
-  context.cpuProfDir === undefined
-    ? {}
-    : { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${join(context.cpuProfDir, name)}` };
+/** Node flags that write a CPU profile of the process into its own folder when it exits. */
+const profiling = (context: AppContext, name: string): { nodeArgs?: ReadonlyArray<string> } =>
+  context.cpuProfDir === undefined ? {} : { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${join(context.cpuProfDir, name)}`] };
 
 const track = (context: AppContext, child: NodeChild): NodeChild => {
   context.started.add(child);
@@ -97,8 +96,8 @@ export const startApi = async (context: AppContext, queueName: string, label = '
         DATABASE_URL: context.databaseUrl,
         QUEUE_NAME: queueName,
         PORT: String(port),
-        ...profiling(context, `${queueName}-${label}`),
       },
+      ...profiling(context, `${queueName}-${label}`),
     }),
   );
   const url = `http://127.0.0.1:${port}`;
@@ -175,8 +174,8 @@ export const startSluiceWorkers = async (
           DATABASE_URL: context.databaseUrl,
           QUEUE_NAME: queueName,
           WORKER_ID: `bench-${queueName}-${index + 1}`,
-          ...profiling(context, `${queueName}-worker-${index + 1}`),
         },
+        ...profiling(context, `${queueName}-worker-${index + 1}`),
       }),
     ),
   );
@@ -214,7 +213,8 @@ export const startBaselineWorker = async (
         '--concurrency', String(concurrency),
       ],
       cwd: context.root,
-      env: profiling(context, `${queueName}-bullmq-${mode}`),
+      env: {},
+      ...profiling(context, `${queueName}-bullmq-${mode}`),
     }),
   );
   await waitForWorkers(redis, queueName, [child], 1);

@@ -89,8 +89,9 @@ export interface LatencyRun {
   /** Tasks per second asked for. */
   readonly rate: number;
   readonly repeat: number;
+  /** Tasks submitted in the measured window (the run-out's are not counted). */
   readonly tasks: number;
-  /** Tasks per second the client managed to submit. */
+  /** Tasks per second the api accepted during the window: below `rate` when the client or the api fell behind. */
   readonly achievedRate: number;
   /** From submission (the api's `submitted_at`) to commit (`committed_at`), in ms. */
   readonly latencyMs: Percentiles;
@@ -105,6 +106,7 @@ export interface LatencyLevel {
   readonly p99Ms: Spread;
   /** Share of groups released because they were full. */
   readonly sizeFlushShare: Spread;
+  readonly achievedRate: Spread;
 }
 
 export interface LatencyResult {

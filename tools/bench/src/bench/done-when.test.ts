@@ -32,8 +32,8 @@ const latency = (highP95: number, lowP95: number): LatencyResult => ({
   batchTimeoutMs: 3_000,
   runs: [],
   levels: [
-    { rate: 1_000, p50Ms: spread(300), p95Ms: spread(highP95), p99Ms: spread(highP95), sizeFlushShare: spread(1) },
-    { rate: 10, p50Ms: spread(1_500), p95Ms: spread(lowP95), p99Ms: spread(lowP95), sizeFlushShare: spread(0) },
+    { rate: 1_000, p50Ms: spread(300), p95Ms: spread(highP95), p99Ms: spread(highP95), sizeFlushShare: spread(1), achievedRate: spread(1_000) },
+    { rate: 10, p50Ms: spread(1_500), p95Ms: spread(lowP95), p99Ms: spread(lowP95), sizeFlushShare: spread(0), achievedRate: spread(10) },
   ],
 });
 
@@ -75,6 +75,14 @@ describe('evaluateChecks', () => {
     expect(low(3_000)).toBe('met');
     expect(low(3_500)).toBe('met');
     expect(low(3_501)).toBe('not met');
+  });
+
+  it('fails the high-rate latency when the api accepted well below that rate', () => {
+    const slow = latency(400, 3_050);
+    const behind: LatencyResult = { ...slow, levels: slow.levels.map((level) => (level.rate === 1_000 ? { ...level, achievedRate: spread(700) } : level)) };
+    const check = evaluateChecks({ latency: behind }).find((candidate) => candidate.id === 'latency-high-rate');
+    expect(check?.status).toBe('not met');
+    expect(check?.measured).toBe('400 ms at only 700/s');
   });
 
   it('judges peak memory on the highest peak of any repeat, not the median', () => {

@@ -37,7 +37,14 @@ export interface SteadyLoadOptions {
   readonly apiUrl: string;
   /** Tasks per second. */
   readonly rate: number;
+  /** The measured window. */
   readonly durationMs: number;
+  /**
+   * How long the load goes on after the window, unmeasured. A load that stops leaves its last
+   * groups partly filled, to be released by their timeout: a tail that a steady load never
+   * has. Going on for longer than BATCH_TIMEOUT_MS keeps the window's tasks in steady state.
+   */
+  readonly runOutMs: number;
   /** Requests in flight at most; beyond it the load falls behind rather than piling up. */
   readonly maxInFlight: number;
   readonly signal?: AbortSignal;
@@ -46,6 +53,8 @@ export interface SteadyLoadOptions {
 }
 
 export interface SteadyLoadOutcome {
+  /** When the measured window ended (epoch ms): tasks submitted later are the run-out's. */
+  readonly windowEndedAt: number;
   readonly sent: number;
   readonly accepted: number;
   /** Answers other than 202, and requests that failed without one. */
@@ -57,16 +66,16 @@ export interface SteadyLoadOutcome {
 }
 
 /**
- * Sends `rate × duration` single tasks to `POST /api/tasks` at a steady rate over keep-alive
+ * Sends `rate × (duration + run-out)` single tasks to `POST /api/tasks` at a steady rate over keep-alive
  * connections, the task types taking turns, and resolves once every request was answered.
  * Tasks due are counted from the start, so a late tick sends its backlog at once and the
  * average rate holds.
  *
  * @example
- * const outcome = await runSteadyLoad({ apiUrl, rate: 1_000, durationMs: 60_000, maxInFlight: 200 });
+ * const outcome = await runSteadyLoad({ apiUrl, rate: 1_000, durationMs: 60_000, runOutMs: 4_000, maxInFlight: 200 });
  */
 export const runSteadyLoad = async (options: SteadyLoadOptions): Promise<SteadyLoadOutcome> => {
-  const total = Math.round((options.rate * options.durationMs) / 1000);
+  const total = Math.round((options.rate * (options.durationMs + options.runOutMs)) / 1000);
   const agent = new Agent({ keepAlive: true, maxSockets: options.maxInFlight });
   const url = new URL('/api/tasks', options.apiUrl);
   let sent = 0;
@@ -108,6 +117,7 @@ export const runSteadyLoad = async (options: SteadyLoadOptions): Promise<SteadyL
     });
 
   const started = performance.now();
+  const windowEndedAt = Date.now() + options.durationMs;
   let lastAnswer = started;
   let reportedAt = started;
   await new Promise<void>((resolve) => {
@@ -134,5 +144,5 @@ export const runSteadyLoad = async (options: SteadyLoadOptions): Promise<SteadyL
     const timer = setInterval(tick, 2);
   });
   agent.destroy();
-  return { sent, accepted, errors, seconds: (lastAnswer - started) / 1000, errorSamples };
+  return { windowEndedAt, sent, accepted, errors, seconds: (lastAnswer - started) / 1000, errorSamples };
 };

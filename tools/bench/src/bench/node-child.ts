@@ -28,6 +28,8 @@ export interface NodeChildOptions {
   readonly name: string;
   readonly script: string;
   readonly args?: ReadonlyArray<string>;
+  /** Flags for Node itself, before the script (`--cpu-prof` is refused in NODE_OPTIONS). */
+  readonly nodeArgs?: ReadonlyArray<string>;
   /**
    * The child's whole environment besides PATH and HOME: settings left in the caller's shell
    * (a BATCH_SIZE, a QUEUE_NAME) must not change what the bench measures.
@@ -54,7 +56,7 @@ export const startNodeChild = (options: NodeChildOptions): NodeChild => {
     const value = process.env[name];
     if (value !== undefined) env[name] = value;
   }
-  const child = spawn(process.execPath, [options.script, ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.script, ...(options.args ?? [])], {
     cwd: options.cwd,
     env: { ...env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

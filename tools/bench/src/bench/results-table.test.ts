@@ -47,19 +47,25 @@ describe('resultRows', () => {
     expect(rows.some((row) => row[0]?.startsWith('commit'))).toBe(false);
   });
 
-  it('gives p50, p95 and p99 per latency rate, the flush share beside p50', () => {
+  it('gives p50, p95 and p99 per latency rate, the flush share and the accepted rate beside them', () => {
     const latency: LatencyResult = {
       seconds: 60,
       workers: 2,
       batchTimeoutMs: 3_000,
       runs: [],
-      levels: [{ rate: 1_000, p50Ms: spread(310), p95Ms: spread(640, 600, 700), p99Ms: spread(690), sizeFlushShare: spread(0.97) }],
+      levels: [
+        { rate: 1_000, p50Ms: spread(310), p95Ms: spread(640, 600, 700), p99Ms: spread(690), sizeFlushShare: spread(0.97), achievedRate: spread(999, 990, 1_000) },
+        { rate: 10, p50Ms: spread(1_500), p95Ms: spread(3_050), p99Ms: spread(3_080), sizeFlushShare: spread(0), achievedRate: spread(9, 8, 10) },
+      ],
     };
     const rows = resultRows({ latency });
     expect(rows.slice(1).map((row) => [row[0], row[1], row[2], row[5]])).toEqual([
       ['latency at 1,000/s', 'p50 submission → commit', '310 ms', 'groups released full: 97 %'],
-      ['latency at 1,000/s', 'p95 submission → commit', '640 ms', ''],
+      ['latency at 1,000/s', 'p95 submission → commit', '640 ms', 'accepted 999/s'],
       ['latency at 1,000/s', 'p99 submission → commit', '690 ms', ''],
+      ['latency at 10/s', 'p50 submission → commit', '1,500 ms', 'groups released full: 0 %'],
+      ['latency at 10/s', 'p95 submission → commit', '3,050 ms', 'accepted 9/s; only 8/s accepted'],
+      ['latency at 10/s', 'p99 submission → commit', '3,080 ms', ''],
     ]);
   });
 
