@@ -16,6 +16,12 @@ describe('newId', () => {
     expect([...ids].sort()).toEqual(ids);
   });
 
+  it('refuses a time that does not fit its 48 bits', () => {
+    expect(() => newId(1.5)).toThrow(RangeError);
+    expect(() => newId(-1)).toThrow(RangeError);
+    expect(() => newId(2 ** 48)).toThrow(RangeError);
+  });
+
   it('never repeats', () => {
     const ids = new Set(Array.from({ length: 10_000 }, () => newId(5_000)));
     expect(ids.size).toBe(10_000);
