@@ -56,13 +56,9 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ BATCH_CONCURRENCY: '0' })).toThrow(/BATCH_CONCURRENCY: must be at least 1/);
   });
 
-  it('reads API keys, the queue high-water mark and the rate limit', () => {
-    const config = loadConfig({ API_KEYS: ' key-aaaaaaaaaaaaaaaa , key-bbbbbbbbbbbbbbbb ', QUEUE_HIGH_WATER: '5000', RATE_LIMIT_PER_MINUTE: '600' });
-    expect(config.apiKeys).toEqual(['key-aaaaaaaaaaaaaaaa', 'key-bbbbbbbbbbbbbbbb']);
-    expect(config.queueHighWater).toBe(5_000);
-    expect(config.rateLimitPerMinute).toBe(600);
-    expect(loadConfig({}).apiKeys).toEqual([]);
-    expect(() => loadConfig({ API_KEYS: 'short' })).toThrow(/API_KEYS: must be a comma-separated list of keys/);
+  it('reads the queue high-water mark', () => {
+    expect(loadConfig({}).queueHighWater).toBe(1_000_000);
+    expect(loadConfig({ QUEUE_HIGH_WATER: '5000' }).queueHighWater).toBe(5_000);
   });
 
   it('requires the Bull Board username and password together', () => {
