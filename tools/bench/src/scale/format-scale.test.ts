@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { cpuSplit, describeBound } from './cpu-split.js';
+import { formatScaleReport } from './format-scale.js';
+import type { ScaleResult, ScaleRound } from './run-scale.js';
+
+const split = cpuSplit(
+  { ticks: { workers: 0, api: 0, redis: 0, postgres: 0, driver: 0 }, machineBusyTicks: 0 },
+  { ticks: { workers: 1_000, api: 200, redis: 500, postgres: 200, driver: 50 }, machineBusyTicks: 1_980 },
+  10_000,
+  100,
+);
+const round = (workers: number, perSecond: number, overrides: Partial<ScaleRound> = {}): ScaleRound => ({
+  workers,
+  accepted: 50_000,
+  rows: 50_000,
+  distinctIds: 50_000,
+  completed: 50_000,
+  duplicatesSkipped: 0,
+  failedJobs: 0,
+  seconds: 50_000 / perSecond,
+  perSecond,
+  secondsTo99: 49_500 / perSecond,
+  perSecondTo99: perSecond,
+  cpu: split,
+  bound: describeBound(split, 2),
+  workerPeakRssMb: 150,
+  ok: true,
+  problems: [],
+  ...overrides,
+});
+const result: ScaleResult = {
+  startedAt: '2026-11-28T13:00:00.000Z',
+  machine: {
+    cores: 2,
+    cpuModel: 'AMD EPYC',
+    memoryMb: 24_105,
+    node: 'v20.20.2',
+    redis: '7.0.15',
+    postgres: '18.4',
+    commit: 'abc1234',
+    uncommitted: [],
+    builtAt: { api: 'x', worker: 'x' },
+  },
+  serviceEnv: { BATCH_SIZE: '100', BATCH_CONCURRENCY: '4', DEMO_WORK_MS: '0' },
+  tasksPerRound: 50_000,
+  rounds: [
+    round(1, 4_000),
+    round(2, 5_000),
+    round(4, 5_200, { ok: false, rows: 50_001, distinctIds: 50_000, problems: ['1 duplicate rows'] }),
+  ],
+};
+
+describe('formatScaleReport', () => {
+  const report = formatScaleReport(result, { jsonPath: 'bench/results-scale.json' });
+
+  it('prints one row per round with its throughput and speed-up over the first round', () => {
+    expect(report).toMatch(/^\s+1\s+50,000\s+12\.5\s+4,000\s+1\.00×/m);
+    expect(report).toMatch(/^\s+2\s+50,000\s+10\.0\s+5,000\s+1\.25×/m);
+  });
+
+  it('shows the machine and what bound each round, from its CPU split', () => {
+    expect(report).toContain('Machine: 2 cores (AMD EPYC)');
+    expect(report).toContain('1 worker(s): CPU: 1.98 of 2 cores busy; Node 1.25 (workers 1.00, api 0.20, load driver 0.05), Redis 0.50, PostgreSQL 0.20');
+  });
+
+  it('marks a round with a duplicate row as failed and says why', () => {
+    expect(report).toMatch(/^\s+4\s+50,001.*\s1\s+0\s+0\s+150 MB\s+FAILED$/m);
+    expect(report).toContain('4 worker(s) FAILED: 1 duplicate rows');
+  });
+});

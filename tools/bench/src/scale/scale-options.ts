@@ -1,0 +1,76 @@
+import { parseArgs } from 'node:util';
+import { ScaleOptionError } from './scale-option-error.js';
+
+/** Settings of one scaling run. */
+export interface ScaleOptions {
+  /** Worker processes of each round, in order (`--workers 1,2,4`). */
+  readonly workerCounts: ReadonlyArray<number>;
+  /** Tasks submitted in each round (`--tasks`). Default 50,000. */
+  readonly tasks: number;
+  /** Tasks per `POST /api/tasks/batch` of the load generator (`--per-request`). Default 10,000. */
+  readonly perRequest: number;
+  /** Longest wait for a round's last commit, in ms (`--drain-timeout`, seconds). Default 300 s. */
+  readonly drainTimeoutMs: number;
+  /** Where the JSON result goes (`--json`). Default `bench/results-scale.json` at the repository root. */
+  readonly jsonPath: string;
+  /** Print {@link SCALE_USAGE} and do nothing else (`--help`). */
+  readonly help: boolean;
+}
+
+export const SCALE_USAGE = `npm run scale -- [options]
+
+Runs an api and 1, 2, then 4 worker processes against one Redis and one PostgreSQL (started for
+the run), submits the same number of tasks to each round, and prints committed tasks/s from the
+first submission to the last commit, with the CPU each part of the stack used.
+
+  --workers 1,2,4      worker processes of each round
+  --tasks 50000        tasks submitted per round (through POST /api/tasks/batch {"count": …})
+  --per-request 10000  tasks per request
+  --drain-timeout 300  seconds to wait for a round's last commit
+  --json PATH          where the JSON result goes (default bench/results-scale.json)
+  --help               this text
+`;
+
+const SPEC = {
+  workers: { type: 'string', default: '1,2,4' },
+  tasks: { type: 'string', default: '50000' },
+  'per-request': { type: 'string', default: '10000' },
+  'drain-timeout': { type: 'string', default: '300' },
+  json: { type: 'string' },
+  help: { type: 'boolean', default: false },
+} as const;
+
+const wholeNumber = (flag: string, text: string, min: number, max: number): number => {
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || value < min || value > max) {
+    throw new ScaleOptionError(flag, `must be a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
+  }
+  return value;
+};
+
+/**
+ * Reads the scaling run's command line.
+ *
+ * @example
+ * parseScaleArgs(['--workers', '1,2', '--tasks', '20000'], { defaultJsonPath: 'bench/results-scale.json' });
+ */
+export const parseScaleArgs = (
+  argv: ReadonlyArray<string>,
+  context: { readonly defaultJsonPath: string },
+): ScaleOptions => {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: [...argv], options: SPEC, strict: true, allowPositionals: false }));
+  } catch (error) {
+    throw new ScaleOptionError('help', `${error instanceof Error ? error.message : String(error)} (see --help)`);
+  }
+  const workerCounts = values.workers.split(',').map((part) => wholeNumber('workers', part, 1, 64));
+  return {
+    workerCounts,
+    tasks: wholeNumber('tasks', values.tasks, 1, 1_000_000),
+    perRequest: wholeNumber('per-request', values['per-request'], 1, 100_000),
+    drainTimeoutMs: wholeNumber('drain-timeout', values['drain-timeout'], 1, 3_600) * 1_000,
+    jsonPath: values.json ?? context.defaultJsonPath,
+    help: values.help,
+  };
+};
