@@ -1,63 +1,98 @@
 import { formatTable } from '../chaos/text-table.js';
-import type { ScaleResult } from './run-scale.js';
+import type { Measurement, MeasurementKind, ScaleResult } from './run-scale.js';
 
 const whole = (value: number): string => Math.round(value).toLocaleString('en-US');
 const cores = (value: number): string => value.toFixed(2);
 
+const HEADER = [
+  'workers', 'committed', 'submit s', 'peak waiting', 'seconds', 'tasks/s', 'speed-up', 'to 99 %', 'tasks/s',
+  'workers', 'api', 'redis', 'postgres', 'driver', 'other', 'busy', 'dup rows', 'skipped', 'failed', 'check',
+];
+
+const table = (result: ScaleResult, kind: MeasurementKind): string => {
+  const base = result.rounds[0]?.[kind].perSecond ?? 0;
+  const row = (workers: number, m: Measurement): ReadonlyArray<string> => [
+    String(workers),
+    whole(m.rows),
+    m.submitSeconds.toFixed(1),
+    kind === 'endToEnd' ? whole(m.peakWaiting) : '–',
+    m.seconds.toFixed(1),
+    whole(m.perSecond),
+    base > 0 ? `${(m.perSecond / base).toFixed(2)}×` : '–',
+    m.secondsTo99.toFixed(1),
+    whole(m.perSecondTo99),
+    cores(m.cpu.cores.workers),
+    cores(m.cpu.cores.api),
+    cores(m.cpu.cores.redis),
+    cores(m.cpu.cores.postgres),
+    cores(m.cpu.cores.driver),
+    cores(m.cpu.cores.other),
+    cores(m.cpu.machineBusyCores),
+    String(m.rows - m.distinctIds),
+    String(m.duplicatesSkipped),
+    String(m.failedJobs),
+    m.problems.length === 0 ? 'ok' : 'FAILED',
+  ];
+  const rows = [HEADER, ...result.rounds.map((round) => row(round.workers, round[kind]))];
+  return formatTable(rows, HEADER.map(() => 'right'));
+};
+
 /**
- * The scaling run as text: what it ran on, one row per round (throughput, speed-up over the first
- * round, cores used by each part, the checks), then what bound each round.
+ * The scaling run as text: what it ran on, a table for each measurement (throughput, speed-up over
+ * the first round, cores used by each part, the checks), then what bound each one.
  *
  * @example
  * console.log(formatScaleReport(result, { jsonPath: 'bench/results-scale.json' }));
  */
 export const formatScaleReport = (result: ScaleResult, options: { readonly jsonPath: string }): string => {
   const { machine, rounds } = result;
-  const base = rounds[0]?.perSecond ?? 0;
-  const rows = [
-    ['workers', 'committed', 'seconds', 'tasks/s', 'speed-up', 'to 99 %', 'tasks/s', 'workers', 'api', 'redis', 'postgres', 'driver', 'other', 'busy', 'dup rows', 'skipped', 'failed', 'peak RSS', 'check'],
-    ...rounds.map((round) => [
-      String(round.workers),
-      whole(round.rows),
-      round.seconds.toFixed(1),
-      whole(round.perSecond),
-      base > 0 ? `${(round.perSecond / base).toFixed(2)}×` : '–',
-      round.secondsTo99.toFixed(1),
-      whole(round.perSecondTo99),
-      cores(round.cpu.cores.workers),
-      cores(round.cpu.cores.api),
-      cores(round.cpu.cores.redis),
-      cores(round.cpu.cores.postgres),
-      cores(round.cpu.cores.driver),
-      cores(round.cpu.cores.other),
-      cores(round.cpu.machineBusyCores),
-      String(round.rows - round.distinctIds),
-      String(round.duplicatesSkipped),
-      String(round.failedJobs),
-      `${round.workerPeakRssMb} MB`,
-      round.ok ? 'ok' : 'FAILED',
-    ]),
-  ];
   const settings = ['BATCH_SIZE', 'BATCH_CONCURRENCY', 'DEMO_WORK_MS']
     .map((name) => `${name}=${result.serviceEnv[name] ?? '?'}`)
     .join(' ');
+  const bounds = (kind: MeasurementKind, name: string): ReadonlyArray<string> =>
+    rounds.map((round) => `  ${round.workers} worker(s), ${name}: ${round[kind].bound.text}`);
+  const failures = rounds.flatMap((round) =>
+    (['endToEnd', 'drain'] as const).flatMap((kind) =>
+      round[kind].problems.map((problem) => `  ${round.workers} worker(s), ${kind === 'drain' ? 'drain' : 'end to end'} FAILED: ${problem}`),
+    ),
+  );
   return [
     '',
-    `Scaling: ${whole(result.tasksPerRound)} tasks per round, submitted through POST /api/tasks/batch, ` +
-      'timed from the first submission to the last commit',
+    `Scaling: ${whole(result.tasksPerRound)} tasks per measurement through POST /api/tasks/batch {"count": …}, ` +
+      `${result.inFlight} requests in flight`,
     `Machine: ${machine.cores} cores (${machine.cpuModel}), ${whole(machine.memoryMb)} MB; Node ${machine.node}, ` +
       `Redis ${machine.redis} (AOF everysec), PostgreSQL ${machine.postgres} (fsync on); ${settings}; commit ${machine.commit}`,
     '',
-    formatTable(rows, rows[0]?.map(() => 'right') ?? []),
+    'End to end: submitted while the workers run; from the first submission to the last commit',
+    table(result, 'endToEnd'),
     '',
-    'seconds and tasks/s: to the last commit; to 99 %: until 99 % had committed, without the last groups, which ' +
-      'leave on BATCH_TIMEOUT_MS. CPU columns: average cores busy over the round (driver: this process, submitting and polling; ' +
-      'other: the rest of the machine). dup rows: count(*) - count(DISTINCT id) in tasks; ' +
-      'skipped: redelivered tasks the commit found already written; failed: BullMQ failed set; peak RSS: the largest worker.',
+    'Drain: submitted to a paused queue (submit s), then resumed; from the resume to the last commit',
+    table(result, 'drain'),
     '',
-    'What bound each round:',
-    ...rounds.map((round) => `  ${round.workers} worker(s): ${round.bound.text}`),
-    ...rounds.flatMap((round) => round.problems.map((problem) => `  ${round.workers} worker(s) FAILED: ${problem}`)),
+    "submit s: first request to the api's last 202. peak waiting: most jobs waiting once the api had answered " +
+      '(near 0: the workers kept up with the api). to 99 %: until 99 % had committed, leaving out the last groups, ' +
+      'which leave on BATCH_TIMEOUT_MS. CPU columns: average cores busy (driver: this process, submitting and ' +
+      'polling; other: the rest of the machine). dup rows: count(*) - count(DISTINCT id); skipped: redelivered ' +
+      'tasks the commit found already written; failed: BullMQ failed set.',
+    `Peak RSS of the largest worker: ${rounds.map((round) => `${round.workers} worker(s) ${round.workerPeakRssMb} MB`).join(', ')}.`,
+    '',
+    'Groups (from the batches rows): count, average size, released by timeout; average ms from first task to ' +
+      'release, and from release to commit; commit statement p50/p95 ms',
+    ...(['endToEnd', 'drain'] as const).flatMap((kind) =>
+      rounds.map((round) => {
+        const g = round[kind].groups;
+        return (
+          `  ${round.workers} worker(s), ${kind === 'drain' ? 'drain' : 'end to end'}: ${g.count} groups of ${g.averageSize.toFixed(1)}, ` +
+          `${g.timeouts} by timeout; fill ${whole(g.fillMs)} ms, release to commit ${g.releaseToCommitMs.toFixed(1)} ms; ` +
+          `commit ${g.commitP50Ms.toFixed(1)} / ${g.commitP95Ms.toFixed(1)} ms`
+        );
+      }),
+    ),
+    '',
+    'What bound each measurement:',
+    ...bounds('endToEnd', 'end to end'),
+    ...bounds('drain', 'drain'),
+    ...failures,
     '',
     `JSON: ${options.jsonPath}`,
   ].join('\n');

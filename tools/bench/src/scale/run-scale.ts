@@ -1,7 +1,14 @@
 /**
  * The scaling run: one Redis and one PostgreSQL for the whole run; for each round a fresh api and
- * N workers, the same number of tasks submitted through the api's load generator, and the time
- * from the first submission to the last commit, with the CPU each part of the stack used.
+ * N workers, and two measurements of the same number of tasks:
+ *
+ * - end to end: the tasks are submitted through the api's load generator while the workers run,
+ *   timed from the first submission to the last commit (what a user sees);
+ * - drain: the tasks are submitted while the queue is paused, then the queue is resumed, timed
+ *   from the resume to the last commit (what the workers alone can do, the api idle).
+ *
+ * Each measurement records the CPU every part of the stack used, and checks that every task was
+ * committed exactly once.
  */
 import { readFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
@@ -46,12 +53,13 @@ const DATABASE = 'sluice_scale';
 const POLL_MS = 200;
 const STOP_TIMEOUT_MS = 30_000;
 
-/** One round: N workers, its throughput, its CPU split and its checks. */
-export interface ScaleRound {
-  readonly workers: number;
+export type MeasurementKind = 'endToEnd' | 'drain';
+
+/** One measurement of a round: its throughput, its CPU split and its checks. */
+export interface Measurement {
   /** Tasks the api answered 202 for. */
   readonly accepted: number;
-  /** Rows in `tasks` after the drain, and distinct ids among them. */
+  /** Rows in `tasks` afterwards, and distinct ids among them. */
   readonly rows: number;
   readonly distinctIds: number;
   readonly completed: number;
@@ -59,24 +67,36 @@ export interface ScaleRound {
   readonly duplicatesSkipped: number;
   /** Jobs in BullMQ's failed set. */
   readonly failedJobs: number;
-  /** From the first submission to the last commit. */
+  /** From the first submission to the api's last 202: how fast the api enqueued. */
+  readonly submitSeconds: number;
+  /** End to end: the most jobs seen waiting once the api had answered; above 0, the workers were behind. */
+  readonly peakWaiting: number;
+  /** From the start (first submission, or the resume) to the last commit. */
   readonly seconds: number;
   /** Committed tasks per second over {@link seconds}. */
   readonly perSecond: number;
   /**
-   * From the first submission until 99 % of the tasks had committed, and the rate over that: the
-   * last groups of each worker and task type fill no more and leave on BATCH_TIMEOUT_MS, a tail
-   * that says nothing about throughput.
+   * From the start until 99 % of the tasks had committed, and the rate over that: the last groups
+   * of each worker and task type fill no more and leave on BATCH_TIMEOUT_MS, a tail that says
+   * nothing about throughput.
    */
   readonly secondsTo99: number;
   readonly perSecondTo99: number;
   readonly cpu: CpuSplit;
   readonly bound: Bound;
+  readonly groups: GroupFigures;
+  /** Empty when every task was accepted and committed once, none failed, none skipped as a duplicate. */
+  readonly problems: ReadonlyArray<string>;
+}
+
+/** One round: N workers, measured end to end and draining. */
+export interface ScaleRound {
+  readonly workers: number;
+  readonly endToEnd: Measurement;
+  readonly drain: Measurement;
   /** The largest peak resident memory among the workers, in MB. */
   readonly workerPeakRssMb: number;
-  /** Every submitted task accepted and committed once, none failed, none skipped as a duplicate. */
   readonly ok: boolean;
-  readonly problems: ReadonlyArray<string>;
 }
 
 export interface ScaleResult {
@@ -84,6 +104,7 @@ export interface ScaleResult {
   readonly machine: MachineInfo;
   readonly serviceEnv: Readonly<Record<string, string>>;
   readonly tasksPerRound: number;
+  readonly inFlight: number;
   readonly rounds: ReadonlyArray<ScaleRound>;
 }
 
@@ -106,12 +127,55 @@ const stopProcess = async (child: NodeProcess): Promise<void> => {
   clearTimeout(timer);
 };
 
+/** Where a group's time went, from the `batches` rows of a measurement. */
+export interface GroupFigures {
+  readonly count: number;
+  readonly averageSize: number;
+  /** Groups released by BATCH_TIMEOUT_MS rather than full. */
+  readonly timeouts: number;
+  /** From the group's first task to its release, in ms (average). */
+  readonly fillMs: number;
+  /** From its release to its commit, in ms (average): the handler, the commit, and any wait for a commit slot. */
+  readonly releaseToCommitMs: number;
+  /** The commit statement alone, in ms. */
+  readonly commitP50Ms: number;
+  readonly commitP95Ms: number;
+}
+
+const groupFigures = async (db: Kysely<Database>): Promise<GroupFigures> => {
+  const { rows } = await sql<{
+    count: number;
+    average_size: number | null;
+    timeouts: number;
+    fill_ms: number | null;
+    release_to_commit_ms: number | null;
+    commit_p50_ms: number | null;
+    commit_p95_ms: number | null;
+  }>`
+    SELECT count(*)::int AS count, avg(size)::float8 AS average_size,
+           count(*) FILTER (WHERE trigger = 'timeout')::int AS timeouts,
+           avg(extract(epoch FROM flushed_at - opened_at) * 1000)::float8 AS fill_ms,
+           avg(extract(epoch FROM committed_at - flushed_at) * 1000)::float8 AS release_to_commit_ms,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY commit_ms)::float8 AS commit_p50_ms,
+           percentile_cont(0.95) WITHIN GROUP (ORDER BY commit_ms)::float8 AS commit_p95_ms
+    FROM batches`.execute(db);
+  const row = rows[0];
+  return {
+    count: row?.count ?? 0,
+    averageSize: row?.average_size ?? 0,
+    timeouts: row?.timeouts ?? 0,
+    fillMs: row?.fill_ms ?? 0,
+    releaseToCommitMs: row?.release_to_commit_ms ?? 0,
+    commitP50Ms: row?.commit_p50_ms ?? 0,
+    commitP95Ms: row?.commit_p95_ms ?? 0,
+  };
+};
+
 interface Verification {
   readonly rows: number;
   readonly ids: number;
   readonly completed: number;
   readonly last: Date | null;
-  /** When 99 % of the rows had committed: the end of the run without the last groups' timeout. */
   readonly p99: Date | null;
   readonly duplicates: number;
 }
@@ -139,6 +203,32 @@ const verify = async (db: Kysely<Database>): Promise<Verification> => {
 const finishedCount = async (db: Kysely<Database>): Promise<number> =>
   (await sql<{ done: number }>`SELECT coalesce(sum(completed + failed), 0)::int AS done FROM batches`.execute(db)).rows[0]
     ?.done ?? 0;
+
+/** Sends `total` tasks to the api's load generator, `perRequest` a request, `inFlight` requests at once. */
+const submit = async (
+  apiUrl: string,
+  total: number,
+  options: Pick<ScaleOptions, 'perRequest' | 'inFlight'>,
+  problems: string[],
+): Promise<number> => {
+  const counts: number[] = [];
+  for (let sent = 0; sent < total; sent += options.perRequest) counts.push(Math.min(options.perRequest, total - sent));
+  let accepted = 0;
+  const sender = async (): Promise<void> => {
+    for (let count = counts.shift(); count !== undefined; count = counts.shift()) {
+      const response = await fetch(`${apiUrl}/api/tasks/batch`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ count, taskTypes: TASK_TYPES }),
+      });
+      const body = (await response.json()) as { accepted?: number };
+      if (response.status === 202) accepted += body.accepted ?? 0;
+      else problems.push(`POST /api/tasks/batch answered ${response.status}: ${JSON.stringify(body).slice(0, 200)}`);
+    }
+  };
+  await Promise.all(Array.from({ length: options.inFlight }, sender));
+  return accepted;
+};
 
 /**
  * Runs every round of `options.workerCounts` and returns their figures. Servers and processes it
@@ -168,28 +258,37 @@ export const runScale = async (options: ScaleOptions, deps: ScaleDeps): Promise<
     [redis, postgres] = await Promise.all([startRedisServer(), startPostgresServer({ durable: true })]);
     const databaseUrl = postgres.url(DATABASE);
     await createDatabaseIfMissing(databaseUrl);
-    db = createDb(databaseUrl, { poolSize: 2 });
-    await migrateToLatest(db);
-    probeRedis = new Redis(redis.url, { maxRetriesPerRequest: 1 });
-    queue = new Queue(SCALE_SERVICE_ENV['QUEUE_NAME'] ?? 'tasks', { connection: probeRedis });
-    const machine = await describeMachine({ root: deps.root, redis: probeRedis, db });
+    const store = createDb(databaseUrl, { poolSize: 2 });
+    db = store;
+    await migrateToLatest(store);
+    const probe = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+    probeRedis = probe;
+    const tasksQueue = new Queue(SCALE_SERVICE_ENV['QUEUE_NAME'] ?? 'tasks', { connection: probe });
+    queue = tasksQueue;
+    const machine = await describeMachine({ root: deps.root, redis: probe, db: store });
     const ticksPerSecond = await clockTicksPerSecond();
-    const redisPid = Number(/process_id:(\d+)/.exec(await probeRedis.info('server'))?.[1]);
+    const cores = cpus().length;
+    const redisPid = Number(/process_id:(\d+)/.exec(await probe.info('server'))?.[1]);
     const postmasterPid = Number((await readFile(`${postgres.dataDir}/postmaster.pid`, 'utf8')).split('\n')[0]);
-    const env = { ...SCALE_SERVICE_ENV, REDIS_URL: redis.url, DATABASE_URL: databaseUrl };
+    const serviceEnv = { ...SCALE_SERVICE_ENV, ...options.serviceEnv };
+    const env = { ...serviceEnv, REDIS_URL: redis.url, DATABASE_URL: databaseUrl };
     deps.log(
-      `scale: ${options.tasks.toLocaleString('en-US')} tasks per round, rounds of ${options.workerCounts.join(', ')} ` +
+      `scale: ${options.tasks.toLocaleString('en-US')} tasks per measurement, rounds of ${options.workerCounts.join(', ')} ` +
         `worker(s); Redis ${machine.redis}, PostgreSQL ${machine.postgres}, ${machine.cores} cores`,
     );
+
+    const reset = async (): Promise<void> => {
+      await sql`TRUNCATE tasks, batches`.execute(store);
+      await sql`CHECKPOINT`.execute(store);
+      await probe.flushall();
+    };
 
     const rounds: ScaleRound[] = [];
     for (const workerCount of options.workerCounts) {
       checkAborted();
-      await sql`TRUNCATE tasks, batches`.execute(db);
-      await sql`CHECKPOINT`.execute(db);
-      await probeRedis.flushall();
-
+      await reset();
       const port = await freePort();
+      const apiUrl = `http://127.0.0.1:${port}`;
       const api = startNodeProcess(`${deps.root}/apps/api/dist/main.js`, { ...env, PORT: String(port) });
       started.push(api);
       const workers = Array.from({ length: workerCount }, (_, index) =>
@@ -211,75 +310,96 @@ export const runScale = async (options: ScaleOptions, deps: ScaleDeps): Promise<
       const sample = async (): Promise<CpuSample> =>
         sampleOf(await readAllProcStats(), pids, (await readMachineTicks()).busy);
 
-      const before = await sample();
-      const firstSubmission = Date.now();
-      let accepted = 0;
-      const problems: string[] = [];
-      for (let sent = 0; sent < options.tasks; sent += options.perRequest) {
+      const measure = async (kind: MeasurementKind): Promise<Measurement> => {
         checkAborted();
-        const count = Math.min(options.perRequest, options.tasks - sent);
-        const response = await fetch(`http://127.0.0.1:${port}/api/tasks/batch`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ count, taskTypes: TASK_TYPES }),
-        });
-        const body = (await response.json()) as { accepted?: number };
-        if (response.status === 202) accepted += body.accepted ?? 0;
-        else problems.push(`POST /api/tasks/batch answered ${response.status}: ${JSON.stringify(body).slice(0, 200)}`);
-      }
-      const deadline = Date.now() + options.drainTimeoutMs;
-      while ((await finishedCount(db)) < accepted && Date.now() < deadline) {
-        checkAborted();
-        await sleep(POLL_MS);
-      }
-      const after = await sample();
-      const windowMs = Date.now() - firstSubmission;
+        const problems: string[] = [];
+        let accepted = 0;
+        let submitSeconds = 0;
+        let before: CpuSample;
+        let start: number;
+        if (kind === 'drain') {
+          await tasksQueue.pause();
+          const submittedAt = Date.now();
+          accepted = await submit(apiUrl, options.tasks, options, problems);
+          submitSeconds = (Date.now() - submittedAt) / 1_000;
+          before = await sample();
+          start = Date.now();
+          await tasksQueue.resume();
+        } else {
+          before = await sample();
+          start = Date.now();
+          accepted = await submit(apiUrl, options.tasks, options, problems);
+          submitSeconds = (Date.now() - start) / 1_000;
+        }
+        const deadline = Date.now() + options.drainTimeoutMs;
+        let peakWaiting = 0;
+        while ((await finishedCount(store)) < accepted && Date.now() < deadline) {
+          checkAborted();
+          if (kind === 'endToEnd') peakWaiting = Math.max(peakWaiting, (await tasksQueue.getJobCounts('waiting')).waiting ?? 0);
+          await sleep(POLL_MS);
+        }
+        const after = await sample();
+        const windowMs = Date.now() - start;
+        const check = await verify(store);
+        const failedJobs = (await tasksQueue.getJobCounts('failed')).failed ?? 0;
+        if (accepted !== options.tasks) problems.push(`the api accepted ${accepted} of ${options.tasks} tasks`);
+        if (check.rows !== accepted) problems.push(`${check.rows} rows committed for ${accepted} accepted tasks`);
+        if (check.ids !== check.rows) problems.push(`${check.rows - check.ids} duplicate rows`);
+        if (check.completed !== check.rows) problems.push(`${check.rows - check.completed} rows not COMPLETED`);
+        if (check.duplicates !== 0) problems.push(`${check.duplicates} redelivered tasks skipped as duplicates`);
+        if (failedJobs !== 0) problems.push(`${failedJobs} jobs in BullMQ's failed set`);
+        const seconds = ((check.last?.getTime() ?? Date.now()) - start) / 1_000;
+        const secondsTo99 = ((check.p99?.getTime() ?? Date.now()) - start) / 1_000;
+        const cpu = cpuSplit(before, after, windowMs, ticksPerSecond);
+        return {
+          accepted,
+          rows: check.rows,
+          distinctIds: check.ids,
+          completed: check.completed,
+          duplicatesSkipped: check.duplicates,
+          failedJobs,
+          submitSeconds,
+          peakWaiting,
+          seconds,
+          perSecond: check.rows / seconds,
+          secondsTo99,
+          perSecondTo99: Math.ceil(check.rows * 0.99) / secondsTo99,
+          cpu,
+          bound: describeBound(cpu, cores),
+          groups: await groupFigures(store),
+          problems,
+        };
+      };
 
-      const check = await verify(db);
-      const failedJobs = (await queue.getJobCounts('failed')).failed ?? 0;
+      const endToEnd = await measure('endToEnd');
+      // The second measurement starts from empty tables; the workers and the api stay up.
+      await sql`TRUNCATE tasks, batches`.execute(store);
+      const drain = await measure('drain');
       const peaks = await Promise.all(workers.map((worker) => peakRssBytes(worker.pid)));
       await Promise.all(workers.map(stopProcess));
       await stopProcess(api);
       started.length = 0;
 
-      if (accepted !== options.tasks) problems.push(`the api accepted ${accepted} of ${options.tasks} tasks`);
-      if (check.rows !== accepted) problems.push(`${check.rows} rows committed for ${accepted} accepted tasks`);
-      if (check.ids !== check.rows) problems.push(`${check.rows - check.ids} duplicate rows`);
-      if (check.completed !== check.rows) problems.push(`${check.rows - check.completed} rows not COMPLETED`);
-      if (check.duplicates !== 0) problems.push(`${check.duplicates} redelivered tasks skipped as duplicates`);
-      if (failedJobs !== 0) problems.push(`${failedJobs} jobs in BullMQ's failed set`);
-      const seconds = ((check.last?.getTime() ?? Date.now()) - firstSubmission) / 1_000;
-      const secondsTo99 = ((check.p99?.getTime() ?? Date.now()) - firstSubmission) / 1_000;
-      const cpu = cpuSplit(before, after, windowMs, ticksPerSecond);
       const round: ScaleRound = {
         workers: workerCount,
-        accepted,
-        rows: check.rows,
-        distinctIds: check.ids,
-        completed: check.completed,
-        duplicatesSkipped: check.duplicates,
-        failedJobs,
-        seconds,
-        perSecond: check.rows / seconds,
-        secondsTo99,
-        perSecondTo99: Math.ceil(check.rows * 0.99) / secondsTo99,
-        cpu,
-        bound: describeBound(cpu, cpus().length),
+        endToEnd,
+        drain,
         workerPeakRssMb: Math.round(Math.max(0, ...peaks.map((peak) => peak ?? 0)) / 1_048_576),
-        ok: problems.length === 0,
-        problems,
+        ok: endToEnd.problems.length === 0 && drain.problems.length === 0,
       };
       rounds.push(round);
-      deps.log(
-        `  ${workerCount} worker(s): ${round.rows.toLocaleString('en-US')} committed in ${seconds.toFixed(1)} s, ` +
-          `${Math.round(round.perSecond).toLocaleString('en-US')}/s; ${round.bound.text}`,
-      );
+      const line = (name: string, m: Measurement): string =>
+        `  ${workerCount} worker(s), ${name}: ${m.rows.toLocaleString('en-US')} committed in ${m.seconds.toFixed(1)} s, ` +
+        `${Math.round(m.perSecond).toLocaleString('en-US')}/s; ${m.bound.text}`;
+      deps.log(line('end to end', endToEnd));
+      deps.log(line('drain', drain));
     }
     return {
       startedAt,
       machine,
-      serviceEnv: SCALE_SERVICE_ENV,
+      serviceEnv,
       tasksPerRound: options.tasks,
+      inFlight: options.inFlight,
       rounds,
     };
   } finally {

@@ -8,9 +8,11 @@ describe('parseScaleArgs', () => {
     expect(parseScaleArgs([], context)).toEqual({
       workerCounts: [1, 2, 4],
       tasks: 50_000,
-      perRequest: 10_000,
+      perRequest: 5_000,
+      inFlight: 4,
       drainTimeoutMs: 300_000,
       jsonPath: '/repo/bench/results-scale.json',
+      serviceEnv: {},
       help: false,
     });
   });
@@ -21,6 +23,14 @@ describe('parseScaleArgs', () => {
       tasks: 2_000,
       jsonPath: 'out.json',
     });
+  });
+
+  it('passes --env settings on to the api and the workers, and refuses one without a name', () => {
+    expect(parseScaleArgs(['--env', 'BATCH_CONCURRENCY=8', '--env', 'LOG_LEVEL=warn'], context).serviceEnv).toEqual({
+      BATCH_CONCURRENCY: '8',
+      LOG_LEVEL: 'warn',
+    });
+    expect(() => parseScaleArgs(['--env', 'batch=1'], context)).toThrow(/--env: expected NAME=value/);
   });
 
   it('refuses a worker count that is not a whole number, naming the flag', () => {
