@@ -4,6 +4,7 @@
  */
 import type { MachineInfo } from '../chaos/machine-info.js';
 import type { Check } from './done-when.js';
+import type { CommandCost } from './redis-command-stats.js';
 import type { Percentiles, Spread } from './statistics.js';
 
 export type ScenarioName = 'commit' | 'throughput' | 'latency' | 'http' | 'memory';
@@ -65,6 +66,13 @@ export interface ThroughputRun {
   /** How long the api took to accept every task. */
   readonly submitSeconds: number;
   readonly cpu: CpuSplit;
+  /**
+   * CPU time per task of the processes doing the work (workers, api, Redis, PostgreSQL), in µs.
+   * Unlike tasks/s it holds up on a machine someone else is loading: the optimisation figure.
+   */
+  readonly cpuMicrosPerTask: number;
+  /** What Redis ran per task (all clients: the api's adds too), costliest command first. */
+  readonly redisPerTask: ReadonlyArray<CommandCost>;
 }
 
 export interface ThroughputResult {
@@ -75,6 +83,8 @@ export interface ThroughputResult {
   readonly tasksPerSecond: Readonly<Partial<Record<Consumer, Spread>>>;
   /** Median cores per process kind, per consumer. */
   readonly cpu: Readonly<Partial<Record<Consumer, CpuSplit>>>;
+  /** Median CPU µs per task of the working processes, per consumer. */
+  readonly cpuMicrosPerTask: Readonly<Partial<Record<Consumer, Spread>>>;
   /** sluice-1 over bullmq-noop, one ratio per repeat (runs of a repeat ran back to back). */
   readonly sluiceVsNoop: Spread;
   /** sluice-1 over bullmq-insert, one ratio per repeat. */

@@ -15,9 +15,15 @@ const run = promisify(execFile);
 /** The process trees to account for, by kind: each pid counts with everything under it. */
 export type CpuSources = Readonly<Partial<Record<Exclude<ProcessKind, 'bench' | 'other'>, ReadonlyArray<number>>>>;
 
+export interface CpuWindow {
+  /** Cores per kind of process. */
+  readonly cores: CpuSplit;
+  readonly wallSeconds: number;
+}
+
 export interface CpuMeter {
   /** Ends the window. */
-  stop(): Promise<CpuSplit>;
+  stop(): Promise<CpuWindow>;
 }
 
 let ticksPerSecond: number | undefined;
@@ -63,7 +69,7 @@ const sample = async (sources: CpuSources, servers: ReadonlyArray<number>): Prom
  * @example
  * const meter = await startCpuMeter({ worker: [worker.pid], redis: [redisPid], postgres: [postmasterPid] });
  * // … the run …
- * const cores = await meter.stop(); // { worker: 0.97, redis: 0.68, postgres: 0.21, bench: 0.02, other: 0 }
+ * const { cores } = await meter.stop(); // { worker: 0.97, redis: 0.68, postgres: 0.21, bench: 0.02, other: 0 }
  */
 export const startCpuMeter = async (sources: CpuSources, servers: ReadonlyArray<number> = []): Promise<CpuMeter> => {
   const hz = await clockTicks();
@@ -85,7 +91,7 @@ export const startCpuMeter = async (sources: CpuSources, servers: ReadonlyArray<
         // Tick counts are sampled a moment apart, so a quiet machine can read a hair below zero.
         split.other = Math.max(0, cores(after.machine - before.machine - (after.ours - before.ours)));
       }
-      return split;
+      return { cores: split, wallSeconds };
     },
   };
 };

@@ -22,6 +22,7 @@ const throughput = (vsNoop: number, vsPerJob: number): ThroughputResult => ({
   runs: [],
   tasksPerSecond: {},
   cpu: {},
+  cpuMicrosPerTask: {},
   sluiceVsNoop: spread(vsNoop, vsNoop - 0.05, vsNoop + 0.05),
   sluiceVsPerJob: spread(vsPerJob),
 });

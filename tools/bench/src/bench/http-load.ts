@@ -11,26 +11,37 @@ const MAX_GENERATED_PER_REQUEST = 100_000;
 
 /**
  * Has the api generate and enqueue `count` tasks of `taskTypes` through
- * `POST /api/tasks/batch { count, taskTypes }` (the seed's load generator, enqueued by the api
- * in chunks), resolving once every task was accepted.
+ * `POST /api/tasks/batch { count, taskTypes }` (the seed's load generator, which the api
+ * enqueues 1,000 at a time), split over `requests` requests sent at once, and resolves once
+ * every task was accepted. One request keeps one chunk in flight, so the api and Redis take
+ * turns; several keep both busy, as several clients would.
  *
  * @example
- * await submitGenerated(api.url, 100_000, ['EMAIL']);
+ * await submitGenerated(api.url, 100_000, ['EMAIL'], 4);
  */
-export const submitGenerated = async (apiUrl: string, count: number, taskTypes: ReadonlyArray<string>): Promise<void> => {
-  for (let done = 0; done < count; done += MAX_GENERATED_PER_REQUEST) {
-    const n = Math.min(MAX_GENERATED_PER_REQUEST, count - done);
-    const response = await fetch(`${apiUrl}/api/tasks/batch`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ count: n, taskTypes }),
-      signal: AbortSignal.timeout(600_000),
-    });
-    const body = await response.text();
-    if (response.status !== 202) throw new Error(`POST /api/tasks/batch answered ${response.status}: ${body.slice(0, 500)}`);
-    const accepted = (JSON.parse(body) as { accepted?: unknown }).accepted;
-    if (accepted !== n) throw new Error(`POST /api/tasks/batch accepted ${String(accepted)} of ${n} tasks`);
-  }
+export const submitGenerated = async (
+  apiUrl: string,
+  count: number,
+  taskTypes: ReadonlyArray<string>,
+  requests = 1,
+): Promise<void> => {
+  const parts = Math.max(requests, Math.ceil(count / MAX_GENERATED_PER_REQUEST));
+  const sizes = Array.from({ length: parts }, (_, index) => Math.floor(count / parts) + (index < count % parts ? 1 : 0));
+  await Promise.all(
+    sizes.map(async (n) => {
+      if (n === 0) return;
+      const response = await fetch(`${apiUrl}/api/tasks/batch`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ count: n, taskTypes }),
+        signal: AbortSignal.timeout(600_000),
+      });
+      const body = await response.text();
+      if (response.status !== 202) throw new Error(`POST /api/tasks/batch answered ${response.status}: ${body.slice(0, 500)}`);
+      const accepted = (JSON.parse(body) as { accepted?: unknown }).accepted;
+      if (accepted !== n) throw new Error(`POST /api/tasks/batch accepted ${String(accepted)} of ${n} tasks`);
+    }),
+  );
 };
 
 export interface SteadyLoadOptions {

@@ -104,7 +104,7 @@ const run = async (options: BenchOptions): Promise<number> => {
       const meter = await startCpuMeter({}, serverPids);
       try {
         outcomes[scenario] = await runners[scenario](context);
-        const other = (await meter.stop()).other;
+        const other = (await meter.stop()).cores.other;
         if (other !== undefined) foreignLoad[scenario] = other;
         const disturbed = other !== undefined && other > FOREIGN_LOAD_WARNING;
         progress.note(

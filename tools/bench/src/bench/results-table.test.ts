@@ -23,6 +23,7 @@ const throughput: ThroughputResult = {
   runs: [],
   tasksPerSecond: { 'sluice-1': spread(7_512, 7_401, 7_630), 'bullmq-noop': spread(8_800, 8_700, 8_900) },
   cpu: { 'sluice-1': { worker: 0.98, redis: 0.71, postgres: 0.22, bench: 0.001 } },
+  cpuMicrosPerTask: { 'sluice-1': spread(251.4) },
   sluiceVsNoop: spread(0.85, 0.84, 0.86),
   sluiceVsPerJob: spread(2.9, 2.8, 3.1),
 };
@@ -36,7 +37,7 @@ describe('resultRows', () => {
     ]);
     expect(rows).toContainEqual(['commit of 100', 'single INSERTs ÷ group write', '34.0×', '', '', 'of the medians']);
     expect(rows).toContainEqual([
-      'end to end, 100,000', 'Sluice, 1 worker, tasks/s', '7,512', '7,401–7,630', '3', 'cores: worker 0.98 · redis 0.71 · postgres 0.22',
+      'end to end, 100,000', 'Sluice, 1 worker, tasks/s', '7,512', '7,401–7,630', '3', 'cores: worker 0.98 · redis 0.71 · postgres 0.22; 251 µs CPU/task',
     ]);
     expect(rows).toContainEqual(['end to end, 100,000', 'Sluice 1 worker ÷ no-op', '0.85×', '0.84–0.86×', '3', 'per repeat']);
   });

@@ -91,7 +91,11 @@ export const resultRows = (results: Pick<BenchResults, 'commit' | 'throughput' |
     for (const [consumer, label] of Object.entries(CONSUMER_LABELS) as ReadonlyArray<[Consumer, string]>) {
       const spread = throughput.tasksPerSecond[consumer];
       if (spread === undefined) continue;
-      rows.push(figureRow(scenario, `${label}, tasks/s`, spread, formatCount, formatCpuSplit(throughput.cpu[consumer] ?? {})));
+      const perTask = throughput.cpuMicrosPerTask[consumer];
+      const cpu = [formatCpuSplit(throughput.cpu[consumer] ?? {}), perTask === undefined ? '' : `${formatCount(perTask.median)} µs CPU/task`]
+        .filter((part) => part !== '')
+        .join('; ');
+      rows.push(figureRow(scenario, `${label}, tasks/s`, spread, formatCount, cpu));
     }
     rows.push(figureRow(scenario, 'Sluice 1 worker ÷ no-op', throughput.sluiceVsNoop, formatRatio, 'per repeat'));
     rows.push(figureRow(scenario, 'Sluice 1 worker ÷ per-job INSERT', throughput.sluiceVsPerJob, formatRatio, 'per repeat'));

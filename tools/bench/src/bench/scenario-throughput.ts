@@ -6,6 +6,9 @@
  * (what most users write). In each repeat every consumer runs once, back to back, so the ratios
  * compare runs made under the same conditions.
  *
+ * The tasks go in as four generator requests at once (`{ count, taskTypes }`, enqueued by the api
+ * 1,000 at a time), fast enough that the consumer, not the submission, sets the pace.
+ *
  * All tasks are EMAIL tasks and their count a multiple of the group size, so one Sluice worker
  * ends on a full group; with two, each worker's last group is partial and waits out
  * BATCH_TIMEOUT_MS, which the figure includes.
@@ -26,10 +29,21 @@ import { startCpuMeter } from './cpu-meter.js';
 import { submitGenerated } from './http-load.js';
 import type { NodeChild } from './node-child.js';
 import { lastFinishedAt, waitForDrain } from './queue-watch.js';
+import { commandCostPerTask, parseCommandStats } from './redis-command-stats.js';
+import { formatCpuSplit } from './results-table.js';
 import { appContextOf, checkAborted, type ScenarioContext } from './scenario-context.js';
 import { median, ratio, spreadOf } from './statistics.js';
 
 const QUEUE = 'bench-throughput';
+
+/**
+ * Generator requests sent at once. With one, the api enqueues a chunk, waits for Redis, then
+ * makes the next, and submission rather than the consumer sets the pace; four keep Redis busy.
+ */
+const SUBMITTERS = 4;
+
+/** The processes whose CPU a task costs; the bench and foreign load are left out. */
+const WORKING: ReadonlyArray<ProcessKind> = ['worker', 'api', 'redis', 'postgres'];
 
 /** Median cores per process kind over the runs of one consumer. */
 const medianCpu = (runs: ReadonlyArray<ThroughputRun>): CpuSplit => {
@@ -70,9 +84,10 @@ export const runThroughputScenario = async (context: ScenarioContext): Promise<T
             ...(servers.redisPid === undefined ? {} : { redis: [servers.redisPid] }),
             ...(servers.postmasterPid === undefined ? {} : { postgres: [servers.postmasterPid] }),
           });
+          const redisBefore = parseCommandStats(await servers.redis.info('commandstats'));
           const startedAt = Date.now();
           progress.update(`${label}: submitting ${tasks.toLocaleString('en-US')}`);
-          await submitGenerated(api.url, tasks, ['EMAIL']);
+          await submitGenerated(api.url, tasks, ['EMAIL'], SUBMITTERS);
           const submitSeconds = (Date.now() - startedAt) / 1000;
           const drained = await waitForDrain(queue, {
             timeoutMs: 600_000,
@@ -80,7 +95,8 @@ export const runThroughputScenario = async (context: ScenarioContext): Promise<T
             onProgress: (pending) =>
               progress.update(`${label}: ${(tasks - pending).toLocaleString('en-US')} of ${tasks.toLocaleString('en-US')} finished`),
           });
-          const cpu = await meter.stop();
+          const { cores: cpu, wallSeconds } = await meter.stop();
+          const redisPerTask = commandCostPerTask(redisBefore, parseCommandStats(await servers.redis.info('commandstats')), tasks).slice(0, 8);
           const finishedAt = await lastFinishedAt(servers.redis, queue);
           if (drained.failed > 0) throw new Error(`${label}: ${drained.failed} jobs failed`);
           if (finishedAt === undefined) throw new Error(`${label}: no job finished`);
@@ -90,8 +106,13 @@ export const runThroughputScenario = async (context: ScenarioContext): Promise<T
             if (rows[0]?.n !== tasks) throw new Error(`${label}: ${rows[0]?.n} rows for ${tasks} tasks`);
           }
           const seconds = (finishedAt - startedAt) / 1000;
-          runs.push({ consumer, repeat, tasks, seconds, tasksPerSecond: tasks / seconds, submitSeconds, cpu });
-          progress.note(`${label}: ${Math.round(tasks / seconds).toLocaleString('en-US')} tasks/s (${seconds.toFixed(1)} s; submitted in ${submitSeconds.toFixed(1)} s)`);
+          const cpuMicrosPerTask = (WORKING.reduce((sum, kind) => sum + (cpu[kind] ?? 0), 0) * wallSeconds * 1e6) / tasks;
+          runs.push({ consumer, repeat, tasks, seconds, tasksPerSecond: tasks / seconds, submitSeconds, cpu, cpuMicrosPerTask, redisPerTask });
+          progress.note(
+            `${label}: ${Math.round(tasks / seconds).toLocaleString('en-US')} tasks/s (${seconds.toFixed(1)} s; submitted in ${submitSeconds.toFixed(1)} s; ` +
+              `${Math.round(cpuMicrosPerTask)} µs CPU/task; ${formatCpuSplit(cpu)})\n  redis per task: ` +
+              redisPerTask.slice(0, 4).map((cost) => `${cost.command} ${cost.callsPerTask.toFixed(2)} calls ${cost.usecPerTask.toFixed(0)} µs`).join(' · '),
+          );
         } finally {
           await Promise.all(consumers.map((child) => child.stop()));
         }
@@ -116,6 +137,7 @@ export const runThroughputScenario = async (context: ScenarioContext): Promise<T
     runs,
     tasksPerSecond: Object.fromEntries(present.map((consumer) => [consumer, spreadOf(of(consumer).map((run) => run.tasksPerSecond))])),
     cpu: Object.fromEntries(present.map((consumer) => [consumer, medianCpu(of(consumer))])),
+    cpuMicrosPerTask: Object.fromEntries(present.map((consumer) => [consumer, spreadOf(of(consumer).map((run) => run.cpuMicrosPerTask))])),
     sluiceVsNoop: spreadOf(perRepeatRatio('bullmq-noop')),
     sluiceVsPerJob: spreadOf(perRepeatRatio('bullmq-insert')),
   };
