@@ -84,18 +84,22 @@ export const createGroupProcessor =
     const maxAttemptsOf = (job: TaskJob): number => job.opts.attempts ?? 1;
 
     // Payloads were validated by the api; check again, since anyone can put a job on the queue.
-    const decisions: Array<Decision | undefined> = jobs.map((job) => {
+    // The handler gets the schema's output (defaults and transforms applied), not the raw JSON.
+    const payloads: unknown[] = [];
+    const decisions: Array<Decision | undefined> = jobs.map((job, index) => {
       if (!type) return { kind: 'failed', error: `unknown task type ${JSON.stringify(group.key)}` };
       const parsed = type.payload.safeParse(job.data.payload);
-      return parsed.success ? undefined : { kind: 'failed', error: `invalid payload: ${parsed.error.message}` };
+      if (!parsed.success) return { kind: 'failed', error: `invalid payload: ${parsed.error.message}` };
+      payloads[index] = parsed.data;
+      return undefined;
     });
     const runnable = jobs.flatMap((job, index) => (decisions[index] === undefined ? [{ job, index }] : []));
 
     const handlerStarted = performance.now();
     if (type && runnable.length > 0) {
-      const inputs: ReadonlyArray<TaskInput<unknown>> = runnable.map(({ job }) => ({
+      const inputs: ReadonlyArray<TaskInput<unknown>> = runnable.map(({ job, index }) => ({
         id: job.id!,
-        payload: job.data.payload,
+        payload: payloads[index],
         attempt: attemptOf(job),
         maxAttempts: maxAttemptsOf(job),
         submittedAt: new Date(job.data.submittedAt),
