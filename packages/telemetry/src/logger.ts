@@ -30,11 +30,15 @@ const pretty = format.printf((info) => {
  * const log = createLogger({ component: 'worker', context: { workerId } });
  * log.info('group committed', { batchId, size: 100 });
  */
-export const createLogger = (options: LoggerOptions): Logger =>
-  createWinston({
+export const createLogger = (options: LoggerOptions): Logger => {
+  const logger: Logger = createWinston({
     level: options.level ?? 'info',
     defaultMeta: { component: options.component, ...options.context },
     format: format.combine(
+      // Winston compares levels only in its transports, after every format has run, so a
+      // disabled `logger.info` on a hot path (a line per request, one per group) still paid for
+      // its timestamp and its JSON. Dropping it first makes it nearly free.
+      format((info) => (logger.isLevelEnabled(info.level) ? info : false))(),
       format.errors({ stack: true }),
       format.timestamp(),
       options.format === 'pretty'
@@ -46,3 +50,5 @@ export const createLogger = (options: LoggerOptions): Logger =>
     ),
     transports: [new transports.Console()],
   });
+  return logger;
+};
