@@ -28,6 +28,7 @@ const main = async (): Promise<void> => {
     registry: metrics.registry,
     port: config.metricsPort ?? DEFAULT_METRICS_PORT,
     orAnyFreePort: config.metricsPort === undefined,
+    ...(config.metricsAuth === undefined ? {} : { auth: config.metricsAuth }),
     onError: (error) => logger.error('collecting metrics failed', errorFields(error)),
   });
   if (config.metricsPort === undefined && metricsServer.port !== DEFAULT_METRICS_PORT) {

@@ -34,6 +34,21 @@ describe('the worker metrics server', () => {
     expect((await fetch(`http://127.0.0.1:${server.port}/metrics`, { method: 'POST' })).status).toBe(405);
   });
 
+  it('asks for the metrics credentials when they are set, and keeps /livez open', async () => {
+    const auth = { username: 'prom', password: 'scrape:me' };
+    const server = await startMetricsServer({ registry: new Registry(), port: 0, host: '127.0.0.1', auth });
+    servers.push(server);
+    const url = `http://127.0.0.1:${server.port}`;
+    const basic = (pair: string) => ({ headers: { authorization: `Basic ${Buffer.from(pair).toString('base64')}` } });
+
+    const anonymous = await fetch(`${url}/metrics`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toBe('Basic realm="Sluice metrics", charset="UTF-8"');
+    expect((await fetch(`${url}/metrics`, basic('prom:wrong'))).status).toBe(401);
+    expect((await fetch(`${url}/metrics`, basic('prom:scrape:me'))).status).toBe(200);
+    expect((await fetch(`${url}/livez`)).status).toBe(200);
+  });
+
   it('refuses a port that is taken, naming METRICS_PORT', async () => {
     const first = await start(new Registry());
     await expect(startMetricsServer({ registry: new Registry(), port: first.port, host: '127.0.0.1' })).rejects.toThrow(

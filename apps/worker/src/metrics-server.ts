@@ -1,6 +1,6 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Registry } from '@sluice/telemetry';
+import { basicChallenge, basicCredentialsMatch, type BasicCredentials, type Registry } from '@sluice/telemetry';
 
 /** Where a worker serves its metrics unless told otherwise: what deploy/prometheus.yml scrapes. */
 export const DEFAULT_METRICS_PORT = 9464;
@@ -23,6 +23,11 @@ export interface MetricsServerOptions {
   readonly host?: string;
   /** Told when collecting the metrics fails (the scrape gets a 500). */
   readonly onError?: (error: unknown) => void;
+  /**
+   * Basic credentials `/metrics` requires (`METRICS_USERNAME`/`METRICS_PASSWORD`, the same pair
+   * as the api's); default: open. `/livez` stays open for the container healthcheck.
+   */
+  readonly auth?: BasicCredentials;
 }
 
 export interface MetricsServer {
@@ -61,6 +66,11 @@ export const startMetricsServer = async (options: MetricsServerOptions): Promise
     }
     if (path !== '/metrics') {
       send(response, 404, 'text/plain; charset=utf-8', 'Served here: /metrics and /livez\n');
+      return;
+    }
+    if (options.auth !== undefined && !basicCredentialsMatch(request.headers.authorization, options.auth)) {
+      response.setHeader('www-authenticate', basicChallenge('Sluice metrics'));
+      send(response, 401, 'text/plain; charset=utf-8', 'The metrics need a user name and password (HTTP basic authentication).\n');
       return;
     }
     registry.metrics().then(

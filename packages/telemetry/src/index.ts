@@ -1,3 +1,4 @@
+export { basicChallenge, basicCredentialsMatch, sameSecret, type BasicCredentials } from './basic-credentials.js';
 export {
   createCommittedGroupMetrics,
   GROUP_SIZE_BUCKETS,
