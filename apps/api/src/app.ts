@@ -1,8 +1,12 @@
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
-import { errorFields, type Logger, type Metrics, type Registry } from '@sluice/telemetry';
+import { errorFields, type BasicCredentials, type Logger, type Metrics, type Registry } from '@sluice/telemetry';
+import { createApiKeyAuth } from './api-key-auth.js';
 import { BOARD_PATH, createBoardRouter, type BoardSettings } from './bull-board.js';
 import { HttpProblem } from './problem.js';
+import { createRateLimit } from './rate-limit.js';
+import type { RateLimiter } from './rate-limiter.js';
 import { createRequestLog } from './request-log.js';
+import { createBoardSecurityHeaders, createSecurityHeaders } from './security-headers.js';
 import { createDashboardRoutes } from './routes/dashboard.js';
 import { createOperationsRoutes, type HealthCheck } from './routes/operations.js';
 import { createTaskRoutes, type TaskRoutesDeps } from './routes/tasks.js';
@@ -15,6 +19,15 @@ export interface AppDeps extends TaskRoutesDeps {
   readonly checks: ReadonlyArray<HealthCheck>;
   /** Bull Board's login and read-only mode (`config.board`); default: no login, not read-only. */
   readonly board?: BoardSettings;
+  /**
+   * Bearer keys every /api route requires (`config.apiKeys`); default none: /api is open.
+   * Health, metrics, Bull Board and the dashboard page have their own rules.
+   */
+  readonly apiKeys?: ReadonlyArray<string>;
+  /** Per-client request budget on /api, shared by replicas through Redis; default: unlimited. */
+  readonly rateLimiter?: RateLimiter;
+  /** Basic credentials for /metrics and /actuator/prometheus (`config.metricsAuth`); default: open. */
+  readonly metricsAuth?: BasicCredentials;
 }
 
 /** Body size limits: one task is at most 64 KiB of payload; a bulk request holds up to 10,000. */
@@ -60,14 +73,27 @@ export const createApp = (deps: AppDeps): Express => {
   app.set('query parser', 'simple');
   // First, so that every request, however it ends, is logged once, timed and has an id.
   app.use(createRequestLog({ logger: deps.logger, httpSeconds: deps.metrics.httpRequestSeconds }));
+  // Next, so 401s, 429s, 404s and every problem document carry the security headers too.
+  app.use(createSecurityHeaders());
+  // The key check before the limiter: a request is counted against its key, and one without a
+  // valid key is refused for the price of a hash, without a Redis round trip. Keys are at least
+  // 16 visible characters, too many to guess at any rate. Both run before the body is parsed.
+  if (deps.apiKeys !== undefined && deps.apiKeys.length > 0) app.use('/api', createApiKeyAuth(deps.apiKeys));
+  if (deps.rateLimiter !== undefined) app.use('/api', createRateLimit({ limiter: deps.rateLimiter, logger: deps.logger }));
 
   const single = express.json({ limit: SINGLE_BODY_LIMIT, strict: false });
   const bulk = express.json({ limit: BULK_BODY_LIMIT, strict: false });
   app.use('/api/tasks/batch', bulk);
   app.use('/api/tasks', ((request, response, next) => (request.path === '/batch' ? next() : single(request, response, next))) as RequestHandler);
   app.use('/api/tasks', createTaskRoutes(deps));
-  app.use(createOperationsRoutes({ checks: deps.checks, registry: deps.registry }));
-  app.use(BOARD_PATH, createBoardRouter(deps.queue.queue, deps.board ?? { readOnly: false }));
+  app.use(
+    createOperationsRoutes({
+      checks: deps.checks,
+      registry: deps.registry,
+      ...(deps.metricsAuth === undefined ? {} : { metricsAuth: deps.metricsAuth }),
+    }),
+  );
+  app.use(BOARD_PATH, createBoardSecurityHeaders(), createBoardRouter(deps.queue.queue, deps.board ?? { readOnly: false }));
   app.use(createDashboardRoutes());
 
   app.use(((request, response) => {

@@ -14,6 +14,7 @@ import {
 } from '@sluice/telemetry';
 import { createApp } from './app.js';
 import { createBackpressure } from './backpressure.js';
+import { createRateLimiter } from './rate-limiter.js';
 import { createTaskQueue } from './task-queue.js';
 
 const main = async (): Promise<void> => {
@@ -65,6 +66,19 @@ const main = async (): Promise<void> => {
     registry,
     logger,
     board: config.board,
+    apiKeys: config.apiKeys,
+    ...(config.metricsAuth === undefined ? {} : { metricsAuth: config.metricsAuth }),
+    // RATE_LIMIT_POINTS=0 (the default) means no limiter at all, not one that never says no:
+    // an unlimited api pays no Redis call per request.
+    ...(config.rateLimit.points === 0
+      ? {}
+      : {
+          rateLimiter: createRateLimiter(redis, {
+            ...config.rateLimit,
+            // Per queue name, like BullMQ's own keys: deployments sharing a Redis keep apart budgets.
+            keyPrefix: `sluice:rl:${config.queueName}`,
+          }),
+        }),
     checks: [
       { name: 'redis', check: () => queue.ping() },
       { name: 'db', check: () => store.ping() },

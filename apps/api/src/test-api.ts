@@ -7,6 +7,7 @@ import { Registry, createLogger, createMetrics } from '@sluice/telemetry';
 import { createApp } from './app.js';
 import type { Backpressure } from './backpressure.js';
 import type { BoardSettings } from './bull-board.js';
+import { createRateLimiter } from './rate-limiter.js';
 import { createTaskQueue, type TaskQueue } from './task-queue.js';
 
 export interface TestApi {
@@ -16,6 +17,9 @@ export interface TestApi {
   jobCount(): Promise<number>;
   close(): Promise<void>;
 }
+
+/** Where the rate limiter of an api over `queueName` keeps its counters (as main.ts does). */
+export const rateLimitPrefix = (queueName: string): string => `sluice:rl:${queueName}`;
 
 /** The real api on a random port, over the test's own Redis queue and database. */
 export const startTestApi = async (options: {
@@ -28,6 +32,15 @@ export const startTestApi = async (options: {
   readonly port?: number;
   /** Builds the backpressure check over the api's queue; default: none. */
   readonly backpressure?: (queue: TaskQueue) => Backpressure;
+  /** Bearer keys /api requires; default none. */
+  readonly apiKeys?: ReadonlyArray<string>;
+  /**
+   * Requests per window per client on /api, counted in Redis under the queue's name, so two test
+   * apis over one queue share a budget; default: unlimited.
+   */
+  readonly rateLimit?: { readonly points: number; readonly windowSeconds: number };
+  /** Basic credentials for the metrics endpoints; default: open. */
+  readonly metricsAuth?: { readonly username: string; readonly password: string };
 }): Promise<TestApi> => {
   const redis = new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   redis.on('error', () => undefined);
@@ -46,6 +59,11 @@ export const startTestApi = async (options: {
     logger: createLogger({ component: 'api', level: 'error' }),
     ...(options.board === undefined ? {} : { board: options.board }),
     ...(options.backpressure === undefined ? {} : { backpressure: options.backpressure(queue) }),
+    ...(options.apiKeys === undefined ? {} : { apiKeys: options.apiKeys }),
+    ...(options.metricsAuth === undefined ? {} : { metricsAuth: options.metricsAuth }),
+    ...(options.rateLimit === undefined
+      ? {}
+      : { rateLimiter: createRateLimiter(redis, { ...options.rateLimit, keyPrefix: rateLimitPrefix(options.queueName) }) }),
     checks: [
       { name: 'redis', check: () => queue.ping() },
       { name: 'db', check: () => store.ping() },

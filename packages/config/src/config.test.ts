@@ -61,6 +61,27 @@ describe('loadConfig', () => {
     expect(loadConfig({ QUEUE_HIGH_WATER: '5000' }).queueHighWater).toBe(5_000);
   });
 
+  it('reads API keys, trimming blanks around commas, and refuses a short key', () => {
+    expect(loadConfig({}).apiKeys).toEqual([]);
+    expect(loadConfig({ API_KEYS: ' ' }).apiKeys).toEqual([]);
+    const config = loadConfig({ API_KEYS: ' key-aaaaaaaaaaaaaaaa , key-bbbbbbbbbbbbbbbb,' });
+    expect(config.apiKeys).toEqual(['key-aaaaaaaaaaaaaaaa', 'key-bbbbbbbbbbbbbbbb']);
+    expect(() => loadConfig({ API_KEYS: 'key-aaaaaaaaaaaaaaaa,short' })).toThrow(/API_KEYS: must be a comma-separated list of keys/);
+  });
+
+  it('leaves rate limiting off unless RATE_LIMIT_POINTS is set, counted over 60 s windows by default', () => {
+    expect(loadConfig({}).rateLimit).toEqual({ points: 0, windowSeconds: 60 });
+    expect(loadConfig({ RATE_LIMIT_POINTS: '600', RATE_LIMIT_WINDOW_SECONDS: '10' }).rateLimit).toEqual({ points: 600, windowSeconds: 10 });
+    expect(() => loadConfig({ RATE_LIMIT_POINTS: '-1' })).toThrow(/RATE_LIMIT_POINTS: must be at least 0/);
+    expect(() => loadConfig({ RATE_LIMIT_WINDOW_SECONDS: '0' })).toThrow(/RATE_LIMIT_WINDOW_SECONDS: must be at least 1/);
+  });
+
+  it('requires the metrics username and password together', () => {
+    expect(loadConfig({}).metricsAuth).toBeUndefined();
+    expect(() => loadConfig({ METRICS_PASSWORD: 'x' })).toThrow(/METRICS_USERNAME: METRICS_USERNAME and METRICS_PASSWORD must be set together/);
+    expect(loadConfig({ METRICS_USERNAME: 'prom', METRICS_PASSWORD: 'scrape' }).metricsAuth).toEqual({ username: 'prom', password: 'scrape' });
+  });
+
   it('requires the Bull Board username and password together', () => {
     expect(() => loadConfig({ BOARD_USERNAME: 'admin' })).toThrow(/BOARD_PASSWORD: BOARD_USERNAME and BOARD_PASSWORD must be set together/);
     expect(loadConfig({ BOARD_USERNAME: 'admin', BOARD_PASSWORD: 's3cret' }).board).toEqual({ username: 'admin', password: 's3cret', readOnly: false });

@@ -47,6 +47,20 @@ const schema = z.object({
   BOARD_PASSWORD: optionalText(),
   BOARD_READ_ONLY: boolean(false),
   QUEUE_HIGH_WATER: integer(1_000_000, 1, 1_000_000_000),
+  API_KEYS: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() !== '' ? v : undefined),
+    z
+      .string()
+      .transform((v) => v.split(',').map((key) => key.trim()).filter((key) => key !== ''))
+      .refine((keys) => keys.every((key) => /^[\x21-\x7e]{16,256}$/.test(key)), {
+        error: 'must be a comma-separated list of keys, each 16 to 256 visible ASCII characters',
+      })
+      .optional(),
+  ),
+  RATE_LIMIT_POINTS: integer(0, 0, 10_000_000),
+  RATE_LIMIT_WINDOW_SECONDS: integer(60, 1, 86_400),
+  METRICS_USERNAME: optionalText(),
+  METRICS_PASSWORD: optionalText(),
   DEMO_FAILURE_RATE: fraction(0),
   DEMO_WORK_MS: integer(2, 0, 60_000),
 });
@@ -114,6 +128,23 @@ export interface Config {
   };
   /** Waiting jobs above which the api answers 503 instead of enqueueing (`QUEUE_HIGH_WATER`). */
   readonly queueHighWater: number;
+  /**
+   * Bearer keys every /api route requires (`API_KEYS`, comma-separated, each 16–256 visible
+   * ASCII characters). Empty: /api is open.
+   */
+  readonly apiKeys: ReadonlyArray<string>;
+  /**
+   * Requests each client may make to /api per window, counted in Redis so every api replica shares
+   * the budget. A client is its API key when keys are configured, else its IP address.
+   * `points` 0 (`RATE_LIMIT_POINTS`, the default): no limit. `windowSeconds`
+   * (`RATE_LIMIT_WINDOW_SECONDS`, default 60): the fixed window the points are counted over.
+   */
+  readonly rateLimit: { readonly points: number; readonly windowSeconds: number };
+  /**
+   * Basic-auth credentials for the api's `/metrics` and `/actuator/prometheus` and every worker's
+   * `/metrics` (`METRICS_USERNAME` and `METRICS_PASSWORD`, set together). Unset: metrics are open.
+   */
+  readonly metricsAuth?: { readonly username: string; readonly password: string };
   readonly demo: {
     /** Share of demo tasks whose handler fails with a retryable error (`DEMO_FAILURE_RATE`). */
     readonly failureRate: number;
@@ -158,12 +189,25 @@ export const loadConfig = (env: Env = process.env): Config => {
     ...(raw.FAULT_INJECTION === undefined ? {} : { faultInjection: raw.FAULT_INJECTION }),
     dbPoolSize: raw.DB_POOL_SIZE === 0 ? raw.BATCH_CONCURRENCY + 1 : raw.DB_POOL_SIZE,
     queueHighWater: raw.QUEUE_HIGH_WATER,
+    apiKeys: raw.API_KEYS ?? [],
+    rateLimit: { points: raw.RATE_LIMIT_POINTS, windowSeconds: raw.RATE_LIMIT_WINDOW_SECONDS },
+    ...(raw.METRICS_USERNAME !== undefined && raw.METRICS_PASSWORD !== undefined
+      ? { metricsAuth: { username: raw.METRICS_USERNAME, password: raw.METRICS_PASSWORD } }
+      : {}),
     workers: raw.WORKERS,
     workerId: raw.WORKER_ID ?? `${hostname()}-${process.pid}`,
     log: { level: raw.LOG_LEVEL, format: raw.LOG_FORMAT },
     board,
     demo: { failureRate: raw.DEMO_FAILURE_RATE, workMs: raw.DEMO_WORK_MS },
   };
+  if ((raw.METRICS_USERNAME === undefined) !== (raw.METRICS_PASSWORD === undefined)) {
+    throw new ConfigError([
+      {
+        variable: raw.METRICS_USERNAME === undefined ? 'METRICS_USERNAME' : 'METRICS_PASSWORD',
+        message: 'METRICS_USERNAME and METRICS_PASSWORD must be set together',
+      },
+    ]);
+  }
   if ((raw.BOARD_USERNAME === undefined) !== (raw.BOARD_PASSWORD === undefined)) {
     throw new ConfigError([
       {

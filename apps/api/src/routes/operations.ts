@@ -1,5 +1,6 @@
-import { Router } from 'express';
-import type { Registry } from '@sluice/telemetry';
+import { Router, type RequestHandler } from 'express';
+import type { BasicCredentials, Registry } from '@sluice/telemetry';
+import { createBasicAuth } from '../basic-auth.js';
 
 /** A dependency the api needs to serve traffic, checked by /readyz and /actuator/health. */
 export interface HealthCheck {
@@ -30,10 +31,17 @@ const runCheck = async (check: HealthCheck): Promise<{ status: 'UP' | 'DOWN'; er
 /**
  * Health and metrics: `/livez` (the process runs), `/readyz` and `/actuator/health` (Redis and
  * PostgreSQL answer; 503 otherwise), `/metrics` and `/actuator/prometheus`.
+ *
+ * Health stays open whatever else is locked, since orchestrators probe it without credentials and
+ * it tells nothing but up or down. Metrics carry queue depths and task counts, so with
+ * `metricsAuth` (METRICS_USERNAME/METRICS_PASSWORD) they need those basic credentials, which a
+ * Prometheus scrape job can send; they are separate from API keys so the scraper holds no key
+ * that could submit tasks.
  */
 export const createOperationsRoutes = (deps: {
   readonly checks: ReadonlyArray<HealthCheck>;
   readonly registry: Registry;
+  readonly metricsAuth?: BasicCredentials;
 }): Router => {
   const router = Router();
   const health = async (): Promise<{ status: 'UP' | 'DOWN'; components: Record<string, unknown> }> => {
@@ -55,7 +63,9 @@ export const createOperationsRoutes = (deps: {
   const metrics = async (_request: unknown, response: import('express').Response) => {
     response.type(deps.registry.contentType).send(await deps.registry.metrics());
   };
-  router.get('/metrics', metrics);
-  router.get('/actuator/prometheus', metrics);
+  const guard: ReadonlyArray<RequestHandler> =
+    deps.metricsAuth === undefined ? [] : [createBasicAuth({ ...deps.metricsAuth, realm: 'Sluice metrics' })];
+  router.get('/metrics', ...guard, metrics);
+  router.get('/actuator/prometheus', ...guard, metrics);
   return router;
 };
