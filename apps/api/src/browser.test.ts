@@ -12,7 +12,11 @@ import { startTestWorker } from './test-worker.js';
 
 interface Stack {
   /** Starts an api; every one still running is closed after the test. */
-  startApi(options?: { readonly board?: BoardSettings; readonly port?: number }): Promise<TestApi>;
+  startApi(options?: {
+    readonly board?: BoardSettings;
+    readonly port?: number;
+    readonly apiKeys?: ReadonlyArray<string>;
+  }): Promise<TestApi>;
   /** Starts `node apps/worker/dist/main.js`; killed after the test. */
   startWorker(): Promise<NodeProcess>;
 }
@@ -187,6 +191,80 @@ describe('the live dashboard at /', () => {
     // Refused connections while the api was down are logged by Chromium itself; the page's own
     // code must not have thrown.
     expect(watch.errors.filter((error) => error.startsWith('uncaught'))).toEqual([]);
+  });
+});
+
+describe('the dashboard under API_KEYS and its Content-Security-Policy', () => {
+  const KEY = 'key-dashboard-0000000000';
+
+  test('asks for an API key, then shows the figures with it, and keeps it for the tab across reloads', { timeout: 60_000 }, async ({ pages, stack }) => {
+    const api = await stack.startApi({ apiKeys: [KEY] });
+    await stack.startWorker();
+    const response = await fetch(`${api.url}/api/tasks/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+      body: JSON.stringify({ count: 150, taskTypes: ['EMAIL', 'SMS'] }),
+    });
+    expect(response.status).toBe(202);
+    const watch = await pages.open(api.url);
+    const { page } = watch;
+    const refused: string[] = [];
+    page.on('response', (answer) => {
+      if (answer.status() === 401) refused.push(new URL(answer.url()).pathname);
+    });
+
+    const loaded = await page.goto(`${api.url}/`);
+    expect(loaded?.headers()['content-security-policy']).toContain("script-src 'self';");
+    await page.waitForSelector('#status[data-state="locked"]');
+    expect(await page.isVisible('#key-form')).toBe(true);
+    expect(await text(watch, '#total-completed .value')).toBe('–');
+    await watch.screenshot('dashboard-key-needed');
+
+    await page.fill('#api-key', 'key-wrong-00000000000');
+    await page.click('#key-form button');
+    await expect.poll(() => text(watch, '.key-message'), POLL).toMatch(/refused that key/);
+
+    await page.fill('#api-key', KEY);
+    await page.click('#key-form button');
+    await untilText(watch, '#total-completed .value', '150', api);
+    expect(await page.isVisible('#key-form')).toBe(false);
+    await expect.poll(() => page.locator('#batches tbody tr').count(), POLL).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => text(watch, '#throughput-figures'), POLL).toContain('150 in 5 min');
+    expect(await page.isVisible('#throughput-chart')).toBe(true);
+    await watch.screenshot('dashboard-with-key');
+
+    const before = refused.length;
+    await page.reload();
+    await page.waitForSelector('#status[data-state="live"]');
+    expect(await page.isVisible('#key-form')).toBe(false);
+    expect(await text(watch, '#total-completed .value')).toBe('150');
+    expect(refused.length).toBe(before);
+    // The page sent no key it was not given, and nothing but the three reads was refused.
+    expect(new Set(refused)).toEqual(new Set(['/api/tasks/stats', '/api/tasks/throughput', '/api/tasks/batches']));
+    // Chromium logs each refused request as "Failed to load resource … 401"; anything else is a fault.
+    expect(watch.errors.filter((error) => !/status of 401/.test(error))).toEqual([]);
+    expect(watch.external).toEqual([]);
+  });
+
+  test('runs no inline script: one slipped into the page is blocked and reported, while the charts still draw', { timeout: 60_000 }, async ({ pages, stack }) => {
+    const api = await stack.startApi();
+    const watch = await pages.open(api.url);
+    const { page } = watch;
+    // The page as an attacker who got markup into it would serve it: same headers, one inline script.
+    await page.route(`${api.url}/`, async (route) => {
+      const original = await route.fetch();
+      const html = (await original.text()).replace('</body>', '<script>window.injected = true</script></body>');
+      await route.fulfill({ response: original, body: html });
+    });
+    await page.goto(`${api.url}/`);
+    await page.waitForSelector('#status[data-state="live"]');
+    expect(await page.evaluate('window.injected === undefined')).toBe(true);
+    expect(watch.errors.some((error) => /Content Security Policy/.test(error))).toBe(true);
+    // Chart.js drew into its canvases under the same policy.
+    const drawn = await page.evaluate<number>(
+      "Array.from(document.querySelectorAll('canvas')).filter((c) => window.Chart.getChart(c) !== undefined).length",
+    );
+    expect(drawn).toBe(4);
   });
 });
 

@@ -3,6 +3,7 @@
 // Polling rather than a long-lived stream: a page left open across an api restart simply gets its
 // next answer from the new process, with nothing to reconnect.
 import { BATCHES_PLOTTED, fetchSnapshot } from './api.js';
+import { createKeyForm, UnauthorizedError } from './api-key.js';
 import { renderBatchesTable } from './batches-table.js';
 import { createCommitTimeChart } from './commit-time-chart.js';
 import { createGroupSizeChart } from './group-size-chart.js';
@@ -34,6 +35,12 @@ const start = () => {
   const triggers = createTriggerChart(Chart, byId('trigger-chart'), byId('trigger-figures'), theme);
   const table = byId('batches');
   const tableEmpty = byId('batches-empty');
+  let timer;
+  // A key entered polls at once rather than a second later.
+  const keyForm = createKeyForm(byId('key-form'), () => {
+    clearTimeout(timer);
+    void poll();
+  });
 
   const render = ({ stats, throughput: series, batches }) => {
     // `until` is the start of the server's current second: the server's clock is about half a
@@ -54,14 +61,19 @@ const start = () => {
     try {
       // A hidden tab skips its polls: nobody is looking, and the api has better things to do.
       if (document.visibilityState !== 'hidden') {
-        render(await fetchSnapshot(AbortSignal.timeout(REQUEST_TIMEOUT_MS)));
+        render(await fetchSnapshot(AbortSignal.timeout(REQUEST_TIMEOUT_MS), keyForm.key()));
         status.live(Date.now());
       }
     } catch (error) {
+      if (error instanceof UnauthorizedError) {
+        // No more polls until a key is entered: each would be one more refused request.
+        status.locked();
+        keyForm.ask();
+        return;
+      }
       status.down(Date.now(), error);
-    } finally {
-      setTimeout(poll, Math.max(0, POLL_MS - (Date.now() - started)));
     }
+    timer = setTimeout(poll, Math.max(0, POLL_MS - (Date.now() - started)));
   };
   void poll();
 };

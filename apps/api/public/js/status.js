@@ -3,7 +3,8 @@ import { formatClock } from './format.js';
 
 /**
  * States: `connecting` (before the first answer), `live` (the last poll succeeded), `down` (the
- * last poll failed; the page keeps the figures it had and keeps trying).
+ * last poll failed; the page keeps the figures it had and keeps trying), `locked` (the api wants
+ * an API key the page does not have; it waits for one).
  */
 export const createStatus = (element, text) => {
   let downSince;
@@ -13,6 +14,12 @@ export const createStatus = (element, text) => {
       element.dataset['state'] = 'live';
       element.removeAttribute('title');
       text.textContent = `live · ${formatClock(at, true)}`;
+    },
+    locked: () => {
+      downSince = undefined;
+      element.dataset['state'] = 'locked';
+      element.title = 'The api has API_KEYS set';
+      text.textContent = 'API key needed';
     },
     down: (at, error) => {
       downSince ??= at;
