@@ -42,13 +42,17 @@ export class HttpProblem extends Error {
   }
 }
 
+/** Field errors listed in one problem document: a body with 40,000 bad keys gets a short answer. */
+export const MAX_FIELD_ERRORS = 100;
+
 export const invalidTask = (errors: ReadonlyArray<FieldError>): HttpProblem =>
   new HttpProblem(
     422,
     'invalid-task',
     'The task is not valid',
-    `${errors.length} field${errors.length === 1 ? ' is' : 's are'} not valid; nothing was enqueued.`,
-    { errors },
+    `${errors.length} field${errors.length === 1 ? ' is' : 's are'} not valid` +
+      `${errors.length > MAX_FIELD_ERRORS ? ` (the first ${MAX_FIELD_ERRORS} are listed)` : ''}; nothing was enqueued.`,
+    { errors: errors.slice(0, MAX_FIELD_ERRORS) },
   );
 
 export const badRequest = (detail: string, errors?: ReadonlyArray<FieldError>): HttpProblem =>

@@ -5,8 +5,10 @@ export { jobDataSchema, type JobData } from './job-data.js';
 export { DEFAULT_QUEUE_NAME, jobOptions, type RetrySettings } from './queue-contract.js';
 export { assertNoEviction, RedisPolicyError } from './redis-policy.js';
 export {
+  MAX_KEY_LENGTH,
   MAX_PAYLOAD_BYTES,
   MAX_PAYLOAD_DEPTH,
+  MAX_STRING_LENGTH,
   validateSubmission,
   type FieldError,
   type Submission,

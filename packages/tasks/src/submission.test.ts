@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createDemoCatalog } from './demo-task-types.js';
-import { MAX_PAYLOAD_BYTES, validateSubmission } from './submission.js';
+import { MAX_KEY_LENGTH, MAX_PAYLOAD_BYTES, MAX_STRING_LENGTH, validateSubmission } from './submission.js';
 
 const catalog = createDemoCatalog({ failureRate: 0, workMs: 0 });
 const email = { to: 'ada@example.com', subject: 'Hi' };
@@ -52,6 +52,34 @@ describe('validateSubmission', () => {
     for (let i = 0; i < 100_000; i += 1) deep = [deep];
     const checked = validateSubmission(catalog, { taskType: 'EMAIL', payload: { ...email, deep } });
     expect(!checked.ok && checked.errors[0]?.message).toBe('payload is nested deeper than 32 levels');
+  });
+
+  it('rejects a task type that is not an upper-case name before looking it up, without echoing it', () => {
+    for (const taskType of ['email', '', '1EMAIL', 'EMAIL ', 'E-MAIL', `E${'X'.repeat(64)}`, 'x'.repeat(10_000)]) {
+      const checked = validateSubmission(catalog, { taskType, payload: email });
+      expect(!checked.ok && checked.errors, JSON.stringify(taskType.slice(0, 20))).toEqual([
+        { pointer: '/taskType', message: expect.stringMatching(/^must be 1 to 64 upper-case letters/) },
+      ]);
+      expect(JSON.stringify(checked).length).toBeLessThan(400);
+    }
+    // 64 characters is a well-formed name: it gets as far as the catalog.
+    const longest = validateSubmission(catalog, { taskType: `E${'X'.repeat(63)}`, payload: email });
+    expect(!longest.ok && longest.errors[0]?.message).toMatch(/^unknown task type/);
+  });
+
+  it('rejects a text longer than the limit anywhere in the payload, even where the schema sets none', () => {
+    const atLimit = validateSubmission(catalog, { taskType: 'EMAIL', payload: { ...email, notes: ['x'.repeat(MAX_STRING_LENGTH)] } });
+    expect(atLimit.ok).toBe(true);
+    const over = validateSubmission(catalog, { taskType: 'EMAIL', payload: { ...email, notes: ['x'.repeat(MAX_STRING_LENGTH + 1)] } });
+    expect(!over.ok && over.errors).toEqual([
+      { pointer: '/payload/notes/0', message: `text is ${MAX_STRING_LENGTH + 1} characters long; the limit is ${MAX_STRING_LENGTH}` },
+    ]);
+  });
+
+  it('rejects an object key longer than the limit', () => {
+    expect(validateSubmission(catalog, { taskType: 'EMAIL', payload: { ...email, ['k'.repeat(MAX_KEY_LENGTH)]: 1 } }).ok).toBe(true);
+    const over = validateSubmission(catalog, { taskType: 'EMAIL', payload: { ...email, ['k'.repeat(MAX_KEY_LENGTH + 1)]: 1 } });
+    expect(!over.ok && over.errors[0]?.message).toBe(`a key is ${MAX_KEY_LENGTH + 1} characters long; the limit is ${MAX_KEY_LENGTH}`);
   });
 
   it('rejects unknown top-level fields and a missing payload, prefixing pointers in bulk', () => {

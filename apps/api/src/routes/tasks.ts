@@ -19,6 +19,8 @@ import type { TaskQueue } from '../task-queue.js';
 export const MAX_BULK_TASKS = 10_000;
 /** Most tasks one load-generator request `{ "count": n }` may make. */
 export const MAX_GENERATED_TASKS = 100_000;
+/** Longest `taskTypes` list of a load-generator request: repeats are allowed, to weight types. */
+export const MAX_GENERATOR_TYPES = 100;
 /** The dashboard's throughput chart covers five minutes. */
 const DEFAULT_THROUGHPUT_SECONDS = 300;
 /** Generated tasks are enqueued this many at a time, so the api's memory stays flat. */
@@ -111,8 +113,11 @@ const parseGenerator = (catalog: Catalog, body: Record<string, unknown>): { coun
     errors.push({ pointer: '/count', message: `must be a whole number from 1 to ${MAX_GENERATED_TASKS}` });
   }
   const types = taskTypes === undefined ? catalog.names : taskTypes;
-  if (!Array.isArray(types) || types.length === 0) {
-    errors.push({ pointer: '/taskTypes', message: `must be a non-empty list of task types: ${catalog.names.join(', ')}` });
+  if (!Array.isArray(types) || types.length === 0 || types.length > MAX_GENERATOR_TYPES) {
+    errors.push({
+      pointer: '/taskTypes',
+      message: `must be a list of 1 to ${MAX_GENERATOR_TYPES} task types: ${catalog.names.join(', ')}`,
+    });
   } else {
     types.forEach((name: unknown, index) => {
       if (typeof name !== 'string' || !catalog.get(name)) {
@@ -231,7 +236,7 @@ export const createTaskRoutes = ({ catalog, queue, store, metrics, backpressure 
         if (checked.ok) submissions.push(checked.value);
         else errors.push(...checked.errors);
       });
-      if (errors.length > 0) throw invalidTask(errors.slice(0, 100));
+      if (errors.length > 0) throw invalidTask(errors);
       // addBulk pipelines its jobs, so a connection lost mid-request can leave part of it enqueued.
       // With an Idempotency-Key the ids are derived from it, and re-sending adds only what is missing.
       const key = idempotencyKeyOf(request);
