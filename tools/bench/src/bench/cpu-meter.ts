@@ -5,12 +5,8 @@
  * started or uses, which is someone else's load disturbing the figures. Read from /proc at the
  * start and at the end of the window, so it costs nothing while the window runs.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { CpuSplit, ProcessKind } from './bench-result.js';
-import { readAllProcStats, readMachineBusyTicks, treeTicks, type ProcStat } from './proc-stats.js';
-
-const run = promisify(execFile);
+import { clockTicksPerSecond, readAllProcStats, readMachineBusyTicks, treeTicks, type ProcStat } from './proc-stats.js';
 
 /** The process trees to account for, by kind: each pid counts with everything under it. */
 export type CpuSources = Readonly<Partial<Record<Exclude<ProcessKind, 'bench' | 'other'>, ReadonlyArray<number>>>>;
@@ -25,20 +21,6 @@ export interface CpuMeter {
   /** Ends the window. */
   stop(): Promise<CpuWindow>;
 }
-
-let ticksPerSecond: number | undefined;
-
-/** The kernel's clock ticks per second for /proc times (`getconf CLK_TCK`, 100 almost always). */
-const clockTicks = async (): Promise<number> => {
-  if (ticksPerSecond === undefined) {
-    const answer = await run('getconf', ['CLK_TCK']).then(
-      (result) => Number(result.stdout.trim()),
-      () => Number.NaN,
-    );
-    ticksPerSecond = Number.isFinite(answer) && answer > 0 ? answer : 100;
-  }
-  return ticksPerSecond;
-};
 
 interface Sample {
   readonly byKind: Readonly<Record<string, number>>;
@@ -72,7 +54,7 @@ const sample = async (sources: CpuSources, servers: ReadonlyArray<number>): Prom
  * const { cores } = await meter.stop(); // { worker: 0.97, redis: 0.68, postgres: 0.21, bench: 0.02, other: 0 }
  */
 export const startCpuMeter = async (sources: CpuSources, servers: ReadonlyArray<number> = []): Promise<CpuMeter> => {
-  const hz = await clockTicks();
+  const hz = await clockTicksPerSecond();
   const startedAt = performance.now();
   const benchAt = process.cpuUsage();
   const before = await sample(sources, servers);

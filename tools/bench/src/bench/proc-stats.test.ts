@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { machineBusyTicks, parseProcStat, statusMb, treeTicks, type ProcStat } from './proc-stats.js';
+import { clockTicksPerSecond, machineBusyTicks, parseProcStat, readAllProcStats, statusMb, treeTicks, type ProcStat } from './proc-stats.js';
 
 /** A /proc/<pid>/stat line with the given times (fields 14–17) and parent. */
 const statLine = (pid: number, comm: string, ppid: number, [utime, stime, cutime, cstime]: ReadonlyArray<number>): string =>
@@ -63,5 +63,16 @@ describe('treeTicks', () => {
 describe('machineBusyTicks', () => {
   it('adds user, nice, system, irq, softirq and steal, leaving out idle and iowait', () => {
     expect(machineBusyTicks('cpu  100 5 50 9000 20 1 2 3 0 0\ncpu0 50 2 25 4500 10 0 1 1 0 0\n')).toBe(161);
+  });
+});
+
+describe('the readers, on this Linux machine', () => {
+  it('find this process with its parent among every process', async () => {
+    const self = (await readAllProcStats()).find((stat) => stat.pid === process.pid);
+    expect(self?.ppid).toBe(process.ppid);
+  });
+
+  it('read the clock ticks of the /proc times from the system', async () => {
+    expect(await clockTicksPerSecond()).toBeGreaterThan(0);
   });
 });

@@ -3,7 +3,9 @@
  * from `/proc/<pid>/status`. The parsers are pure; the readers answer `undefined` for a process
  * that is gone or not on this host (a Redis given by URL may run elsewhere).
  */
+import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 
 /** The fields of `/proc/<pid>/stat` the bench uses; times in clock ticks. */
 export interface ProcStat {
@@ -134,3 +136,12 @@ export const readPeakRssMb = async (pid: number): Promise<number | undefined> =>
     (text) => statusMb(text, 'VmHWM'),
     () => undefined,
   );
+
+/** The kernel's clock ticks per second of the /proc times (`getconf CLK_TCK`; 100 almost always). */
+export const clockTicksPerSecond = async (): Promise<number> => {
+  const answer = await promisify(execFile)('getconf', ['CLK_TCK']).then(
+    ({ stdout }) => Number(stdout.trim()),
+    () => Number.NaN,
+  );
+  return Number.isFinite(answer) && answer > 0 ? answer : 100;
+};

@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { cpuSplit, describeBound, sampleOf, type CpuSample, type StackPids } from './cpu-split.js';
-import type { ProcStat } from './proc-stat.js';
+import type { ProcStat } from '../bench/proc-stats.js';
 
 const stat = (pid: number, ppid: number, ownTicks: number, reapedChildTicks = 0): ProcStat => ({
   pid,
   comm: 'x',
   ppid,
-  ownTicks,
-  reapedChildTicks,
+  // Split unevenly between user and system time, so a sum that drops either half shows.
+  utime: ownTicks - Math.floor(ownTicks / 3),
+  stime: Math.floor(ownTicks / 3),
+  cutime: reapedChildTicks,
+  cstime: 0,
 });
 const pids: StackPids = { workers: [11, 12], api: 10, redis: 20, postgres: 30, driver: 1 };
 

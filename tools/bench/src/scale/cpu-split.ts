@@ -1,4 +1,4 @@
-import type { ProcStat } from './proc-stat.js';
+import type { ProcStat } from '../bench/proc-stats.js';
 
 /** The parts of the stack whose CPU a round measures. */
 export const CPU_PARTS = ['workers', 'api', 'redis', 'postgres', 'driver'] as const;
@@ -28,15 +28,19 @@ export interface CpuSample {
  */
 export const sampleOf = (stats: ReadonlyArray<ProcStat>, pids: StackPids, machineBusyTicks: number): CpuSample => {
   const byPid = new Map(stats.map((stat) => [stat.pid, stat]));
-  const own = (pid: number): number => byPid.get(pid)?.ownTicks ?? 0;
+  const ownOf = (stat: ProcStat): number => stat.utime + stat.stime;
+  const own = (pid: number): number => {
+    const stat = byPid.get(pid);
+    return stat === undefined ? 0 : ownOf(stat);
+  };
   const postmaster = byPid.get(pids.postgres);
-  const backends = stats.filter((stat) => stat.ppid === pids.postgres).reduce((sum, stat) => sum + stat.ownTicks, 0);
+  const backends = stats.filter((stat) => stat.ppid === pids.postgres).reduce((sum, stat) => sum + ownOf(stat), 0);
   return {
     ticks: {
       workers: pids.workers.reduce((sum, pid) => sum + own(pid), 0),
       api: own(pids.api),
       redis: own(pids.redis),
-      postgres: (postmaster ? postmaster.ownTicks + postmaster.reapedChildTicks : 0) + backends,
+      postgres: (postmaster ? ownOf(postmaster) + postmaster.cutime + postmaster.cstime : 0) + backends,
       driver: own(pids.driver),
     },
     machineBusyTicks,

@@ -27,7 +27,7 @@ import {
 } from '@sluice/testkit/servers';
 import { describeMachine, type MachineInfo } from '../chaos/machine-info.js';
 import { cpuSplit, describeBound, sampleOf, type Bound, type CpuSample, type CpuSplit, type StackPids } from './cpu-split.js';
-import { clockTicksPerSecond, peakRssBytes, readAllProcStats, readMachineTicks } from './proc-stat.js';
+import { clockTicksPerSecond, readAllProcStats, readMachineBusyTicks, readPeakRssMb } from '../bench/proc-stats.js';
 import type { ScaleOptions } from './scale-options.js';
 
 /**
@@ -308,7 +308,7 @@ export const runScale = async (options: ScaleOptions, deps: ScaleDeps): Promise<
         driver: process.pid,
       };
       const sample = async (): Promise<CpuSample> =>
-        sampleOf(await readAllProcStats(), pids, (await readMachineTicks()).busy);
+        sampleOf(await readAllProcStats(), pids, (await readMachineBusyTicks()) ?? 0);
 
       const measure = async (kind: MeasurementKind): Promise<Measurement> => {
         checkAborted();
@@ -375,7 +375,7 @@ export const runScale = async (options: ScaleOptions, deps: ScaleDeps): Promise<
       // The second measurement starts from empty tables; the workers and the api stay up.
       await sql`TRUNCATE tasks, batches`.execute(store);
       const drain = await measure('drain');
-      const peaks = await Promise.all(workers.map((worker) => peakRssBytes(worker.pid)));
+      const peaks = await Promise.all(workers.map((worker) => readPeakRssMb(worker.pid)));
       await Promise.all(workers.map(stopProcess));
       await stopProcess(api);
       started.length = 0;
@@ -384,7 +384,7 @@ export const runScale = async (options: ScaleOptions, deps: ScaleDeps): Promise<
         workers: workerCount,
         endToEnd,
         drain,
-        workerPeakRssMb: Math.round(Math.max(0, ...peaks.map((peak) => peak ?? 0)) / 1_048_576),
+        workerPeakRssMb: Math.round(Math.max(0, ...peaks.map((peak) => peak ?? 0))),
         ok: endToEnd.problems.length === 0 && drain.problems.length === 0,
       };
       rounds.push(round);
