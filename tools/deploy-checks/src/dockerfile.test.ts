@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { SERVICE_NODE_OPTIONS } from '@sluice/config';
 import { describe, expect, it } from 'vitest';
 import { copiesOf, type DockerStage } from './dockerfile.js';
 import { ENTRY_WORKSPACES, readCompose, readDockerfile, readDockerignore, repoPath, REPO_ROOT, sluiceServices } from './deployment.js';
@@ -86,6 +87,11 @@ describe('deploy/Dockerfile', () => {
     expect(compiled.map((copy) => copy.destination).sort()).toEqual(
       runtimeWorkspaces.map((workspace) => `${workspace.dir}/dist`).sort(),
     );
+  });
+
+  it('runs node with the heap limit every launcher in the repository gives the api and worker', () => {
+    const settings = (runtime?.instructions ?? []).filter((i) => i.keyword === 'ENV').flatMap((i) => i.args);
+    expect(settings).toContain(`NODE_OPTIONS=${SERVICE_NODE_OPTIONS}`);
   });
 
   it('runs as the unprivileged node user, node itself as the command, with no npm in the process tree', () => {

@@ -9,7 +9,7 @@
  */
 import { access } from 'node:fs/promises';
 import { relative } from 'node:path';
-import type { DevstackConfig } from '@sluice/config';
+import { SERVICE_NODE_OPTIONS, type DevstackConfig } from '@sluice/config';
 import { formatBanner } from './banner.js';
 import { childEnv } from './child-env.js';
 import { prepareDataDirs } from './data-dirs.js';
@@ -122,7 +122,8 @@ export const startStack = (options: StackOptions): Stack => {
   const startApps = (services: Services, metricsPorts: ReadonlyArray<number>): void => {
     const shared = { REDIS_URL: services.redisUrl, DATABASE_URL: services.databaseUrl };
     // Children write to a pipe, so they would turn their colours off; the terminal has them.
-    const defaults = { LOG_FORMAT: 'pretty', ...(log.colour ? { FORCE_COLOR: '1' } : {}) };
+    // The heap limit the image gives them too; a NODE_OPTIONS of the user's own wins.
+    const defaults = { NODE_OPTIONS: SERVICE_NODE_OPTIONS, LOG_FORMAT: 'pretty', ...(log.colour ? { FORCE_COLOR: '1' } : {}) };
     const common = {
       cwd: paths.root,
       log,

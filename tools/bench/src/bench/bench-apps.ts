@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { SERVICE_NODE_OPTIONS } from '@sluice/config';
 import { freePort } from '@sluice/testkit/servers';
 import { startNodeChild, type NodeChild } from './node-child.js';
 
@@ -16,6 +17,8 @@ import { startNodeChild, type NodeChild } from './node-child.js';
  * changes them. Logs at `warn`: a log line per group is not what is being measured.
  */
 export const DEFAULT_SERVICE_ENV: Readonly<Record<string, string>> = Object.freeze({
+  // As in the image: the heap limit the api and worker run with in production.
+  NODE_OPTIONS: SERVICE_NODE_OPTIONS,
   LOG_LEVEL: 'warn',
   LOG_FORMAT: 'json',
   BATCH_SIZE: '100',

@@ -15,6 +15,7 @@ import {
   type PostgresServer,
   type RedisServer,
 } from '@sluice/testkit/servers';
+import { SERVICE_NODE_OPTIONS } from '@sluice/config';
 import { createDatabaseIfMissing, createDb, migrateToLatest } from '@sluice/store';
 import { createNodeService, type NodeService, type UnexpectedExit } from './node-service.js';
 
@@ -145,6 +146,7 @@ export const startChaosStack = async (options: ChaosStackOptions): Promise<Chaos
     // The children get this environment and nothing of ours: a QUEUE_NAME or BATCH_SIZE left
     // in the caller's shell must not change what the run measures.
     const baseEnv = {
+      NODE_OPTIONS: SERVICE_NODE_OPTIONS,
       REDIS_URL: redis.url,
       DATABASE_URL: databaseUrl,
       QUEUE_NAME: QUEUE_NAME,

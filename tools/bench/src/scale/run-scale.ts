@@ -15,6 +15,7 @@ import { cpus } from 'node:os';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { sql, type Kysely } from 'kysely';
+import { SERVICE_NODE_OPTIONS } from '@sluice/config';
 import { createDatabaseIfMissing, createDb, migrateToLatest, type Database } from '@sluice/store';
 import {
   freePort,
@@ -36,6 +37,7 @@ import type { ScaleOptions } from './scale-options.js';
  * the run measures Sluice, not a sleep.
  */
 export const SCALE_SERVICE_ENV: Readonly<Record<string, string>> = Object.freeze({
+  NODE_OPTIONS: SERVICE_NODE_OPTIONS,
   QUEUE_NAME: 'tasks',
   BATCH_SIZE: '100',
   BATCH_TIMEOUT_MS: '3000',
