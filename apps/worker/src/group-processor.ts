@@ -197,7 +197,9 @@ export const createGroupProcessor =
       const decision = maybe!;
       switch (decision.kind) {
         case 'completed':
-          return { ok: true, value: decision.result };
+          // The result is in the task's row. BullMQ would serialise it once more into the job's
+          // completed event, and the job itself is removed at once (see jobOptions).
+          return { ok: true, value: null };
         case 'failed':
           return { ok: false, error: new UnrecoverableError(decision.error) };
         case 'retry':

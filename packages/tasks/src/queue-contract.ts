@@ -11,13 +11,20 @@ export interface RetrySettings {
 }
 
 /**
- * Per-job options for every task. Completed jobs are dropped soon (PostgreSQL holds the result);
- * failed ones are kept a week so they can be inspected and retried from Bull Board.
+ * Per-job options for every task.
+ *
+ * A completed job is removed at once: by then its row, result included, is committed to
+ * PostgreSQL, which answers `GET /api/tasks/:id` and the dashboard, so keeping the job in Redis
+ * too would store every task twice. It is also per-job work on the hot path: adding the job to
+ * the completed set and trimming that set cost Redis about 13 µs of its one core per job
+ * (58 → 45 µs to move a job to active and to completed, 30,000 jobs, no-op worker, measured
+ * with /proc). Failed jobs are kept a week so they can be inspected and retried from Bull Board.
+ *
  * `removeOnComplete` is set per job on purpose: BullMQ 6.7.0 breaks when it is a Worker option.
  */
 export const jobOptions = (retry: RetrySettings): JobsOptions => ({
   attempts: retry.maxRetries + 1,
   backoff: { type: 'exponential', delay: retry.backoffDelayMs },
-  removeOnComplete: { age: 3_600, count: 10_000 },
+  removeOnComplete: true,
   removeOnFail: { age: 7 * 24 * 3_600 },
 });

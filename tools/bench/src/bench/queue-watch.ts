@@ -53,9 +53,33 @@ export const waitForDrain = async (queue: Queue, options: DrainOptions): Promise
   }
 };
 
-/** When the last job of the queue finished (epoch ms), from the completed set's top score. */
+/** An entry of BullMQ's events stream as XREVRANGE answers it: the id and the field/value list. */
+export type StreamEntry = readonly [id: string, fields: ReadonlyArray<string>];
+
+/**
+ * When the newest `completed` or `failed` event among `entries` (newest first) was written, in
+ * epoch ms: the first part of its stream id, which Redis stamps from its clock. Undefined when
+ * none of them is one.
+ *
+ * @example
+ * lastFinishOf([['1700000000123-0', ['event', 'completed', 'jobId', 'a']]]); // 1700000000123
+ */
+export const lastFinishOf = (entries: ReadonlyArray<StreamEntry>): number | undefined => {
+  for (const [id, fields] of entries) {
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+      if (fields[i] !== 'event') continue;
+      if (fields[i + 1] === 'completed' || fields[i + 1] === 'failed') return Number(id.split('-')[0]);
+    }
+  }
+  return undefined;
+};
+
+/**
+ * When the last job of the queue finished (epoch ms), from BullMQ's events stream: completed
+ * jobs are removed at once (PostgreSQL holds the result), so there is no completed set to read.
+ * The newest few events are enough: nothing is added after the last job finishes.
+ */
 export const lastFinishedAt = async (redis: Redis, queue: Queue): Promise<number | undefined> => {
-  const top = await redis.zrevrange(queue.keys['completed'] ?? `${queue.qualifiedName}:completed`, 0, 0, 'WITHSCORES');
-  const score = top[1];
-  return score === undefined ? undefined : Number(score);
+  const entries = (await redis.xrevrange(queue.keys['events'] ?? `${queue.qualifiedName}:events`, '+', '-', 'COUNT', 200)) as StreamEntry[];
+  return lastFinishOf(entries);
 };
