@@ -74,6 +74,12 @@ const test = base.extend<{ harness: Harness }>({
   },
 });
 
+/** Jobs not yet acknowledged: waiting, active or delayed (a completed job is removed). */
+const pendingJobs = async (queue: Queue): Promise<number> => {
+  const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+  return Object.values(counts).reduce((sum, n) => sum + n, 0);
+};
+
 describe('recovery from worker crashes', () => {
   test('a worker SIGKILLed while it holds an open group: another worker commits every task exactly once', async ({ harness }) => {
     const first = await harness.startWorker({ BATCH_TIMEOUT_MS: '60000' });
@@ -84,7 +90,10 @@ describe('recovery from worker crashes', () => {
     expect(await countRows(harness.db)).toBe(0);
 
     await harness.startWorker();
-    await waitFor(async () => (await harness.queue.getCompletedCount()) === 50, { what: '50 jobs completed' });
+    // Completed jobs are removed at once: done means 50 rows and nothing left in the queue.
+    await waitFor(async () => (await countRows(harness.db)) === 50 && (await pendingJobs(harness.queue)) === 0, {
+      what: '50 rows committed and every job acknowledged',
+    });
     const rows = await harness.db.selectFrom('tasks').select(['id', 'status']).execute();
     expect(rows.map((row) => row.id).sort()).toEqual([...ids].sort());
     expect(rows.every((row) => row.status === 'COMPLETED')).toBe(true);
@@ -98,10 +107,12 @@ describe('recovery from worker crashes', () => {
     const ids = await submitTasks(harness.queue, demoTasks(20, ['SMS']), RETRY);
     expect((await crashing.exited).signal).toBe('SIGKILL');
     expect(await countRows(harness.db)).toBe(20);
-    expect(await harness.queue.getCompletedCount()).toBe(0);
+    // Committed but never acknowledged: every job is still active, its lock held by the dead worker.
+    expect(await harness.queue.getActiveCount()).toBe(20);
 
     const second = await harness.startWorker({ METRICS_PORT: '0' });
-    await waitFor(async () => (await harness.queue.getCompletedCount()) === 20, { what: '20 jobs completed' });
+    await waitFor(async () => (await pendingJobs(harness.queue)) === 0, { what: 'the 20 jobs acknowledged by the second worker' });
+    expect(await harness.queue.getFailedCount()).toBe(0);
     const rows = await harness.db.selectFrom('tasks').select(['id', 'batch_id']).execute();
     expect(rows.map((row) => row.id).sort()).toEqual([...ids].sort());
     const batches = await harness.db.selectFrom('batches').select(['worker_id', 'size', 'completed', 'duplicates']).orderBy('id').execute();
@@ -126,8 +137,9 @@ describe('recovery from worker crashes', () => {
     expect(await countRows(harness.db)).toBe(30);
     const batches = await harness.db.selectFrom('batches').select(['trigger', 'size']).execute();
     expect(batches).toEqual([{ trigger: 'shutdown', size: 30 }]);
-    expect(await harness.queue.getActiveCount()).toBe(0);
-    expect(await harness.queue.getCompletedCount()).toBe(30);
+    // Every job acknowledged before the exit: none left active, none failed (completed ones are removed).
+    expect(await pendingJobs(harness.queue)).toBe(0);
+    expect(await harness.queue.getFailedCount()).toBe(0);
   });
 });
 
