@@ -1,5 +1,5 @@
 export { ConfigError } from './config-error.js';
-export { SERVICE_NODE_OPTIONS } from './service-node-options.js';
+export { API_NODE_OPTIONS, WORKER_NODE_OPTIONS } from './service-node-options.js';
 export { CONFIG_VARIABLES, loadConfig, type BatchSettings, type Config } from './config.js';
 export {
   loadDevstackConfig,

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { SERVICE_NODE_OPTIONS } from '@sluice/config';
+import { API_NODE_OPTIONS, WORKER_NODE_OPTIONS } from '@sluice/config';
 import { describe, expect, it } from 'vitest';
 import { copiesOf, type DockerStage } from './dockerfile.js';
 import { ENTRY_WORKSPACES, readCompose, readDockerfile, readDockerignore, repoPath, REPO_ROOT, sluiceServices } from './deployment.js';
@@ -89,9 +89,12 @@ describe('deploy/Dockerfile', () => {
     );
   });
 
-  it('runs node with the heap limit every launcher in the repository gives the api and worker', () => {
+  it('runs node with the heap settings every launcher in the repository gives the api, and the worker service with the worker\'s', () => {
     const settings = (runtime?.instructions ?? []).filter((i) => i.keyword === 'ENV').flatMap((i) => i.args);
-    expect(settings).toContain(`NODE_OPTIONS=${SERVICE_NODE_OPTIONS}`);
+    expect(settings).toContain(`NODE_OPTIONS=${API_NODE_OPTIONS}`);
+    const byService = new Map(sluiceServices(compose));
+    expect(byService.get('worker')?.environment['NODE_OPTIONS']).toBe(WORKER_NODE_OPTIONS);
+    expect(byService.get('api')?.environment['NODE_OPTIONS']).toBeUndefined();
   });
 
   it('runs as the unprivileged node user, node itself as the command, with no npm in the process tree', () => {

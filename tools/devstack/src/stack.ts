@@ -9,7 +9,7 @@
  */
 import { access } from 'node:fs/promises';
 import { relative } from 'node:path';
-import { SERVICE_NODE_OPTIONS, type DevstackConfig } from '@sluice/config';
+import { API_NODE_OPTIONS, WORKER_NODE_OPTIONS, type DevstackConfig } from '@sluice/config';
 import { formatBanner } from './banner.js';
 import { childEnv } from './child-env.js';
 import { prepareDataDirs } from './data-dirs.js';
@@ -122,8 +122,7 @@ export const startStack = (options: StackOptions): Stack => {
   const startApps = (services: Services, metricsPorts: ReadonlyArray<number>): void => {
     const shared = { REDIS_URL: services.redisUrl, DATABASE_URL: services.databaseUrl };
     // Children write to a pipe, so they would turn their colours off; the terminal has them.
-    // The heap limit the image gives them too; a NODE_OPTIONS of the user's own wins.
-    const defaults = { NODE_OPTIONS: SERVICE_NODE_OPTIONS, LOG_FORMAT: 'pretty', ...(log.colour ? { FORCE_COLOR: '1' } : {}) };
+    const defaults = { LOG_FORMAT: 'pretty', ...(log.colour ? { FORCE_COLOR: '1' } : {}) };
     const common = {
       cwd: paths.root,
       log,
@@ -138,7 +137,8 @@ export const startStack = (options: StackOptions): Stack => {
         ...common,
         name: 'api',
         args: [paths.apiEntry],
-        env: childEnv(defaults, { ...shared, PORT: String(config.port) }),
+        // The heap settings the image gives them too; a NODE_OPTIONS of the user's own wins.
+        env: childEnv({ ...defaults, NODE_OPTIONS: API_NODE_OPTIONS }, { ...shared, PORT: String(config.port) }),
       }),
     );
     for (let index = 1; index <= config.workers; index += 1) {
@@ -149,7 +149,7 @@ export const startStack = (options: StackOptions): Stack => {
           name: workerId,
           args: [paths.workerEntry],
           // PORT is the api's; each worker serves its own /metrics on a port of its own.
-          env: childEnv(defaults, { ...shared, WORKER_ID: workerId, METRICS_PORT: String(metricsPorts[index - 1]) }, ['PORT']),
+          env: childEnv({ ...defaults, NODE_OPTIONS: WORKER_NODE_OPTIONS }, { ...shared, WORKER_ID: workerId, METRICS_PORT: String(metricsPorts[index - 1]) }, ['PORT']),
         }),
       );
     }

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { SERVICE_NODE_OPTIONS } from '@sluice/config';
+import { API_NODE_OPTIONS, WORKER_NODE_OPTIONS } from '@sluice/config';
 import { freePort } from '@sluice/testkit/servers';
 import { startNodeChild, type NodeChild } from './node-child.js';
 
@@ -17,8 +17,6 @@ import { startNodeChild, type NodeChild } from './node-child.js';
  * changes them. Logs at `warn`: a log line per group is not what is being measured.
  */
 export const DEFAULT_SERVICE_ENV: Readonly<Record<string, string>> = Object.freeze({
-  // As in the image: the heap limit the api and worker run with in production.
-  NODE_OPTIONS: SERVICE_NODE_OPTIONS,
   LOG_LEVEL: 'warn',
   LOG_FORMAT: 'json',
   BATCH_SIZE: '100',
@@ -92,7 +90,9 @@ export const startApi = async (context: AppContext, queueName: string, label = '
       name: label,
       script: join(context.root, 'apps', 'api', 'dist', 'main.js'),
       cwd: context.root,
+      // As in the image: the heap settings the api runs with in production (an --env NODE_OPTIONS wins).
       env: {
+        NODE_OPTIONS: API_NODE_OPTIONS,
         ...context.env,
         REDIS_URL: context.redisUrl,
         DATABASE_URL: context.databaseUrl,
@@ -171,6 +171,7 @@ export const startSluiceWorkers = async (
         script: join(context.root, 'apps', 'worker', 'dist', 'main.js'),
         cwd: context.root,
         env: {
+          NODE_OPTIONS: WORKER_NODE_OPTIONS,
           ...context.env,
           REDIS_URL: context.redisUrl,
           DATABASE_URL: context.databaseUrl,

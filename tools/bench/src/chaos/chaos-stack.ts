@@ -15,7 +15,7 @@ import {
   type PostgresServer,
   type RedisServer,
 } from '@sluice/testkit/servers';
-import { SERVICE_NODE_OPTIONS } from '@sluice/config';
+import { API_NODE_OPTIONS, WORKER_NODE_OPTIONS } from '@sluice/config';
 import { createDatabaseIfMissing, createDb, migrateToLatest } from '@sluice/store';
 import { createNodeService, type NodeService, type UnexpectedExit } from './node-service.js';
 
@@ -146,7 +146,6 @@ export const startChaosStack = async (options: ChaosStackOptions): Promise<Chaos
     // The children get this environment and nothing of ours: a QUEUE_NAME or BATCH_SIZE left
     // in the caller's shell must not change what the run measures.
     const baseEnv = {
-      NODE_OPTIONS: SERVICE_NODE_OPTIONS,
       REDIS_URL: redis.url,
       DATABASE_URL: databaseUrl,
       QUEUE_NAME: QUEUE_NAME,
@@ -168,7 +167,7 @@ export const startChaosStack = async (options: ChaosStackOptions): Promise<Chaos
       name: 'api',
       entry: join(root, 'apps', 'api', 'dist', 'main.js'),
       cwd: root,
-      env: () => ({ ...baseEnv, PORT: String(port) }),
+      env: () => ({ NODE_OPTIONS: API_NODE_OPTIONS, ...baseEnv, PORT: String(port) }),
       logFile: join(logDir, 'api.log'),
       clock,
       onUnexpectedExit,
@@ -180,7 +179,7 @@ export const startChaosStack = async (options: ChaosStackOptions): Promise<Chaos
         entry: join(root, 'apps', 'worker', 'dist', 'main.js'),
         cwd: root,
         // Port 0: each worker's own metrics server takes any free port, so three share a host.
-        env: (generation) => ({ ...baseEnv, METRICS_PORT: '0', WORKER_ID: `chaos-w${index + 1}-g${generation}` }),
+        env: (generation) => ({ NODE_OPTIONS: WORKER_NODE_OPTIONS, ...baseEnv, METRICS_PORT: '0', WORKER_ID: `chaos-w${index + 1}-g${generation}` }),
         logFile: join(logDir, `worker-${index + 1}.log`),
         clock,
         onUnexpectedExit,

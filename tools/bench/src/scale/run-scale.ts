@@ -15,7 +15,7 @@ import { cpus } from 'node:os';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { sql, type Kysely } from 'kysely';
-import { SERVICE_NODE_OPTIONS } from '@sluice/config';
+import { API_NODE_OPTIONS, WORKER_NODE_OPTIONS } from '@sluice/config';
 import { createDatabaseIfMissing, createDb, migrateToLatest, type Database } from '@sluice/store';
 import {
   freePort,
@@ -37,7 +37,6 @@ import type { ScaleOptions } from './scale-options.js';
  * the run measures Sluice, not a sleep.
  */
 export const SCALE_SERVICE_ENV: Readonly<Record<string, string>> = Object.freeze({
-  NODE_OPTIONS: SERVICE_NODE_OPTIONS,
   QUEUE_NAME: 'tasks',
   BATCH_SIZE: '100',
   BATCH_TIMEOUT_MS: '3000',
@@ -291,10 +290,11 @@ export const runScale = async (options: ScaleOptions, deps: ScaleDeps): Promise<
       await reset();
       const port = await freePort();
       const apiUrl = `http://127.0.0.1:${port}`;
-      const api = startNodeProcess(`${deps.root}/apps/api/dist/main.js`, { ...env, PORT: String(port) });
+      const api = startNodeProcess(`${deps.root}/apps/api/dist/main.js`, { NODE_OPTIONS: API_NODE_OPTIONS, ...env, PORT: String(port) });
       started.push(api);
       const workers = Array.from({ length: workerCount }, (_, index) =>
         startNodeProcess(`${deps.root}/apps/worker/dist/main.js`, {
+          NODE_OPTIONS: WORKER_NODE_OPTIONS,
           ...env,
           METRICS_PORT: '0',
           WORKER_ID: `scale-${workerCount}-${index + 1}`,
