@@ -71,7 +71,7 @@ export const formatScaleReport = (result: ScaleResult, options: { readonly jsonP
     '',
     "submit s: first request to the api's last 202. peak waiting: most jobs waiting once the api had answered " +
       '(near 0: the workers kept up with the api). to 99 %: until 99 % had committed, leaving out the last groups, ' +
-      'which leave on BATCH_TIMEOUT_MS. CPU columns: average cores busy (driver: this process, submitting and ' +
+      'which leave on BATCH_TIMEOUT_MS. CPU columns: average cores busy until 99 % had committed (driver: this process, submitting and ' +
       'polling; other: the rest of the machine). dup rows: count(*) - count(DISTINCT id); skipped: redelivered ' +
       'tasks the commit found already written; failed: BullMQ failed set.',
     `Peak RSS of the largest worker: ${rounds.map((round) => `${round.workers} worker(s) ${round.workerPeakRssMb} MB`).join(', ')}.`,
