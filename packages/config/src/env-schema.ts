@@ -4,29 +4,21 @@ import { z } from 'zod';
 const blankToUndefined = (value: unknown): unknown =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
+/** A whole number within [min, max], coerced from the variable's text. */
+const wholeNumber = (min: number, max: number) =>
+  z.coerce
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
+
 /** A whole number read from the environment, within [min, max]. */
 export const integer = (fallback: number, min: number, max: number = Number.MAX_SAFE_INTEGER) =>
-  z.preprocess(
-    blankToUndefined,
-    z.coerce
-      .number({ error: 'must be a whole number' })
-      .int('must be a whole number')
-      .min(min, `must be at least ${min}`)
-      .max(max, `must be at most ${max}`)
-      .default(fallback),
-  );
+  z.preprocess(blankToUndefined, wholeNumber(min, max).default(fallback));
 
 /** A whole number within [min, max], or undefined when the variable is unset or blank. */
 export const optionalInteger = (min: number, max: number) =>
-  z.preprocess(
-    blankToUndefined,
-    z.coerce
-      .number({ error: 'must be a whole number' })
-      .int('must be a whole number')
-      .min(min, `must be at least ${min}`)
-      .max(max, `must be at most ${max}`)
-      .optional(),
-  );
+  z.preprocess(blankToUndefined, wholeNumber(min, max).optional());
 
 /** A fraction in [0, 1] read from the environment. */
 export const fraction = (fallback: number) =>

@@ -24,3 +24,12 @@ export const test = base.extend<StoreFixtures>({
     await use(createStore(db));
   },
 });
+
+/** Rows in `table` now. */
+export const countRows = async (db: Kysely<Database>, table: 'tasks' | 'batches'): Promise<number> => {
+  const row = await db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return row.n;
+};

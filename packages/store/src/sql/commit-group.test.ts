@@ -7,15 +7,7 @@ import type { Database } from '../schema.js';
 import { createStore } from '../store.js';
 import { finishedTask, finishedTasks, groupOf } from '../test-groups.js';
 import { recordStatements } from '../test-statement-log.js';
-import { test } from '../test-store.js';
-
-const countRows = async (db: Kysely<Database>, table: 'tasks' | 'batches'): Promise<number> => {
-  const row = await db
-    .selectFrom(table)
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return row.n;
-};
+import { countRows, test } from '../test-store.js';
 
 describe('commitGroup', () => {
   test('writes all 100 task rows and one batch row whose counts match them', async ({ db, store }) => {

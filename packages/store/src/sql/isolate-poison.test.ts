@@ -11,6 +11,7 @@ import { createStore, type Store } from '../store.js';
 import { taskRecordColumns, type TaskRecord } from '../task-record.js';
 import { finishedTask, finishedTasks, groupOf } from '../test-groups.js';
 import { recordStatements, type StatementLog } from '../test-statement-log.js';
+import { countRows } from '../test-store.js';
 import type { TaskRow } from './group-commit.js';
 
 interface Fixtures {
@@ -59,14 +60,6 @@ const sortedTasks = (count: number): ReadonlyArray<TaskRow> => [...finishedTasks
 
 const allTasks = (db: Kysely<Database>): Promise<ReadonlyArray<TaskRecord>> =>
   db.selectFrom('tasks').select(taskRecordColumns).orderBy('id').execute();
-
-const countRows = async (db: Kysely<Database>, table: 'tasks' | 'batches'): Promise<number> => {
-  const row = await db
-    .selectFrom(table)
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return row.n;
-};
 
 /** The statements sent, whitespace collapsed. */
 const sentText = (log: StatementLog): ReadonlyArray<string> =>
