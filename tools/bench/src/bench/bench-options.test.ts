@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BenchOptionError } from './bench-option-error.js';
+import { OptionError } from '../option-error.js';
 import { parseBenchArgs } from './bench-options.js';
 
 const context = { defaultJsonPath: '/repo/bench/results.json' };
@@ -52,10 +52,10 @@ describe('parseBenchArgs', () => {
       try {
         parse(...argv);
       } catch (error) {
-        expect(error).toBeInstanceOf(BenchOptionError);
+        expect(error).toBeInstanceOf(OptionError);
         return (error as Error).message;
       }
-      throw new Error('expected a BenchOptionError');
+      throw new Error('expected a OptionError');
     };
     expect(failure('--scenarios', 'commit,speed')).toMatch(/^--scenarios: unknown speed/);
     expect(failure('--repeats', '0')).toMatch(/^--repeats: must be from 1/);

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { CONSUMERS, SCENARIOS, type Consumer, type ScenarioName } from './bench-result.js';
-import { BenchOptionError } from './bench-option-error.js';
+import { OptionError } from '../option-error.js';
 
 /**
  * Settings of one `npm run bench`. Durations are seconds on the command line and milliseconds
@@ -106,15 +106,15 @@ export interface BenchOptionContext {
 
 const wholeNumber = (flag: string, text: string, min: number, max: number): number => {
   const value = Number(text);
-  if (text.trim() === '' || !Number.isInteger(value)) throw new BenchOptionError(flag, `must be a whole number (got ${JSON.stringify(text)})`);
-  if (value < min || value > max) throw new BenchOptionError(flag, `must be from ${min} to ${max} (got ${text})`);
+  if (text.trim() === '' || !Number.isInteger(value)) throw new OptionError(flag, `must be a whole number (got ${JSON.stringify(text)})`);
+  if (value < min || value > max) throw new OptionError(flag, `must be from ${min} to ${max} (got ${text})`);
   return value;
 };
 
 const seconds = (flag: string, text: string, min: number, max: number): number => {
   const value = Number(text);
   if (text.trim() === '' || !Number.isFinite(value) || value < min || value > max) {
-    throw new BenchOptionError(flag, `must be a number of seconds from ${min} to ${max} (got ${JSON.stringify(text)})`);
+    throw new OptionError(flag, `must be a number of seconds from ${min} to ${max} (got ${JSON.stringify(text)})`);
   }
   return Math.round(value * 1000);
 };
@@ -130,14 +130,14 @@ const choices = <T extends string>(flag: string, text: string | undefined, known
   if (text === undefined) return known;
   const given = list(text);
   const unknown = given.filter((name) => !(known as ReadonlyArray<string>).includes(name));
-  if (unknown.length > 0) throw new BenchOptionError(flag, `unknown ${unknown.join(', ')}; choose from ${known.join(', ')}`);
-  if (given.length === 0) throw new BenchOptionError(flag, `name at least one of ${known.join(', ')}`);
+  if (unknown.length > 0) throw new OptionError(flag, `unknown ${unknown.join(', ')}; choose from ${known.join(', ')}`);
+  if (given.length === 0) throw new OptionError(flag, `name at least one of ${known.join(', ')}`);
   return known.filter((name) => given.includes(name));
 };
 
 const numbers = (flag: string, text: string, min: number, max: number): ReadonlyArray<number> => {
   const values = list(text).map((item) => wholeNumber(flag, item, min, max));
-  if (values.length === 0) throw new BenchOptionError(flag, 'give at least one number');
+  if (values.length === 0) throw new OptionError(flag, 'give at least one number');
   return values;
 };
 
@@ -149,7 +149,7 @@ const serviceEnv = (entries: ReadonlyArray<string>): Readonly<Record<string, str
     const at = entry.indexOf('=');
     const name = at < 0 ? entry : entry.slice(0, at);
     if (at < 0 || !ENV_NAME.test(name)) {
-      throw new BenchOptionError('env', `expected NAME=value with an upper-case NAME (got ${JSON.stringify(entry)})`);
+      throw new OptionError('env', `expected NAME=value with an upper-case NAME (got ${JSON.stringify(entry)})`);
     }
     env[name] = entry.slice(at + 1);
   }
@@ -162,14 +162,14 @@ const url = (flag: string, text: string | undefined, schemes: ReadonlyArray<stri
   try {
     protocol = new URL(text).protocol.replace(/:$/, '');
   } catch {
-    throw new BenchOptionError(flag, `must be a URL (got ${JSON.stringify(text)})`);
+    throw new OptionError(flag, `must be a URL (got ${JSON.stringify(text)})`);
   }
-  if (!schemes.includes(protocol)) throw new BenchOptionError(flag, `must start with ${schemes.map((s) => `${s}://`).join(' or ')}`);
+  if (!schemes.includes(protocol)) throw new OptionError(flag, `must start with ${schemes.map((s) => `${s}://`).join(' or ')}`);
   return text;
 };
 
 /**
- * Reads the bench's command line. Throws a {@link BenchOptionError} naming the flag when a value
+ * Reads the bench's command line. Throws a {@link OptionError} naming the flag when a value
  * cannot be used.
  *
  * @example
@@ -180,7 +180,7 @@ export const parseBenchArgs = (argv: ReadonlyArray<string>, context: BenchOption
   try {
     ({ values } = parseArgs({ args: [...argv], options: SPEC, strict: true, allowPositionals: false }));
   } catch (error) {
-    throw new BenchOptionError(undefined, `${(error as Error).message} (see --help)`);
+    throw new OptionError(undefined, `${(error as Error).message} (see --help)`);
   }
   const quick = values.quick;
   const pick = (given: string | undefined, full: string, scaled: string): string => given ?? (quick ? scaled : full);

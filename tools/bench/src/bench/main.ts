@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { describeMachine } from '../chaos/machine-info.js';
 import { createProgressLine } from '../chaos/progress-line.js';
 import { formatTable } from '../chaos/text-table.js';
-import { BenchOptionError } from './bench-option-error.js';
+import { OptionError } from '../option-error.js';
 import { BENCH_USAGE, parseBenchArgs, type BenchOptions } from './bench-options.js';
 import type { BenchResults, ScenarioName } from './bench-result.js';
 import { startBenchServers, type BenchServers } from './bench-servers.js';
@@ -171,7 +171,7 @@ const main = async (): Promise<number> => {
   try {
     options = parseBenchArgs(process.argv.slice(2), { defaultJsonPath: resolve(ROOT, 'bench', 'results.json') });
   } catch (error) {
-    if (error instanceof BenchOptionError) {
+    if (error instanceof OptionError) {
       console.error(error.message);
       return 2;
     }

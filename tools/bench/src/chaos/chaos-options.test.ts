@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ChaosOptionError } from './chaos-option-error.js';
+import { OptionError } from '../option-error.js';
 import { DEFAULT_SERVICE_ENV, loadWindowMs, parseChaosArgs } from './chaos-options.js';
 
 const context = { randomSeed: 1234, defaultJsonPath: '/repo/bench/results-chaos.json' };
@@ -51,7 +51,7 @@ describe('parseChaosArgs', () => {
     [['--tasks', '1000', '--rate', '500', '--pg-outage-at', '2'], '--pg-outage-at'],
     [['--tasks', '1000', '--rate', '500', '--redis-restart-at', '3'], '--redis-restart-at'],
   ])('refuses %j, naming %s', (argv, flag) => {
-    expect(() => parse(...argv)).toThrow(ChaosOptionError);
+    expect(() => parse(...argv)).toThrow(OptionError);
     expect(() => parse(...argv)).toThrow(flag);
   });
 

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ChaosOptionError } from './chaos-option-error.js';
+import { OptionError } from '../option-error.js';
 
 /**
  * Settings of one chaos run. Times are in seconds on the command line and in milliseconds here,
@@ -127,9 +127,9 @@ rate while killing workers, restarting Redis and stopping PostgreSQL; then check
 
 const number = (flag: string, text: string, min: number, max: number, integer = false): number => {
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value)) throw new ChaosOptionError(flag, `must be a number (got ${JSON.stringify(text)})`);
-  if (integer && !Number.isInteger(value)) throw new ChaosOptionError(flag, `must be a whole number (got ${text})`);
-  if (value < min || value > max) throw new ChaosOptionError(flag, `must be from ${min} to ${max} (got ${text})`);
+  if (text.trim() === '' || !Number.isFinite(value)) throw new OptionError(flag, `must be a number (got ${JSON.stringify(text)})`);
+  if (integer && !Number.isInteger(value)) throw new OptionError(flag, `must be a whole number (got ${text})`);
+  if (value < min || value > max) throw new OptionError(flag, `must be from ${min} to ${max} (got ${text})`);
   return value;
 };
 
@@ -151,7 +151,7 @@ const serviceEnv = (entries: ReadonlyArray<string>): Readonly<Record<string, str
     const at = entry.indexOf('=');
     const name = at < 0 ? entry : entry.slice(0, at);
     if (at < 0 || !ENV_NAME.test(name)) {
-      throw new ChaosOptionError('env', `expected NAME=value with an upper-case NAME (got ${JSON.stringify(entry)})`);
+      throw new OptionError('env', `expected NAME=value with an upper-case NAME (got ${JSON.stringify(entry)})`);
     }
     env[name] = entry.slice(at + 1);
   }
@@ -163,7 +163,7 @@ export const loadWindowMs = (options: Pick<ChaosOptions, 'tasks' | 'rate'>): num
   Math.ceil((options.tasks / options.rate) * 1000);
 
 /**
- * Reads the chaos run's command line. Throws a {@link ChaosOptionError} naming the flag when a
+ * Reads the chaos run's command line. Throws a {@link OptionError} naming the flag when a
  * value is out of range or the schedule could not inject what it promises.
  *
  * @example
@@ -174,7 +174,7 @@ export const parseChaosArgs = (argv: ReadonlyArray<string>, context: OptionConte
   try {
     ({ values } = parseArgs({ args: [...argv], options: SPEC, strict: true, allowPositionals: false }));
   } catch (error) {
-    throw new ChaosOptionError(undefined, `${(error as Error).message} (see --help)`);
+    throw new OptionError(undefined, `${(error as Error).message} (see --help)`);
   }
   const tasks = number('tasks', values.tasks, 1, 10_000_000, true);
   const rate = number('rate', values.rate, 1, 100_000);
@@ -207,14 +207,14 @@ export const parseChaosArgs = (argv: ReadonlyArray<string>, context: OptionConte
   // A kill must not land on a worker that is still down from the previous one: it would be a
   // no-op counted as a fault.
   if (killEveryMs > 0 && restartAfterMs >= killEveryMs) {
-    throw new ChaosOptionError('restart-after', `must be shorter than --kill-every (${killEveryMs / 1000} s)`);
+    throw new OptionError('restart-after', `must be shorter than --kill-every (${killEveryMs / 1000} s)`);
   }
   // One-off faults must fall while tasks are still being submitted, or they test nothing.
   if (options.redisRestartAtMs !== undefined && options.redisRestartAtMs >= window) {
-    throw new ChaosOptionError('redis-restart-at', `must fall within the load window of ${window / 1000} s (tasks / rate)`);
+    throw new OptionError('redis-restart-at', `must fall within the load window of ${window / 1000} s (tasks / rate)`);
   }
   if (options.pgOutageAtMs !== undefined && options.pgOutageAtMs >= window) {
-    throw new ChaosOptionError('pg-outage-at', `must fall within the load window of ${window / 1000} s (tasks / rate)`);
+    throw new OptionError('pg-outage-at', `must fall within the load window of ${window / 1000} s (tasks / rate)`);
   }
   return Object.freeze(options);
 };

@@ -8,7 +8,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ChaosOptionError } from './chaos-option-error.js';
+import { OptionError } from '../option-error.js';
 import { CHAOS_USAGE, parseChaosArgs } from './chaos-options.js';
 import { exitCodeOf } from './chaos-result.js';
 import { formatChaosReport } from './format-report.js';
@@ -28,7 +28,7 @@ const main = async (): Promise<number> => {
       defaultJsonPath: resolve(ROOT, 'bench', 'results-chaos.json'),
     });
   } catch (error) {
-    if (error instanceof ChaosOptionError) {
+    if (error instanceof OptionError) {
       console.error(error.message);
       return 2;
     }

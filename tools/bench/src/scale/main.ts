@@ -7,7 +7,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatScaleReport } from './format-scale.js';
 import { runScale } from './run-scale.js';
-import { ScaleOptionError } from './scale-option-error.js';
+import { OptionError } from '../option-error.js';
 import { parseScaleArgs, SCALE_USAGE } from './scale-options.js';
 
 /** `dist/scale/` sits four levels below the repository root (tools/bench/dist/scale). */
@@ -18,7 +18,7 @@ const main = async (): Promise<number> => {
   try {
     options = parseScaleArgs(process.argv.slice(2), { defaultJsonPath: resolve(ROOT, 'bench', 'results-scale.json') });
   } catch (error) {
-    if (error instanceof ScaleOptionError) {
+    if (error instanceof OptionError) {
       console.error(error.message);
       return 2;
     }

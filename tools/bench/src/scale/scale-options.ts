@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ScaleOptionError } from './scale-option-error.js';
+import { OptionError } from '../option-error.js';
 
 /** Settings of one scaling run. */
 export interface ScaleOptions {
@@ -53,7 +53,7 @@ const SPEC = {
 const wholeNumber = (flag: string, text: string, min: number, max: number): number => {
   const value = Number(text);
   if (!/^\d+$/.test(text.trim()) || value < min || value > max) {
-    throw new ScaleOptionError(flag, `must be a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
+    throw new OptionError(flag, `must be a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
   }
   return value;
 };
@@ -72,7 +72,7 @@ export const parseScaleArgs = (
   try {
     ({ values } = parseArgs({ args: [...argv], options: SPEC, strict: true, allowPositionals: false }));
   } catch (error) {
-    throw new ScaleOptionError('help', `${error instanceof Error ? error.message : String(error)} (see --help)`);
+    throw new OptionError('help', `${error instanceof Error ? error.message : String(error)} (see --help)`);
   }
   const workerCounts = values.workers.split(',').map((part) => wholeNumber('workers', part, 1, 64));
   return {
@@ -85,7 +85,7 @@ export const parseScaleArgs = (
     serviceEnv: Object.fromEntries(
       (values.env ?? []).map((entry) => {
         const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(entry);
-        if (match === null) throw new ScaleOptionError('env', `expected NAME=value with an upper-case NAME, got ${JSON.stringify(entry)}`);
+        if (match === null) throw new OptionError('env', `expected NAME=value with an upper-case NAME, got ${JSON.stringify(entry)}`);
         return [match[1] ?? '', match[2] ?? ''];
       }),
     ),
