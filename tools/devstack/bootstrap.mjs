@@ -179,7 +179,10 @@ const install = async () => {
     });
     if (!ci.ok) {
       // Usually a lock file out of step with a package.json; `npm install` repairs the lock.
-      const tail = ci.output.split('\n').filter((line) => /ERR!/.test(line)).slice(0, 6);
+      const tail = ci.output
+        .split('\n')
+        .filter((line) => /ERR!/.test(line))
+        .slice(0, 6);
       if (tail.length > 0) process.stdout.write(`${paint('2', tail.join('\n'))}\n`);
       process.stdout.write('  npm ci failed; trying npm install (it may update package-lock.json)\n');
       await step('installing dependencies (npm install)', 'npm', ['install', '--no-audit', '--no-fund']);

@@ -7,7 +7,11 @@ const EMAIL = { taskType: 'EMAIL', payload: { to: 'ada@example.com' } };
 const basic = (pair: string): string => `Basic ${Buffer.from(pair).toString('base64')}`;
 
 describe('API_KEYS', () => {
-  test('every /api route needs one of the keys as a bearer token; a refusal is a 401 problem with a Bearer challenge', async ({ redisUrl, databaseUrl, queueName }) => {
+  test('every /api route needs one of the keys as a bearer token; a refusal is a 401 problem with a Bearer challenge', async ({
+    redisUrl,
+    databaseUrl,
+    queueName,
+  }) => {
     const api = await startTestApi({ redisUrl, databaseUrl, queueName, apiKeys: KEYS });
     try {
       const get = (path: string, authorization?: string) =>
@@ -34,11 +38,19 @@ describe('API_KEYS', () => {
     }
   });
 
-  test('a submission without a key enqueues nothing; with one it is accepted', async ({ redisUrl, databaseUrl, queueName }) => {
+  test('a submission without a key enqueues nothing; with one it is accepted', async ({
+    redisUrl,
+    databaseUrl,
+    queueName,
+  }) => {
     const api = await startTestApi({ redisUrl, databaseUrl, queueName, apiKeys: KEYS });
     try {
       const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-        fetch(`${api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+        fetch(`${api.url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify(body),
+        });
       expect((await post('/api/tasks', EMAIL)).status).toBe(401);
       expect((await post('/api/tasks/batch', { count: 10 })).status).toBe(401);
       expect((await post('/api/tasks', EMAIL, { authorization: 'Bearer wrong-key-wrong-key' })).status).toBe(401);
@@ -53,7 +65,15 @@ describe('API_KEYS', () => {
   test('leaves health, the dashboard page and its assets open', async ({ redisUrl, databaseUrl, queueName }) => {
     const api = await startTestApi({ redisUrl, databaseUrl, queueName, apiKeys: KEYS });
     try {
-      for (const path of ['/actuator/health', '/readyz', '/livez', '/', '/dashboard/js/main.js', '/dashboard/dashboard.css', '/metrics']) {
+      for (const path of [
+        '/actuator/health',
+        '/readyz',
+        '/livez',
+        '/',
+        '/dashboard/js/main.js',
+        '/dashboard/dashboard.css',
+        '/metrics',
+      ]) {
         expect((await fetch(`${api.url}${path}`)).status, path).toBe(200);
       }
     } finally {
@@ -63,7 +83,11 @@ describe('API_KEYS', () => {
 });
 
 describe('METRICS_USERNAME and METRICS_PASSWORD', () => {
-  test('put /metrics and /actuator/prometheus behind basic auth, which an API key does not open', async ({ redisUrl, databaseUrl, queueName }) => {
+  test('put /metrics and /actuator/prometheus behind basic auth, which an API key does not open', async ({
+    redisUrl,
+    databaseUrl,
+    queueName,
+  }) => {
     const metricsAuth = { username: 'prom', password: 'scrape:me' };
     const api = await startTestApi({ redisUrl, databaseUrl, queueName, apiKeys: KEYS, metricsAuth });
     try {
@@ -71,15 +95,21 @@ describe('METRICS_USERNAME and METRICS_PASSWORD', () => {
         const anonymous = await fetch(`${api.url}${path}`);
         expect(anonymous.status, path).toBe(401);
         expect(anonymous.headers.get('www-authenticate')).toBe('Basic realm="Sluice metrics", charset="UTF-8"');
-        expect((await fetch(`${api.url}${path}`, { headers: { authorization: `Bearer ${KEYS[0]}` } })).status).toBe(401);
-        expect((await fetch(`${api.url}${path}`, { headers: { authorization: basic('prom:wrong') } })).status).toBe(401);
+        expect((await fetch(`${api.url}${path}`, { headers: { authorization: `Bearer ${KEYS[0]}` } })).status).toBe(
+          401,
+        );
+        expect((await fetch(`${api.url}${path}`, { headers: { authorization: basic('prom:wrong') } })).status).toBe(
+          401,
+        );
         const scraped = await fetch(`${api.url}${path}`, { headers: { authorization: basic('prom:scrape:me') } });
         expect(scraped.status).toBe(200);
         expect(await scraped.text()).toContain('sluice_tasks_submitted_total');
       }
       expect((await fetch(`${api.url}/actuator/health`)).status).toBe(200);
       // The metrics credentials are not an API key either.
-      expect((await fetch(`${api.url}/api/tasks/stats`, { headers: { authorization: basic('prom:scrape:me') } })).status).toBe(401);
+      expect(
+        (await fetch(`${api.url}/api/tasks/stats`, { headers: { authorization: basic('prom:scrape:me') } })).status,
+      ).toBe(401);
     } finally {
       await api.close();
     }

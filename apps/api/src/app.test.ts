@@ -67,18 +67,31 @@ describe('POST /api/tasks', () => {
   test('answers a NUL character anywhere in the payload with 422', async ({ api }) => {
     const payload = { ...email, meta: { deep: ['fine', 'bad\u0000'] } };
     const problem = await expectRejected(api, await post(api, '/api/tasks', { taskType: 'EMAIL', payload }), 422);
-    expect(problem.errors).toEqual([{ pointer: '/payload/meta/deep/1', message: 'text contains a NUL character (\\u0000)' }]);
+    expect(problem.errors).toEqual([
+      { pointer: '/payload/meta/deep/1', message: 'text contains a NUL character (\\u0000)' },
+    ]);
   });
 
   test('answers wrong field types with 422 and a field-level error each', async ({ api }) => {
-    const problem = await expectRejected(api, await post(api, '/api/tasks', { taskType: 'SMS', payload: { to: 42, message: false } }), 422);
-    expect(problem.errors?.map((e) => (e as { pointer: string }).pointer).sort()).toEqual(['/payload/message', '/payload/to']);
+    const problem = await expectRejected(
+      api,
+      await post(api, '/api/tasks', { taskType: 'SMS', payload: { to: 42, message: false } }),
+      422,
+    );
+    expect(problem.errors?.map((e) => (e as { pointer: string }).pointer).sort()).toEqual([
+      '/payload/message',
+      '/payload/to',
+    ]);
     await expectRejected(api, await post(api, '/api/tasks', { taskType: 7, payload: email }), 422);
     await expectRejected(api, await post(api, '/api/tasks', ['EMAIL']), 422);
   });
 
   test('answers a body that is not JSON with 415', async ({ api }) => {
-    const response = await fetch(`${api.url}/api/tasks`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'EMAIL' });
+    const response = await fetch(`${api.url}/api/tasks`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'EMAIL',
+    });
     await expectRejected(api, response, 415);
   });
 
@@ -90,7 +103,10 @@ describe('POST /api/tasks', () => {
 
 describe('POST /api/tasks/batch', () => {
   test('enqueues every task of a { tasks } request', async ({ api }) => {
-    const tasks = Array.from({ length: 250 }, (_, n) => ({ taskType: n % 2 ? 'EMAIL' : 'PUSH', payload: n % 2 ? email : { deviceToken: `d${n}`, title: 't' } }));
+    const tasks = Array.from({ length: 250 }, (_, n) => ({
+      taskType: n % 2 ? 'EMAIL' : 'PUSH',
+      payload: n % 2 ? email : { deviceToken: `d${n}`, title: 't' },
+    }));
     const response = await post(api, '/api/tasks/batch', { tasks });
     expect(response.status).toBe(202);
     const body = (await response.json()) as { accepted: number; taskIds: string[] };
@@ -100,7 +116,10 @@ describe('POST /api/tasks/batch', () => {
   });
 
   test('rejects the whole request when one task is bad, naming it, and enqueues nothing', async ({ api }) => {
-    const tasks = [{ taskType: 'EMAIL', payload: email }, { taskType: 'EMAIL', payload: { to: 'not an address' } }];
+    const tasks = [
+      { taskType: 'EMAIL', payload: email },
+      { taskType: 'EMAIL', payload: { to: 'not an address' } },
+    ];
     const problem = await expectRejected(api, await post(api, '/api/tasks/batch', { tasks }), 422);
     expect(problem.errors).toEqual([{ pointer: '/tasks/1/payload/to', message: 'must be an email address' }]);
   });
@@ -128,10 +147,19 @@ describe('POST /api/tasks/batch', () => {
 
 describe('GET /api/tasks/:id', () => {
   test('shows a queued task from BullMQ', async ({ api }) => {
-    const { id } = (await (await post(api, '/api/tasks', { taskType: 'PUSH', payload: { deviceToken: 'd', title: 't' } })).json()) as { id: string };
+    const { id } = (await (
+      await post(api, '/api/tasks', { taskType: 'PUSH', payload: { deviceToken: 'd', title: 't' } })
+    ).json()) as { id: string };
     const response = await fetch(`${api.url}/api/tasks/${id}`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ id, taskType: 'PUSH', status: 'QUEUED', attempts: 0, batchId: null, committedAt: null });
+    expect(await response.json()).toMatchObject({
+      id,
+      taskType: 'PUSH',
+      status: 'QUEUED',
+      attempts: 0,
+      batchId: null,
+      committedAt: null,
+    });
   });
 
   test('answers 404 for an unknown id and 400 for something that is not an id', async ({ api }) => {
@@ -151,7 +179,10 @@ describe('queries and operations', () => {
     expect(await batches.json()).toEqual({ items: [] });
     expect((await fetch(`${api.url}/api/tasks/batches?limit=0`)).status).toBe(400);
     const health = await fetch(`${api.url}/actuator/health`);
-    expect(await health.json()).toEqual({ status: 'UP', components: { redis: { status: 'UP' }, db: { status: 'UP' } } });
+    expect(await health.json()).toEqual({
+      status: 'UP',
+      components: { redis: { status: 'UP' }, db: { status: 'UP' } },
+    });
     expect((await fetch(`${api.url}/livez`)).status).toBe(200);
     expect((await fetch(`${api.url}/readyz`)).status).toBe(200);
     expect(await (await fetch(`${api.url}/metrics`)).text()).toContain('sluice_tasks_submitted_total');

@@ -43,9 +43,19 @@ const sendProblem = (response: express.Response, problem: HttpProblem): void => 
 const fromBodyParser = (error: { type?: unknown; status?: unknown; message?: unknown }): HttpProblem | undefined => {
   switch (error.type) {
     case 'entity.parse.failed':
-      return new HttpProblem(400, 'malformed-json', 'Malformed JSON', `The body is not valid JSON: ${String(error.message)}.`);
+      return new HttpProblem(
+        400,
+        'malformed-json',
+        'Malformed JSON',
+        `The body is not valid JSON: ${String(error.message)}.`,
+      );
     case 'entity.too.large':
-      return new HttpProblem(413, 'body-too-large', 'Body too large', 'The body is larger than this endpoint accepts (256 KB for one task, 32 MB for a batch).');
+      return new HttpProblem(
+        413,
+        'body-too-large',
+        'Body too large',
+        'The body is larger than this endpoint accepts (256 KB for one task, 32 MB for a batch).',
+      );
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new HttpProblem(415, 'unsupported-media-type', 'Unsupported media type', 'Send the body as UTF-8 JSON.');
@@ -79,12 +89,14 @@ export const createApp = (deps: AppDeps): Express => {
   // valid key is refused for the price of a hash, without a Redis round trip. Keys are at least
   // 16 visible characters, too many to guess at any rate. Both run before the body is parsed.
   if (deps.apiKeys !== undefined && deps.apiKeys.length > 0) app.use('/api', createApiKeyAuth(deps.apiKeys));
-  if (deps.rateLimiter !== undefined) app.use('/api', createRateLimit({ limiter: deps.rateLimiter, logger: deps.logger }));
+  if (deps.rateLimiter !== undefined)
+    app.use('/api', createRateLimit({ limiter: deps.rateLimiter, logger: deps.logger }));
 
   const single = express.json({ limit: SINGLE_BODY_LIMIT, strict: false });
   const bulk = express.json({ limit: BULK_BODY_LIMIT, strict: false });
   app.use('/api/tasks/batch', bulk);
-  app.use('/api/tasks', ((request, response, next) => (request.path === '/batch' ? next() : single(request, response, next))) as RequestHandler);
+  app.use('/api/tasks', ((request, response, next) =>
+    request.path === '/batch' ? next() : single(request, response, next)) as RequestHandler);
   app.use('/api/tasks', createTaskRoutes(deps));
   app.use(
     createOperationsRoutes({
@@ -93,11 +105,18 @@ export const createApp = (deps: AppDeps): Express => {
       ...(deps.metricsAuth === undefined ? {} : { metricsAuth: deps.metricsAuth }),
     }),
   );
-  app.use(BOARD_PATH, createBoardSecurityHeaders(), createBoardRouter(deps.queue.queue, deps.board ?? { readOnly: false }));
+  app.use(
+    BOARD_PATH,
+    createBoardSecurityHeaders(),
+    createBoardRouter(deps.queue.queue, deps.board ?? { readOnly: false }),
+  );
   app.use(createDashboardRoutes());
 
   app.use(((request, response) => {
-    sendProblem(response, new HttpProblem(404, 'not-found', 'Not found', `Nothing is served at ${request.method} ${request.path}.`));
+    sendProblem(
+      response,
+      new HttpProblem(404, 'not-found', 'Not found', `Nothing is served at ${request.method} ${request.path}.`),
+    );
   }) as RequestHandler);
 
   app.use(((error: unknown, request, response, _next) => {
@@ -126,7 +145,10 @@ export const createApp = (deps: AppDeps): Express => {
       requestId: response.locals['requestId'],
       ...errorFields(error),
     });
-    sendProblem(response, new HttpProblem(500, 'internal', 'Internal error', 'The server failed to answer; the error is logged.'));
+    sendProblem(
+      response,
+      new HttpProblem(500, 'internal', 'Internal error', 'The server failed to answer; the error is logged.'),
+    );
   }) as ErrorRequestHandler);
 
   return app;

@@ -16,7 +16,12 @@ describe('createBackpressure', () => {
   it('asks Redis at most once per refresh interval', async () => {
     let calls = 0;
     let now = 0;
-    const backpressure = createBackpressure({ highWater: 100, waitingCount: async () => ++calls, refreshMs: 1_000, now: () => now });
+    const backpressure = createBackpressure({
+      highWater: 100,
+      waitingCount: async () => ++calls,
+      refreshMs: 1_000,
+      now: () => now,
+    });
     await backpressure.check();
     await backpressure.check();
     now = 999;

@@ -26,9 +26,15 @@ export const createBasicAuth = (options: BasicAuthOptions): RequestHandler => {
       return;
     }
     next(
-      new HttpProblem(401, 'unauthorized', 'Unauthorized', `${options.realm} needs a user name and password (HTTP basic authentication).`, {
-        headers: { 'WWW-Authenticate': challenge },
-      }),
+      new HttpProblem(
+        401,
+        'unauthorized',
+        'Unauthorized',
+        `${options.realm} needs a user name and password (HTTP basic authentication).`,
+        {
+          headers: { 'WWW-Authenticate': challenge },
+        },
+      ),
     );
   };
 };

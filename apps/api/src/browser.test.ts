@@ -89,8 +89,14 @@ const submit = async (api: TestApi, path: '/api/tasks' | '/api/tasks/batch', bod
 
 /** Two tasks that end in BullMQ's failed set: one at once, one after all four attempts. */
 const submitFailures = async (api: TestApi): Promise<{ permanent: string; retryable: string }> => ({
-  permanent: await submit(api, '/api/tasks', { taskType: 'EMAIL', payload: { to: 'a@example.com', simulate: { fail: 'permanent' } } }),
-  retryable: await submit(api, '/api/tasks', { taskType: 'EMAIL', payload: { to: 'b@example.com', simulate: { fail: 'retryable' } } }),
+  permanent: await submit(api, '/api/tasks', {
+    taskType: 'EMAIL',
+    payload: { to: 'a@example.com', simulate: { fail: 'permanent' } },
+  }),
+  retryable: await submit(api, '/api/tasks', {
+    taskType: 'EMAIL',
+    payload: { to: 'b@example.com', simulate: { fail: 'retryable' } },
+  }),
 });
 
 const text = async (watch: PageWatch, selector: string): Promise<string> =>
@@ -109,12 +115,16 @@ const untilText = async (watch: PageWatch, selector: string, expected: string, a
   } catch (error) {
     const status = `${await text(watch, '#status')} (${(await watch.page.getAttribute('#status', 'title')) ?? 'no error'})`;
     const stats = await fetch(`${api.url}/api/tasks/stats`).then((response) => response.text(), String);
-    throw new Error(`${selector} never read ${expected}; the page says ${status}; the api says ${stats}`, { cause: error });
+    throw new Error(`${selector} never read ${expected}; the page says ${status}; the api says ${stats}`, {
+      cause: error,
+    });
   }
 };
 
 describe('the live dashboard at /', () => {
-  test('loads with no console errors and no request off the api, then follows submitted tasks without reloading', { timeout: 60_000 }, async ({ pages, stack }) => {
+  test('loads with no console errors and no request off the api, then follows submitted tasks without reloading', {
+    timeout: 60_000,
+  }, async ({ pages, stack }) => {
     const api = await stack.startApi();
     await stack.startWorker();
     const watch = await pages.open(api.url);
@@ -149,11 +159,18 @@ describe('the live dashboard at /', () => {
     expect(watch.external).toEqual([]);
   });
 
-  test('fits a phone screen: nothing wider than the viewport but the table, which scrolls', { timeout: 60_000 }, async ({ pages, stack }) => {
+  test('fits a phone screen: nothing wider than the viewport but the table, which scrolls', {
+    timeout: 60_000,
+  }, async ({ pages, stack }) => {
     const api = await stack.startApi();
     await stack.startWorker();
     await submit(api, '/api/tasks/batch', { count: 120 });
-    const watch = await pages.open(api.url, { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const watch = await pages.open(api.url, {
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+    });
     const { page } = watch;
 
     await page.goto(`${api.url}/`);
@@ -167,7 +184,10 @@ describe('the live dashboard at /', () => {
     expect(watch.errors).toEqual([]);
   });
 
-  test('keeps its figures while the api is down and carries on when it is back', { timeout: 60_000 }, async ({ pages, stack }) => {
+  test('keeps its figures while the api is down and carries on when it is back', { timeout: 60_000 }, async ({
+    pages,
+    stack,
+  }) => {
     const port = await freePort();
     const first = await stack.startApi({ port });
     await stack.startWorker();
@@ -197,7 +217,9 @@ describe('the live dashboard at /', () => {
 describe('the dashboard under API_KEYS and its Content-Security-Policy', () => {
   const KEY = 'key-dashboard-0000000000';
 
-  test('asks for an API key, then shows the figures with it, and keeps it for the tab across reloads', { timeout: 60_000 }, async ({ pages, stack }) => {
+  test('asks for an API key, then shows the figures with it, and keeps it for the tab across reloads', {
+    timeout: 60_000,
+  }, async ({ pages, stack }) => {
     const api = await stack.startApi({ apiKeys: [KEY] });
     await stack.startWorker();
     const response = await fetch(`${api.url}/api/tasks/batch`, {
@@ -246,7 +268,9 @@ describe('the dashboard under API_KEYS and its Content-Security-Policy', () => {
     expect(watch.external).toEqual([]);
   });
 
-  test('runs no inline script: one slipped into the page is blocked and reported, while the charts still draw', { timeout: 60_000 }, async ({ pages, stack }) => {
+  test('runs no inline script: one slipped into the page is blocked and reported, while the charts still draw', {
+    timeout: 60_000,
+  }, async ({ pages, stack }) => {
     const api = await stack.startApi();
     const watch = await pages.open(api.url);
     const { page } = watch;
@@ -269,17 +293,29 @@ describe('the dashboard under API_KEYS and its Content-Security-Policy', () => {
 });
 
 describe('Bull Board at /admin/queues', () => {
-  test('lists the tasks queue with its counts, shows the error of every attempt of a failed job, and retries it', { timeout: 60_000 }, async ({ pages, stack, queueName }) => {
+  test('lists the tasks queue with its counts, shows the error of every attempt of a failed job, and retries it', {
+    timeout: 60_000,
+  }, async ({ pages, stack, queueName }) => {
     const api = await stack.startApi();
     await stack.startWorker();
     const failed = await submitFailures(api);
     await submit(api, '/api/tasks/batch', { count: 100, taskTypes: ['SMS'] });
     // A completed job is removed at once (its row holds the result); failed ones stay on the board.
-    await waitFor(async () => {
-      const counts = await api.queue.queue.getJobCounts('failed', 'completed', 'waiting', 'active', 'delayed');
-      const stats = (await (await fetch(`${api.url}/api/tasks/stats`)).json()) as { totals: { completed: number } };
-      return counts['failed'] === 2 && counts['completed'] === 0 && counts['waiting'] === 0 && counts['active'] === 0 && counts['delayed'] === 0 && stats.totals.completed === 100;
-    }, { what: '2 failed jobs, 100 tasks committed and no completed job kept' });
+    await waitFor(
+      async () => {
+        const counts = await api.queue.queue.getJobCounts('failed', 'completed', 'waiting', 'active', 'delayed');
+        const stats = (await (await fetch(`${api.url}/api/tasks/stats`)).json()) as { totals: { completed: number } };
+        return (
+          counts['failed'] === 2 &&
+          counts['completed'] === 0 &&
+          counts['waiting'] === 0 &&
+          counts['active'] === 0 &&
+          counts['delayed'] === 0 &&
+          stats.totals.completed === 100
+        );
+      },
+      { what: '2 failed jobs, 100 tasks committed and no completed job kept' },
+    );
     const watch = await pages.open(api.url);
     const { page } = watch;
 
@@ -310,7 +346,9 @@ describe('Bull Board at /admin/queues', () => {
     expect(watch.external).toEqual([]);
   });
 
-  test('answers 401 without credentials when a login is configured, and shows the queue with them', { timeout: 60_000 }, async ({ pages, stack, queueName }) => {
+  test('answers 401 without credentials when a login is configured, and shows the queue with them', {
+    timeout: 60_000,
+  }, async ({ pages, stack, queueName }) => {
     const board = { username: 'ops', password: 's3cret:pass', readOnly: false };
     const api = await stack.startApi({ board });
     const anonymous = await pages.open(api.url);
@@ -337,14 +375,20 @@ describe('Bull Board at /admin/queues', () => {
     expect(await cancelled.page.textContent('body')).toContain('"title":"Unauthorized"');
     await cancelled.screenshot('bull-board-401');
 
-    const operator = await pages.open(api.url, { httpCredentials: { username: board.username, password: board.password } });
+    const operator = await pages.open(api.url, {
+      httpCredentials: { username: board.username, password: board.password },
+    });
     const allowed = await operator.page.goto(`${api.url}/admin/queues`);
     expect(allowed?.status()).toBe(200);
     await operator.page.locator(`a[title="${queueName}"]`).first().waitFor();
     expect(operator.errors).toEqual([]);
   });
 
-  test('in read-only mode shows failed jobs and their errors but offers no retry', { timeout: 60_000 }, async ({ pages, stack, queueName }) => {
+  test('in read-only mode shows failed jobs and their errors but offers no retry', { timeout: 60_000 }, async ({
+    pages,
+    stack,
+    queueName,
+  }) => {
     const api = await stack.startApi({ board: { readOnly: true } });
     await stack.startWorker();
     const failed = await submitFailures(api);

@@ -34,7 +34,10 @@ const boardQueues = async (api: TestApi, headers: Record<string, string> = {}): 
 };
 
 describe('Bull Board at /admin/queues', () => {
-  test('serves its page and lists the tasks queue with its counts when no login is configured', async ({ startApi, queueName }) => {
+  test('serves its page and lists the tasks queue with its counts when no login is configured', async ({
+    startApi,
+    queueName,
+  }) => {
     const api = await startApi();
     await api.queue.queue.add('EMAIL', { payload: { to: 'a@example.com' }, submittedAt: Date.now() });
 
@@ -75,11 +78,16 @@ describe('Bull Board at /admin/queues', () => {
       { authorization: `Basic ${Buffer.from('ops').toString('base64')}` },
     ];
     for (const headers of refused) {
-      expect((await fetch(`${api.url}/admin/queues/api/queues`, { headers })).status, JSON.stringify(headers)).toBe(401);
+      expect((await fetch(`${api.url}/admin/queues/api/queues`, { headers })).status, JSON.stringify(headers)).toBe(
+        401,
+      );
     }
   });
 
-  test('lets the configured account in, with a password that holds a colon and non-ASCII text', async ({ startApi, queueName }) => {
+  test('lets the configured account in, with a password that holds a colon and non-ASCII text', async ({
+    startApi,
+    queueName,
+  }) => {
     const api = await startApi({ username: 'ops', password: 'pa:ss wörd', readOnly: false });
 
     const page = await fetch(`${api.url}/admin/queues`, { headers: basic('ops', 'pa:ss wörd') });

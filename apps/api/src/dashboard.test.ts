@@ -46,7 +46,11 @@ describe('GET /api/tasks/throughput', () => {
   test('answers one point per second for the last five minutes, oldest first, zeros when idle', async ({ api }) => {
     const response = await fetch(`${api.url}/api/tasks/throughput`);
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { until: number; intervalMs: number; points: Array<{ at: number; tasks: number; batches: number }> };
+    const body = (await response.json()) as {
+      until: number;
+      intervalMs: number;
+      points: Array<{ at: number; tasks: number; batches: number }>;
+    };
 
     expect(body.intervalMs).toBe(1_000);
     expect(body.points).toHaveLength(300);

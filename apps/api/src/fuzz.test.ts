@@ -46,9 +46,14 @@ const taskType = fc.oneof(fc.constantFrom('EMAIL', 'SMS', 'PUSH'), anyText, fc.j
 
 /** Payloads that often pass a demo schema (a valid `to` plus arbitrary extra fields) and often not. */
 const payload = fc.oneof(
-  fc.record({ to: fc.constantFrom('ada@example.com', '+15550100', 'device-1'), message: fc.constantFrom('hi', 'x'.repeat(2_000)) }).chain((base) =>
-    fc.dictionary(anyText, fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 }).map((extra) => ({ ...extra, ...base })),
-  ),
+  fc
+    .record({
+      to: fc.constantFrom('ada@example.com', '+15550100', 'device-1'),
+      message: fc.constantFrom('hi', 'x'.repeat(2_000)),
+    })
+    .chain((base) =>
+      fc.dictionary(anyText, fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 }).map((extra) => ({ ...extra, ...base })),
+    ),
   fc.jsonValue({ maxDepth: 4 }),
 );
 
@@ -63,19 +68,27 @@ const count = fc.oneof(
 );
 
 const bulkBody = fc.oneof(
-  fc.record({ tasks: fc.oneof(fc.array(task, { maxLength: 12 }), fc.jsonValue({ maxDepth: 2 })) }, { requiredKeys: ['tasks'] }),
-  fc.record({ count, taskTypes: fc.oneof(fc.array(taskType, { maxLength: 6 }), fc.jsonValue({ maxDepth: 1 })) }, { requiredKeys: [] }),
+  fc.record(
+    { tasks: fc.oneof(fc.array(task, { maxLength: 12 }), fc.jsonValue({ maxDepth: 2 })) },
+    { requiredKeys: ['tasks'] },
+  ),
+  fc.record(
+    { count, taskTypes: fc.oneof(fc.array(taskType, { maxLength: 6 }), fc.jsonValue({ maxDepth: 1 })) },
+    { requiredKeys: [] },
+  ),
 );
 
-const jsonBody = fc.oneof(
-  { weight: 2, arbitrary: fc.jsonValue() },
-  { weight: 3, arbitrary: task },
-  { weight: 3, arbitrary: bulkBody },
-).map((value) => JSON.stringify(value) ?? 'null');
+const jsonBody = fc
+  .oneof({ weight: 2, arbitrary: fc.jsonValue() }, { weight: 3, arbitrary: task }, { weight: 3, arbitrary: bulkBody })
+  .map((value) => JSON.stringify(value) ?? 'null');
 
 /** Arrays or objects nested `depth` deep, as the body, inside a payload, or inside a batch. */
 const deeplyNested = fc
-  .record({ depth: fc.integer({ min: 1, max: 20_000 }), kind: fc.constantFrom('array', 'object'), where: fc.constantFrom('body', 'payload', 'batch') })
+  .record({
+    depth: fc.integer({ min: 1, max: 20_000 }),
+    kind: fc.constantFrom('array', 'object'),
+    where: fc.constantFrom('body', 'payload', 'batch'),
+  })
   .map(({ depth, kind, where }) => {
     const [open, close] = kind === 'array' ? ['[', ']'] : ['{"a":', '}'];
     const deep = `${open.repeat(depth)}1${close.repeat(depth)}`;
@@ -88,7 +101,17 @@ const deeplyNested = fc
 const hugeNumber = fc
   .record({
     number: fc.oneof(
-      fc.constantFrom('1e400', '-1e400', '1e-400', '-0', '0e0', '1.0000000000000001', '9007199254740993', '1E+308', '123456789012345678901234567890'),
+      fc.constantFrom(
+        '1e400',
+        '-1e400',
+        '1e-400',
+        '-0',
+        '0e0',
+        '1.0000000000000001',
+        '9007199254740993',
+        '1E+308',
+        '123456789012345678901234567890',
+      ),
       fc.bigInt({ min: -(10n ** 60n), max: 10n ** 60n }).map(String),
     ),
     where: fc.constantFrom('count', 'payload', 'taskType', 'failAttempts'),
@@ -110,7 +133,17 @@ const hugeNumber = fc
 const unicodeEdge = fc
   .record({
     text: fc.oneof(
-      fc.constantFrom('\\ud800', '\\udfff', '\\udfff\\ud800', '\\u0000', 'a\\u0000b', '\\ufeff', '\\uffff', '\\u202e', '\\ud83d\\ude00'),
+      fc.constantFrom(
+        '\\ud800',
+        '\\udfff',
+        '\\udfff\\ud800',
+        '\\u0000',
+        'a\\u0000b',
+        '\\ufeff',
+        '\\uffff',
+        '\\u202e',
+        '\\ud83d\\ude00',
+      ),
       fc.string({ unit: 'binary', maxLength: 20 }).map((raw) => JSON.stringify(raw).slice(1, -1)),
     ),
     where: fc.constantFrom('value', 'key', 'taskType', 'to', 'bom'),
@@ -160,8 +193,10 @@ const contentEncoding = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('gzip', 'deflate', 'br', 'identity', 'x-unknown', 'gzip, gzip') },
 );
 
-const attempt = (body: fc.Arbitrary<string | Uint8Array>, type: fc.Arbitrary<string | undefined> = contentType): fc.Arbitrary<Attempt> =>
-  fc.record({ path, body, contentType: type, contentEncoding, idempotencyKey });
+const attempt = (
+  body: fc.Arbitrary<string | Uint8Array>,
+  type: fc.Arbitrary<string | undefined> = contentType,
+): fc.Arbitrary<Attempt> => fc.record({ path, body, contentType: type, contentEncoding, idempotencyKey });
 
 const send = async (api: TestApi, a: Attempt): Promise<{ status: number; type: string; text: string }> => {
   const headers: Record<string, string> = {};
@@ -208,8 +243,13 @@ const checkAttempt = async (api: TestApi, a: Attempt): Promise<void> => {
 const RUNS = { json: 900, bytes: 400, edges: 500, memoryQuarter: 150 } as const;
 
 describe(`fuzzing POST /api/tasks and /api/tasks/batch (${RUNS.json + RUNS.bytes + RUNS.edges + 4 * RUNS.memoryQuarter} cases)`, () => {
-  test(`arbitrary JSON values and task-shaped bodies, with and without an Idempotency-Key (${RUNS.json} cases)`, async ({ api }) => {
-    await fc.assert(fc.asyncProperty(attempt(jsonBody), (a) => checkAttempt(api, a)), { numRuns: RUNS.json });
+  test(`arbitrary JSON values and task-shaped bodies, with and without an Idempotency-Key (${RUNS.json} cases)`, async ({
+    api,
+  }) => {
+    await fc.assert(
+      fc.asyncProperty(attempt(jsonBody), (a) => checkAttempt(api, a)),
+      { numRuns: RUNS.json },
+    );
   });
 
   test(`arbitrary bytes, wrong content types and content encodings (${RUNS.bytes} cases)`, async ({ api }) => {
@@ -218,22 +258,36 @@ describe(`fuzzing POST /api/tasks and /api/tasks/batch (${RUNS.json + RUNS.bytes
       fc.string({ unit: 'binary', maxLength: 200 }),
       jsonBody.map((text) => new TextEncoder().encode(text).subarray(0, Math.max(0, text.length - 3))),
     );
-    await fc.assert(fc.asyncProperty(attempt(bytes), (a) => checkAttempt(api, a)), { numRuns: RUNS.bytes });
+    await fc.assert(
+      fc.asyncProperty(attempt(bytes), (a) => checkAttempt(api, a)),
+      { numRuns: RUNS.bytes },
+    );
   });
 
   test(`deep nesting, huge numbers and Unicode edge cases as JSON (${RUNS.edges} cases)`, async ({ api }) => {
     const edges = fc.oneof(deeplyNested, hugeNumber, unicodeEdge);
-    await fc.assert(fc.asyncProperty(attempt(edges, fc.constant('application/json')), (a) => checkAttempt(api, a)), { numRuns: RUNS.edges });
+    await fc.assert(
+      fc.asyncProperty(attempt(edges, fc.constant('application/json')), (a) => checkAttempt(api, a)),
+      { numRuns: RUNS.edges },
+    );
   });
 
-  test(`keeps its memory flat: the heap after the last quarter of ${4 * RUNS.memoryQuarter} cases is within bounds of the first`, async ({ api }) => {
+  test(`keeps its memory flat: the heap after the last quarter of ${4 * RUNS.memoryQuarter} cases is within bounds of the first`, async ({
+    api,
+  }) => {
     const gc = (globalThis as { gc?: () => void }).gc;
     expect(gc, 'run vitest with --expose-gc (apps/api/vitest.config.ts)').toBeTypeOf('function');
     // Half of them large bodies (50–250 KB, most refused), so that keeping what it is sent shows:
     // an api that kept every parsed single-task body grew 12.5 MB over three quarters and failed.
     const large = fc
       .record({ size: fc.integer({ min: 50_000, max: 250_000 }), valid: fc.boolean() })
-      .map(({ size, valid }) => JSON.stringify(valid ? { taskType: 'EMAIL', payload: { to: 'ada@example.com', blob: ['x'.repeat(Math.min(size, 30_000))] } } : { taskType: 'EMAIL', payload: { to: 'nope', blob: 'y'.repeat(size) } }));
+      .map(({ size, valid }) =>
+        JSON.stringify(
+          valid
+            ? { taskType: 'EMAIL', payload: { to: 'ada@example.com', blob: ['x'.repeat(Math.min(size, 30_000))] } }
+            : { taskType: 'EMAIL', payload: { to: 'nope', blob: 'y'.repeat(size) } },
+        ),
+      );
     const mixed = attempt(fc.oneof({ weight: 4, arbitrary: large }, jsonBody, deeplyNested, hugeNumber, unicodeEdge));
     const heapAfterGc = (): number => {
       gc?.();
@@ -242,13 +296,19 @@ describe(`fuzzing POST /api/tasks and /api/tasks/batch (${RUNS.json + RUNS.bytes
     };
     const heaps: number[] = [];
     for (let quarter = 0; quarter < 4; quarter += 1) {
-      await fc.assert(fc.asyncProperty(mixed, (a) => checkAttempt(api, a)), { numRuns: RUNS.memoryQuarter });
+      await fc.assert(
+        fc.asyncProperty(mixed, (a) => checkAttempt(api, a)),
+        { numRuns: RUNS.memoryQuarter },
+      );
       heaps.push(heapAfterGc());
     }
     const [first = 0, , , last = 0] = heaps;
     const growthMb = (last - first) / 2 ** 20;
     // Generous: after a full collection the heap moves by about 1 MB between quarters for reasons
     // of its own (caches, JIT); a leak of what the api is sent would pass the bound in one quarter.
-    expect(growthMb, `heap after each quarter: ${heaps.map((h) => (h / 2 ** 20).toFixed(1)).join(', ')} MB`).toBeLessThan(8);
+    expect(
+      growthMb,
+      `heap after each quarter: ${heaps.map((h) => (h / 2 ** 20).toFixed(1)).join(', ')} MB`,
+    ).toBeLessThan(8);
   });
 });

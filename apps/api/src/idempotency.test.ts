@@ -53,7 +53,10 @@ describe('Idempotency-Key', () => {
   });
 
   test('a bulk request re-sent with its key gets the same ids and adds only what is missing', async ({ api }) => {
-    const tasks = Array.from({ length: 20 }, (_, n) => ({ taskType: 'SMS', payload: { to: '+15555550100', message: `m${n}` } }));
+    const tasks = Array.from({ length: 20 }, (_, n) => ({
+      taskType: 'SMS',
+      payload: { to: '+15555550100', message: `m${n}` },
+    }));
     const first = (await (await send(api, 'import-7', { tasks }, '/api/tasks/batch')).json()) as { taskIds: string[] };
     // As if the connection dropped after part of the request was enqueued: forget some jobs.
     for (const id of first.taskIds.slice(10)) await api.queue.queue.remove(id);
@@ -63,7 +66,12 @@ describe('Idempotency-Key', () => {
     expect(await api.jobCount()).toBe(20);
   });
 
-  test('50 concurrent replays of one key make exactly one task row, which answers replays after BullMQ forgot the job', async ({ api, redisUrl, databaseUrl, queueName }) => {
+  test('50 concurrent replays of one key make exactly one task row, which answers replays after BullMQ forgot the job', async ({
+    api,
+    redisUrl,
+    databaseUrl,
+    queueName,
+  }) => {
     const payload = { to: 'ada@example.com', subject: 'once' };
     const answers = await Promise.all(Array.from({ length: 50 }, () => send(api, 'pay-42', payload)));
     const statuses = answers.map((a) => a.status);
@@ -83,7 +91,9 @@ describe('Idempotency-Key', () => {
     const db = createDb(databaseUrl, { poolSize: 1 });
     try {
       const [id] = [...ids];
-      await waitFor(async () => (await db.selectFrom('tasks').select('id').execute()).length === 1, { what: 'one row' });
+      await waitFor(async () => (await db.selectFrom('tasks').select('id').execute()).length === 1, {
+        what: 'one row',
+      });
       await api.queue.queue.obliterate({ force: true });
       const late = await send(api, 'pay-42', payload);
       expect(late.status).toBe(200);

@@ -42,8 +42,10 @@ const main = async (): Promise<void> => {
   });
   const registry = new Registry();
   const metrics = createMetrics(registry);
-  createQueueGauge(registry, () => queue.counts(), (error) =>
-    logger.warn('queue counts unavailable for /metrics', errorFields(error)),
+  createQueueGauge(
+    registry,
+    () => queue.counts(),
+    (error) => logger.warn('queue counts unavailable for /metrics', errorFields(error)),
   );
   const catalog = createDemoCatalog(config.demo);
   zeroApiSeries(metrics, catalog.names);

@@ -16,7 +16,10 @@ const submit = (url: string) =>
   });
 
 describe('Redis outages', () => {
-  test('answers 503 with Retry-After at once while Redis is down, enqueues nothing, and accepts again once it is back', async ({ databaseUrl, queueName }) => {
+  test('answers 503 with Retry-After at once while Redis is down, enqueues nothing, and accepts again once it is back', async ({
+    databaseUrl,
+    queueName,
+  }) => {
     const redis = await startRedisServer();
     const api = await startTestApi({ redisUrl: redis.url, databaseUrl, queueName });
     try {
@@ -27,16 +30,25 @@ describe('Redis outages', () => {
       expect(refused.status).toBe(503);
       expect(refused.headers.get('retry-after')).toBe('1');
       expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-      expect(await refused.json()).toMatchObject({ status: 503, detail: expect.stringMatching(/Redis is not reachable/) });
+      expect(await refused.json()).toMatchObject({
+        status: 503,
+        detail: expect.stringMatching(/Redis is not reachable/),
+      });
       const health = await fetch(`${api.url}/actuator/health`);
       expect(health.status).toBe(503);
-      expect(await health.json()).toMatchObject({ status: 'DOWN', components: { redis: { status: 'DOWN' }, db: { status: 'UP' } } });
+      expect(await health.json()).toMatchObject({
+        status: 'DOWN',
+        components: { redis: { status: 'DOWN' }, db: { status: 'UP' } },
+      });
 
       await redis.restart();
-      const accepted = await waitFor(async () => {
-        const response = await submit(api.url);
-        return response.status === 202 ? response : undefined;
-      }, { what: 'a 202 after Redis came back' });
+      const accepted = await waitFor(
+        async () => {
+          const response = await submit(api.url);
+          return response.status === 202 ? response : undefined;
+        },
+        { what: 'a 202 after Redis came back' },
+      );
       expect(accepted.status).toBe(202);
       // AOF kept the task accepted before the outage; the 503 added nothing.
       expect(await api.jobCount()).toBe(2);

@@ -27,7 +27,11 @@ describe('rateLimitHeaders', () => {
 });
 
 describe('rate limiting on /api (RATE_LIMIT_POINTS per RATE_LIMIT_WINDOW_SECONDS)', () => {
-  test('two api replicas on one Redis draw on one budget per client, and say what is left on every answer', async ({ redisUrl, databaseUrl, queueName }) => {
+  test('two api replicas on one Redis draw on one budget per client, and say what is left on every answer', async ({
+    redisUrl,
+    databaseUrl,
+    queueName,
+  }) => {
     const options = { redisUrl, databaseUrl, queueName, rateLimit: { points: 5, windowSeconds: 600 } };
     const [a, b] = [await startTestApi(options), await startTestApi(options)];
     try {
@@ -67,9 +71,19 @@ describe('rate limiting on /api (RATE_LIMIT_POINTS per RATE_LIMIT_WINDOW_SECONDS
     }
   });
 
-  test('counts each API key on its own, and a batch of tasks as one request', async ({ redisUrl, databaseUrl, queueName }) => {
+  test('counts each API key on its own, and a batch of tasks as one request', async ({
+    redisUrl,
+    databaseUrl,
+    queueName,
+  }) => {
     const keys = ['key-aaaaaaaaaaaaaaaa', 'key-bbbbbbbbbbbbbbbb'] as const;
-    const api = await startTestApi({ redisUrl, databaseUrl, queueName, apiKeys: keys, rateLimit: { points: 2, windowSeconds: 600 } });
+    const api = await startTestApi({
+      redisUrl,
+      databaseUrl,
+      queueName,
+      apiKeys: keys,
+      rateLimit: { points: 2, windowSeconds: 600 },
+    });
     try {
       const batch = { tasks: [EMAIL, EMAIL, EMAIL] };
       const first = await post(api.url, '/api/tasks/batch', batch, keys[0]);
@@ -92,16 +106,29 @@ describe('rate limiting on /api (RATE_LIMIT_POINTS per RATE_LIMIT_WINDOW_SECONDS
     try {
       expect((await get(api.url, '/api/tasks/stats')).status).toBe(200);
       // The second request may land in the next window already; keep asking until one is refused.
-      await waitFor(async () => (await get(api.url, '/api/tasks/stats')).status === 429, { what: 'a 429', intervalMs: 0 });
-      await waitFor(async () => (await get(api.url, '/api/tasks/stats')).status === 200, { what: 'a 200 after the window' });
+      await waitFor(async () => (await get(api.url, '/api/tasks/stats')).status === 429, {
+        what: 'a 429',
+        intervalMs: 0,
+      });
+      await waitFor(async () => (await get(api.url, '/api/tasks/stats')).status === 200, {
+        what: 'a 200 after the window',
+      });
     } finally {
       await api.close();
     }
   });
 
-  test('lets requests through when Redis is down instead of failing them: reads from PostgreSQL still answer', async ({ databaseUrl, queueName }) => {
+  test('lets requests through when Redis is down instead of failing them: reads from PostgreSQL still answer', async ({
+    databaseUrl,
+    queueName,
+  }) => {
     const redis = await startRedisServer();
-    const api = await startTestApi({ redisUrl: redis.url, databaseUrl, queueName, rateLimit: { points: 1, windowSeconds: 600 } });
+    const api = await startTestApi({
+      redisUrl: redis.url,
+      databaseUrl,
+      queueName,
+      rateLimit: { points: 1, windowSeconds: 600 },
+    });
     try {
       expect((await get(api.url, '/api/tasks/batches')).status).toBe(200);
       expect((await get(api.url, '/api/tasks/batches')).status).toBe(429);
@@ -134,4 +161,3 @@ describe('without RATE_LIMIT_POINTS', () => {
     }
   });
 });
-

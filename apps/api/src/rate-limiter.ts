@@ -51,7 +51,9 @@ export const createRateLimiter = (redis: Redis, options: RateLimiterOptions): Ra
     throw new Error(`RateLimiterOptions.points must be a whole number of at least 1 (got ${options.points})`);
   }
   if (!Number.isInteger(options.windowSeconds) || options.windowSeconds < 1) {
-    throw new Error(`RateLimiterOptions.windowSeconds must be a whole number of at least 1 (got ${options.windowSeconds})`);
+    throw new Error(
+      `RateLimiterOptions.windowSeconds must be a whole number of at least 1 (got ${options.windowSeconds})`,
+    );
   }
   const store = new RateLimiterRedis({
     storeClient: redis,

@@ -66,7 +66,13 @@ describe('the request log', () => {
     expect(app.lines).toHaveLength(1);
     const [line] = app.lines;
     expect(line).toMatchObject({ level: 'info', message: 'request' });
-    expect(line!.fields).toMatchObject({ method: 'GET', path: '/items/42', route: '/items/:id', status: 200, requestId: response.headers.get('x-request-id') });
+    expect(line!.fields).toMatchObject({
+      method: 'GET',
+      path: '/items/42',
+      route: '/items/:id',
+      status: 200,
+      requestId: response.headers.get('x-request-id'),
+    });
     expect(line!.fields['durationMs']).toEqual(expect.any(Number));
   });
 
@@ -94,20 +100,35 @@ describe('the request log', () => {
     await app.request('/assets/site.css');
     await app.request('/nothing/here');
     const text = await app.registry.metrics();
-    expect(text).toContain('sluice_http_request_duration_seconds_count{method="GET",route="/items/:id",status="200"} 2');
-    expect(text).toContain('sluice_http_request_duration_seconds_count{method="GET",route="/items/:id/broken",status="500"} 1');
+    expect(text).toContain(
+      'sluice_http_request_duration_seconds_count{method="GET",route="/items/:id",status="200"} 2',
+    );
+    expect(text).toContain(
+      'sluice_http_request_duration_seconds_count{method="GET",route="/items/:id/broken",status="500"} 1',
+    );
     expect(text).toContain('sluice_http_request_duration_seconds_count{method="GET",route="/assets/*",status="200"} 1');
-    expect(text).toContain(`sluice_http_request_duration_seconds_count{method="GET",route="${NO_ROUTE}",status="404"} 1`);
+    expect(text).toContain(
+      `sluice_http_request_duration_seconds_count{method="GET",route="${NO_ROUTE}",status="404"} 1`,
+    );
     expect(text).not.toMatch(/route="\/items\/\d/);
-    expect(app.lines.find((l) => l.fields['status'] === 500)).toMatchObject({ level: 'warn', fields: { route: '/items/:id/broken' } });
+    expect(app.lines.find((l) => l.fields['status'] === 500)).toMatchObject({
+      level: 'warn',
+      fields: { route: '/items/:id/broken' },
+    });
   });
 });
 
 describe('the api', () => {
-  test('answers with a request id and counts requests under their route pattern in /metrics', async ({ redisUrl, databaseUrl, queueName }) => {
+  test('answers with a request id and counts requests under their route pattern in /metrics', async ({
+    redisUrl,
+    databaseUrl,
+    queueName,
+  }) => {
     const api = await startTestApi({ redisUrl, databaseUrl, queueName });
     try {
-      const missing = await fetch(`${api.url}/api/tasks/0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b`, { headers: { 'X-Request-Id': 'trace-1' } });
+      const missing = await fetch(`${api.url}/api/tasks/0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b`, {
+        headers: { 'X-Request-Id': 'trace-1' },
+      });
       expect(missing.status).toBe(404);
       expect(missing.headers.get('x-request-id')).toBe('trace-1');
       const invalid = await fetch(`${api.url}/api/tasks`, {
@@ -117,8 +138,12 @@ describe('the api', () => {
       });
       expect(invalid.status).toBe(422);
       const text = await (await fetch(`${api.url}/metrics`)).text();
-      expect(text).toContain('sluice_http_request_duration_seconds_count{method="GET",route="/api/tasks/:id",status="404"} 1');
-      expect(text).toContain('sluice_http_request_duration_seconds_count{method="POST",route="/api/tasks",status="422"} 1');
+      expect(text).toContain(
+        'sluice_http_request_duration_seconds_count{method="GET",route="/api/tasks/:id",status="404"} 1',
+      );
+      expect(text).toContain(
+        'sluice_http_request_duration_seconds_count{method="POST",route="/api/tasks",status="422"} 1',
+      );
     } finally {
       await api.close();
     }

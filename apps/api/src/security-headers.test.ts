@@ -2,7 +2,10 @@ import { describe, expect } from 'vitest';
 import { test } from '@sluice/testkit';
 import { startTestApi, type TestApi } from './test-api.js';
 
-const withApi = async (fixtures: { redisUrl: string; databaseUrl: string; queueName: string }, use: (api: TestApi) => Promise<void>) => {
+const withApi = async (
+  fixtures: { redisUrl: string; databaseUrl: string; queueName: string },
+  use: (api: TestApi) => Promise<void>,
+) => {
   const api = await startTestApi(fixtures);
   try {
     await use(api);
@@ -25,13 +28,21 @@ const directives = (header: string | null): Record<string, string> =>
   );
 
 describe('security headers (helmet)', () => {
-  test('are on every answer: the page, JSON, a 404 problem, a 422 problem, health and metrics', async ({ redisUrl, databaseUrl, queueName }) => {
+  test('are on every answer: the page, JSON, a 404 problem, a 422 problem, health and metrics', async ({
+    redisUrl,
+    databaseUrl,
+    queueName,
+  }) => {
     await withApi({ redisUrl, databaseUrl, queueName }, async (api) => {
       const answers = await Promise.all([
         fetch(`${api.url}/`),
         fetch(`${api.url}/api/tasks/stats`),
         fetch(`${api.url}/no/such/page`),
-        fetch(`${api.url}/api/tasks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"taskType":"FAX","payload":{}}' }),
+        fetch(`${api.url}/api/tasks`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"taskType":"FAX","payload":{}}',
+        }),
         fetch(`${api.url}/actuator/health`),
         fetch(`${api.url}/metrics`),
       ]);
@@ -48,7 +59,11 @@ describe('security headers (helmet)', () => {
     });
   });
 
-  test('give the dashboard a strict policy: its own origin only, no inline script or style, no framing', async ({ redisUrl, databaseUrl, queueName }) => {
+  test('give the dashboard a strict policy: its own origin only, no inline script or style, no framing', async ({
+    redisUrl,
+    databaseUrl,
+    queueName,
+  }) => {
     await withApi({ redisUrl, databaseUrl, queueName }, async (api) => {
       const csp = directives((await fetch(`${api.url}/`)).headers.get('content-security-policy'));
       expect(csp).toMatchObject({
@@ -65,7 +80,11 @@ describe('security headers (helmet)', () => {
     });
   });
 
-  test('relax only styles, and only under /admin/queues, for Bull Board', async ({ redisUrl, databaseUrl, queueName }) => {
+  test('relax only styles, and only under /admin/queues, for Bull Board', async ({
+    redisUrl,
+    databaseUrl,
+    queueName,
+  }) => {
     await withApi({ redisUrl, databaseUrl, queueName }, async (api) => {
       const board = await fetch(`${api.url}/admin/queues`);
       expect(board.status).toBe(200);
@@ -76,7 +95,10 @@ describe('security headers (helmet)', () => {
       expect(directives(boardApi.headers.get('content-security-policy'))['style-src']).toBe("'self' 'unsafe-inline'");
       // A look-alike path outside the board keeps the strict policy.
       for (const path of ['/admin/queuesx', '/admin', '/dashboard/dashboard.css']) {
-        expect(directives((await fetch(`${api.url}${path}`)).headers.get('content-security-policy'))['style-src'], path).toBe("'self'");
+        expect(
+          directives((await fetch(`${api.url}${path}`)).headers.get('content-security-policy'))['style-src'],
+          path,
+        ).toBe("'self'");
       }
     });
   });

@@ -90,8 +90,7 @@ export const createTaskQueue = (
         payload: job.data.payload,
       };
     },
-    counts: () =>
-      queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized'),
+    counts: () => queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized'),
     ping: async () => {
       await connection.ping();
     },

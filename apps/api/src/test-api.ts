@@ -63,7 +63,12 @@ export const startTestApi = async (options: {
     ...(options.metricsAuth === undefined ? {} : { metricsAuth: options.metricsAuth }),
     ...(options.rateLimit === undefined
       ? {}
-      : { rateLimiter: createRateLimiter(redis, { ...options.rateLimit, keyPrefix: rateLimitPrefix(options.queueName) }) }),
+      : {
+          rateLimiter: createRateLimiter(redis, {
+            ...options.rateLimit,
+            keyPrefix: rateLimitPrefix(options.queueName),
+          }),
+        }),
     checks: [
       { name: 'redis', check: () => queue.ping() },
       { name: 'db', check: () => store.ping() },

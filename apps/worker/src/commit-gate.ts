@@ -64,9 +64,9 @@ export const createCommitGate = (deps: CommitGateDeps): CommitGate => {
       deps.logger.warn('database unavailable: pausing until it answers', {
         error: error instanceof Error ? error.message : String(error),
       });
-      deps.pause().catch((pauseError: unknown) =>
-        deps.logger.warn('could not pause the worker', { error: String(pauseError) }),
-      );
+      deps
+        .pause()
+        .catch((pauseError: unknown) => deps.logger.warn('could not pause the worker', { error: String(pauseError) }));
       probeUntilOpen();
     },
     dispose: () => {

@@ -111,7 +111,11 @@ export const createGroupProcessor =
           throw new Error(`handler of ${type.name} returned ${outcomes.length} outcomes for ${inputs.length} tasks`);
         }
       } catch (error) {
-        logger.warn('handler failed for the whole group', { taskType: group.key, size: inputs.length, error: message(error) });
+        logger.warn('handler failed for the whole group', {
+          taskType: group.key,
+          size: inputs.length,
+          error: message(error),
+        });
         outcomes = inputs.map(() => ({ ok: false, error: `handler failed: ${message(error)}`, retry: true }));
       }
       runnable.forEach(({ job, index }, n) => {
@@ -142,18 +146,18 @@ export const createGroupProcessor =
     let committed: CommitResult;
     try {
       committed = await store.commitGroup({
-      batch: {
-        id: batchId,
-        workerId,
-        taskType: group.key,
-        trigger: group.trigger,
-        openedAt: new Date(group.openedAt),
-        flushedAt: new Date(group.releasedAt),
-        handlerMs,
-        size: jobs.length,
-      },
-      tasks: rows,
-    });
+        batch: {
+          id: batchId,
+          workerId,
+          taskType: group.key,
+          trigger: group.trigger,
+          openedAt: new Date(group.openedAt),
+          flushedAt: new Date(group.releasedAt),
+          handlerMs,
+          size: jobs.length,
+        },
+        tasks: rows,
+      });
     } catch (error) {
       // Rows the database rejects for their data are isolated inside commitGroup, so what is left
       // is transient (connection lost, server restarting) and the transaction wrote nothing.
@@ -165,7 +169,9 @@ export const createGroupProcessor =
 
     // Rows the database refused were recorded as FAILED with its message: fail those jobs for good.
     // The job's failed reason reads as the row's error does.
-    const rejected = new Map(committed.rejected.map((r) => [r.id, `rejected by PostgreSQL (${r.sqlState}): ${r.message}`]));
+    const rejected = new Map(
+      committed.rejected.map((r) => [r.id, `rejected by PostgreSQL (${r.sqlState}): ${r.message}`]),
+    );
     jobs.forEach((job, index) => {
       const message = rejected.get(job.id!);
       if (message !== undefined) decisions[index] = { kind: 'failed', error: message };

@@ -58,7 +58,12 @@ describe('the worker metrics server', () => {
 
   it('takes any free port instead of a taken one when allowed to (the default port, unset by the user)', async () => {
     const first = await start(new Registry());
-    const second = await startMetricsServer({ registry: new Registry(), port: first.port, host: '127.0.0.1', orAnyFreePort: true });
+    const second = await startMetricsServer({
+      registry: new Registry(),
+      port: first.port,
+      host: '127.0.0.1',
+      orAnyFreePort: true,
+    });
     servers.push(second);
     expect(second.port).not.toBe(first.port);
     expect((await fetch(`http://127.0.0.1:${second.port}/livez`)).status).toBe(200);

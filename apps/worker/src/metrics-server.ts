@@ -70,7 +70,12 @@ export const startMetricsServer = async (options: MetricsServerOptions): Promise
     }
     if (options.auth !== undefined && !basicCredentialsMatch(request.headers.authorization, options.auth)) {
       response.setHeader('www-authenticate', basicChallenge('Sluice metrics'));
-      send(response, 401, 'text/plain; charset=utf-8', 'The metrics need a user name and password (HTTP basic authentication).\n');
+      send(
+        response,
+        401,
+        'text/plain; charset=utf-8',
+        'The metrics need a user name and password (HTTP basic authentication).\n',
+      );
       return;
     }
     registry.metrics().then(

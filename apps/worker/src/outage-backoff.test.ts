@@ -4,7 +4,9 @@ import { createOutageBackoff } from './outage-backoff.js';
 describe('createOutageBackoff', () => {
   it('doubles the delay with each consecutive failure, up to the cap', () => {
     const backoff = createOutageBackoff({ baseMs: 100, maxMs: 1_000, random: () => 0.5 });
-    expect([backoff.next(), backoff.next(), backoff.next(), backoff.next(), backoff.next()]).toEqual([100, 200, 400, 800, 1_000]);
+    expect([backoff.next(), backoff.next(), backoff.next(), backoff.next(), backoff.next()]).toEqual([
+      100, 200, 400, 800, 1_000,
+    ]);
   });
 
   it('starts over after a success', () => {

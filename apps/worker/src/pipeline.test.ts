@@ -15,7 +15,9 @@ interface Pipeline {
   /** Enqueues tasks the way the api does, returning their ids. */
   submit(tasks: ReadonlyArray<{ taskType: string; payload: unknown }>): Promise<string[]>;
   /** Starts a worker; closed with the fixture. */
-  startWorker(batch?: Partial<{ size: number; timeoutMs: number; concurrency: number }>): ReturnType<typeof createWorker>;
+  startWorker(
+    batch?: Partial<{ size: number; timeoutMs: number; concurrency: number }>,
+  ): ReturnType<typeof createWorker>;
   committedCount(): Promise<number>;
 }
 
@@ -79,7 +81,10 @@ describe('the batching pipeline', () => {
   test('fills groups released by size with exactly 100 tasks each under a 10,000-task load', async ({ pipeline }) => {
     await pipeline.submit(demoTasks(10_000));
     pipeline.startWorker({ timeoutMs: 5_000 });
-    await waitFor(async () => (await pipeline.committedCount()) === 10_000, { what: '10,000 rows committed', timeoutMs: 120_000 });
+    await waitFor(async () => (await pipeline.committedCount()) === 10_000, {
+      what: '10,000 rows committed',
+      timeoutMs: 120_000,
+    });
     const batches = await pipeline.db.selectFrom('batches').select(['size', 'trigger']).execute();
     const bySize = batches.filter((b) => b.trigger === 'size');
     expect(bySize.length).toBeGreaterThanOrEqual(96);
@@ -87,7 +92,9 @@ describe('the batching pipeline', () => {
     expect(batches.reduce((sum, b) => sum + b.size, 0)).toBe(10_000);
   });
 
-  test('commits a task submitted alone by the timeout trigger, no sooner than the timeout after it reached the worker', async ({ pipeline }) => {
+  test('commits a task submitted alone by the timeout trigger, no sooner than the timeout after it reached the worker', async ({
+    pipeline,
+  }) => {
     const timeoutMs = 1_500;
     pipeline.startWorker({ timeoutMs });
     const [id] = await pipeline.submit(demoTasks(1, ['SMS']));
@@ -95,7 +102,11 @@ describe('the batching pipeline', () => {
       () => pipeline.db.selectFrom('tasks').selectAll().where('id', '=', id!).executeTakeFirst(),
       { what: 'the task committed' },
     );
-    const batch = await pipeline.db.selectFrom('batches').selectAll().where('id', '=', task.batch_id).executeTakeFirstOrThrow();
+    const batch = await pipeline.db
+      .selectFrom('batches')
+      .selectAll()
+      .where('id', '=', task.batch_id)
+      .executeTakeFirstOrThrow();
     expect(batch.trigger).toBe('timeout');
     expect(batch.size).toBe(1);
     expect(task.started_at).not.toBeNull();
@@ -106,27 +117,42 @@ describe('the batching pipeline', () => {
 
   test('retries a task that fails twice and commits it COMPLETED on its third attempt', async ({ pipeline }) => {
     pipeline.startWorker({ timeoutMs: 100 });
-    const [id] = await pipeline.submit([{ taskType: 'EMAIL', payload: { to: 'a@example.com', simulate: { failAttempts: 2 } } }]);
-    const task = await waitFor(() => pipeline.db.selectFrom('tasks').selectAll().where('id', '=', id!).executeTakeFirst(), { what: 'task committed' });
+    const [id] = await pipeline.submit([
+      { taskType: 'EMAIL', payload: { to: 'a@example.com', simulate: { failAttempts: 2 } } },
+    ]);
+    const task = await waitFor(
+      () => pipeline.db.selectFrom('tasks').selectAll().where('id', '=', id!).executeTakeFirst(),
+      { what: 'task committed' },
+    );
     expect(task.status).toBe('COMPLETED');
     expect(task.attempts).toBe(3);
     expect(task.result).toMatchObject({ to: 'a@example.com' });
     expect(await pipeline.committedCount()).toBe(1);
   });
 
-  test('fails a task that always fails after BATCH_MAX_RETRIES + 1 attempts with growing delays, into the failed set', async ({ pipeline }) => {
+  test('fails a task that always fails after BATCH_MAX_RETRIES + 1 attempts with growing delays, into the failed set', async ({
+    pipeline,
+  }) => {
     const worker = pipeline.startWorker({ timeoutMs: 50 });
     const startedAt: number[] = [];
     worker.worker.on('active', () => startedAt.push(Date.now()));
-    const [id] = await pipeline.submit([{ taskType: 'PUSH', payload: { deviceToken: 'd', title: 't', simulate: { fail: 'retryable' } } }]);
-    const task = await waitFor(() => pipeline.db.selectFrom('tasks').selectAll().where('id', '=', id!).executeTakeFirst(), { what: 'FAILED row' });
+    const [id] = await pipeline.submit([
+      { taskType: 'PUSH', payload: { deviceToken: 'd', title: 't', simulate: { fail: 'retryable' } } },
+    ]);
+    const task = await waitFor(
+      () => pipeline.db.selectFrom('tasks').selectAll().where('id', '=', id!).executeTakeFirst(),
+      { what: 'FAILED row' },
+    );
     expect(task.status).toBe('FAILED');
     expect(task.attempts).toBe(RETRY.maxRetries + 1);
     expect(task.error).toBe('simulated failure on attempt 4');
-    const job = await waitFor(async () => {
-      const found = await pipeline.queue.getJob(id!);
-      return found && (await found.getState()) === 'failed' ? found : undefined;
-    }, { what: 'job in the failed set' });
+    const job = await waitFor(
+      async () => {
+        const found = await pipeline.queue.getJob(id!);
+        return found && (await found.getState()) === 'failed' ? found : undefined;
+      },
+      { what: 'job in the failed set' },
+    );
     expect(job.attemptsMade).toBe(RETRY.maxRetries + 1);
     expect(job.failedReason).toBe('simulated failure on attempt 4');
     // Exponential backoff: each retry waits at least backoffDelayMs × 2^(n-1), so the gaps grow.
@@ -138,17 +164,27 @@ describe('the batching pipeline', () => {
 
   test('fails a task permanently on its first attempt when its handler says not to retry', async ({ pipeline }) => {
     pipeline.startWorker({ timeoutMs: 50 });
-    const [id] = await pipeline.submit([{ taskType: 'EMAIL', payload: { to: 'a@example.com', simulate: { fail: 'permanent' } } }]);
-    const task = await waitFor(() => pipeline.db.selectFrom('tasks').selectAll().where('id', '=', id!).executeTakeFirst(), { what: 'FAILED row' });
+    const [id] = await pipeline.submit([
+      { taskType: 'EMAIL', payload: { to: 'a@example.com', simulate: { fail: 'permanent' } } },
+    ]);
+    const task = await waitFor(
+      () => pipeline.db.selectFrom('tasks').selectAll().where('id', '=', id!).executeTakeFirst(),
+      { what: 'FAILED row' },
+    );
     expect(task).toMatchObject({ status: 'FAILED', attempts: 1, error: 'simulated permanent failure' });
-    const job = await waitFor(async () => {
-      const found = await pipeline.queue.getJob(id!);
-      return found && (await found.getState()) === 'failed' ? found : undefined;
-    }, { what: 'job in the failed set' });
+    const job = await waitFor(
+      async () => {
+        const found = await pipeline.queue.getJob(id!);
+        return found && (await found.getState()) === 'failed' ? found : undefined;
+      },
+      { what: 'job in the failed set' },
+    );
     expect(job.attemptsMade).toBe(1);
   });
 
-  test('isolates rows PostgreSQL rejects: the rest of the group commits, the poison tasks fail without retry', async ({ pipeline }) => {
+  test('isolates rows PostgreSQL rejects: the rest of the group commits, the poison tasks fail without retry', async ({
+    pipeline,
+  }) => {
     // The api refuses NUL characters; a job put on the queue by other means reaches the store.
     const poison = new Set([7, 48, 91]);
     const tasks = Array.from({ length: 100 }, (_, n) => ({
@@ -158,7 +194,10 @@ describe('the batching pipeline', () => {
     const worker = pipeline.startWorker({ timeoutMs: 60_000 });
     const ids = await pipeline.submit(tasks);
     await waitFor(async () => (await pipeline.committedCount()) === 100, { what: '100 rows' });
-    const rows = await pipeline.db.selectFrom('tasks').select(['id', 'status', 'error', 'payload', 'attempts']).execute();
+    const rows = await pipeline.db
+      .selectFrom('tasks')
+      .select(['id', 'status', 'error', 'payload', 'attempts'])
+      .execute();
     const failed = rows.filter((row) => row.status === 'FAILED');
     expect(rows.filter((row) => row.status === 'COMPLETED')).toHaveLength(97);
     expect(failed.map((row) => row.id).sort()).toEqual([...poison].map((n) => ids[n]!).sort());
@@ -169,9 +208,13 @@ describe('the batching pipeline', () => {
     }
     await waitFor(async () => (await pipeline.queue.getFailedCount()) === 3, { what: '3 jobs in the failed set' });
     const jobs = await pipeline.queue.getFailed();
-    expect(jobs.every((job) => job.attemptsMade === 1 && /^rejected by PostgreSQL \(22P05\)/.test(job.failedReason))).toBe(true);
+    expect(
+      jobs.every((job) => job.attemptsMade === 1 && /^rejected by PostgreSQL \(22P05\)/.test(job.failedReason)),
+    ).toBe(true);
     // The other 97 were acknowledged (and, completed, removed): nothing else is left in the queue.
-    await waitFor(async () => (await pipeline.queue.getJobCountByTypes('waiting', 'active', 'delayed')) === 0, { what: 'the 97 good jobs acknowledged' });
+    await waitFor(async () => (await pipeline.queue.getJobCountByTypes('waiting', 'active', 'delayed')) === 0, {
+      what: 'the 97 good jobs acknowledged',
+    });
     await worker.close();
   });
 

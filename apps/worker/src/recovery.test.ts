@@ -81,10 +81,14 @@ const pendingJobs = async (queue: Queue): Promise<number> => {
 };
 
 describe('recovery from worker crashes', () => {
-  test('a worker SIGKILLed while it holds an open group: another worker commits every task exactly once', async ({ harness }) => {
+  test('a worker SIGKILLed while it holds an open group: another worker commits every task exactly once', async ({
+    harness,
+  }) => {
     const first = await harness.startWorker({ BATCH_TIMEOUT_MS: '60000' });
     const ids = await submitTasks(harness.queue, demoTasks(50, ['EMAIL']), RETRY);
-    await waitFor(async () => (await harness.queue.getActiveCount()) === 50, { what: '50 jobs held by the first worker' });
+    await waitFor(async () => (await harness.queue.getActiveCount()) === 50, {
+      what: '50 jobs held by the first worker',
+    });
     first.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
     expect(await countRows(harness.db)).toBe(0);
@@ -102,7 +106,9 @@ describe('recovery from worker crashes', () => {
     expect(batches.reduce((sum, batch) => sum + batch.size, 0)).toBe(50);
   });
 
-  test('a crash after commit and before acknowledgement: one row per task, and the re-run counts its duplicates', async ({ harness }) => {
+  test('a crash after commit and before acknowledgement: one row per task, and the re-run counts its duplicates', async ({
+    harness,
+  }) => {
     const crashing = await harness.startWorker({ FAULT_INJECTION: 'crash-after-commit' });
     const ids = await submitTasks(harness.queue, demoTasks(20, ['SMS']), RETRY);
     expect((await crashing.exited).signal).toBe('SIGKILL');
@@ -111,11 +117,17 @@ describe('recovery from worker crashes', () => {
     expect(await harness.queue.getActiveCount()).toBe(20);
 
     const second = await harness.startWorker({ METRICS_PORT: '0' });
-    await waitFor(async () => (await pendingJobs(harness.queue)) === 0, { what: 'the 20 jobs acknowledged by the second worker' });
+    await waitFor(async () => (await pendingJobs(harness.queue)) === 0, {
+      what: 'the 20 jobs acknowledged by the second worker',
+    });
     expect(await harness.queue.getFailedCount()).toBe(0);
     const rows = await harness.db.selectFrom('tasks').select(['id', 'batch_id']).execute();
     expect(rows.map((row) => row.id).sort()).toEqual([...ids].sort());
-    const batches = await harness.db.selectFrom('batches').select(['worker_id', 'size', 'completed', 'duplicates']).orderBy('id').execute();
+    const batches = await harness.db
+      .selectFrom('batches')
+      .select(['worker_id', 'size', 'completed', 'duplicates'])
+      .orderBy('id')
+      .execute();
     expect(batches[0]).toMatchObject({ worker_id: 'worker-1', size: 20, completed: 20, duplicates: 0 });
     const rerun = batches.slice(1);
     expect(rerun.every((batch) => batch.worker_id === 'worker-2' && batch.completed === 0)).toBe(true);
@@ -144,13 +156,21 @@ describe('recovery from worker crashes', () => {
 });
 
 describe('outages', () => {
-  test('PostgreSQL stopped for 10 s under load: every task is committed once it returns, without spending attempts', async ({ harness, redisUrl, queueName }) => {
+  test('PostgreSQL stopped for 10 s under load: every task is committed once it returns, without spending attempts', async ({
+    harness,
+    redisUrl,
+    queueName,
+  }) => {
     const postgres = await startPostgresServer({ durable: false });
     try {
       const databaseUrl = await createDatabase(postgres.url());
       const db = createDb(databaseUrl, { poolSize: 2 });
       await migrateToLatest(db);
-      const worker = await harness.startWorker({ DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, QUEUE_NAME: queueName });
+      const worker = await harness.startWorker({
+        DATABASE_URL: databaseUrl,
+        REDIS_URL: redisUrl,
+        QUEUE_NAME: queueName,
+      });
       const ids = await submitTasks(harness.queue, demoTasks(1_000), RETRY);
       await waitFor(async () => (await countRows(db)) > 0, { what: 'first commits' });
 
@@ -163,7 +183,10 @@ describe('outages', () => {
 
       const after = createDb(databaseUrl, { poolSize: 2 });
       try {
-        await waitFor(async () => (await countRows(after)) === 3_000, { what: '3,000 rows after the outage', timeoutMs: 60_000 });
+        await waitFor(async () => (await countRows(after)) === 3_000, {
+          what: '3,000 rows after the outage',
+          timeoutMs: 60_000,
+        });
         const rows = await after.selectFrom('tasks').select(['id', 'status', 'attempts']).execute();
         expect(new Set(rows.map((row) => row.id))).toEqual(new Set(ids));
         expect(rows.every((row) => row.status === 'COMPLETED' && row.attempts === 1)).toBe(true);
@@ -184,7 +207,10 @@ describe('outages', () => {
       const admin = new Redis(redis.url);
       await admin.config('SET', 'maxmemory-policy', 'allkeys-lru');
       admin.disconnect();
-      const worker = startNodeProcess(WORKER_MAIN, { REDIS_URL: redis.url, DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' });
+      const worker = startNodeProcess(WORKER_MAIN, {
+        REDIS_URL: redis.url,
+        DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none',
+      });
       expect((await worker.exited).code).toBe(1);
       expect(worker.output()).toMatch(/maxmemory-policy is "allkeys-lru", but Sluice needs "noeviction"/);
       expect(await countRows(harness.db)).toBe(0);

@@ -34,4 +34,11 @@ export const submitTasks = async (
 };
 
 export const countRows = async (db: Kysely<Database>, table: 'tasks' | 'batches' = 'tasks'): Promise<number> =>
-  Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );

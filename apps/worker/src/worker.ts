@@ -73,10 +73,17 @@ export const createWorker = (deps: WorkerDeps): BatchWorker<JobData, Json> => {
     logger,
   });
   const close = worker.close.bind(worker);
-  worker.worker.on('error', (error: Error) => logger.error('worker error', { error: error.message, stack: error.stack }));
+  worker.worker.on('error', (error: Error) =>
+    logger.error('worker error', { error: error.message, stack: error.stack }),
+  );
   worker.worker.on('failed', (job, error) => {
     if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
-      logger.warn('task failed for good', { taskId: job.id, taskType: job.name, attempts: job.attemptsMade, error: error.message });
+      logger.warn('task failed for good', {
+        taskId: job.id,
+        taskType: job.name,
+        attempts: job.attemptsMade,
+        error: error.message,
+      });
     }
   });
   return {

@@ -15,13 +15,7 @@
  * - closed: every held job has completed or failed and BullMQ's connections are closed.
  */
 import { Worker, type ConnectionOptions, type Job, type WorkerOptions } from 'bullmq';
-import {
-  createBatcher,
-  type BatcherObserver,
-  type BatcherSnapshot,
-  type Group,
-  type Outcome,
-} from './batcher.js';
+import { createBatcher, type BatcherObserver, type BatcherSnapshot, type Group, type Outcome } from './batcher.js';
 import { InvalidOptionError } from './invalid-option-error.js';
 
 /** BullMQ Worker options a caller may override; the connection has its own field. */
@@ -55,9 +49,7 @@ export interface BatchWorkerOptions<DataType, ResultType> {
    * `UnrecoverableError` from bullmq skips the remaining attempts). A throw or rejection fails
    * every job of the group with that error. Required.
    */
-  readonly processGroup: (
-    group: Group<Job<DataType, ResultType>>,
-  ) => Promise<ReadonlyArray<Outcome<ResultType>>>;
+  readonly processGroup: (group: Group<Job<DataType, ResultType>>) => Promise<ReadonlyArray<Outcome<ResultType>>>;
   /** Hooks for metrics and logs, passed to the batcher unchanged. Default: none. */
   readonly observer?: BatcherObserver<Job<DataType, ResultType>>;
   /**

@@ -299,8 +299,9 @@ describe('failures', () => {
     const { batcher } = batcherWith({
       size: 3,
       process: async (group) =>
-        group.items.map((item): Outcome<number> =>
-          item === 2 ? { ok: false, error: new Error(`item ${item} is bad`) } : { ok: true, value: item * 10 },
+        group.items.map(
+          (item): Outcome<number> =>
+            item === 2 ? { ok: false, error: new Error(`item ${item} is bad`) } : { ok: true, value: item * 10 },
         ),
     });
     const values = [1, 2, 3].map((item) => batcher.add('k', item));

@@ -37,9 +37,7 @@ export interface Group<T> {
 }
 
 /** What became of one item: its value, or the error its promise rejects with. */
-export type Outcome<R> =
-  | { readonly ok: true; readonly value: R }
-  | { readonly ok: false; readonly error: Error };
+export type Outcome<R> = { readonly ok: true; readonly value: R } | { readonly ok: false; readonly error: Error };
 
 /**
  * Optional hooks for metrics and logs. They run inside the batcher's bookkeeping, so they must
@@ -162,9 +160,7 @@ const notify = (hook: () => void): void => {
 
 const move = <T, R>(group: Tracked<T, R>, from: GroupState, to: GroupState): void => {
   if (group.state !== from) {
-    throw new Error(
-      `batcher invariant broken: group "${group.key}" is ${group.state}, expected ${from} before ${to}`,
-    );
+    throw new Error(`batcher invariant broken: group "${group.key}" is ${group.state}, expected ${from} before ${to}`);
   }
   group.state = to;
 };

@@ -6,8 +6,6 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 
   constructor(readonly issues: ReadonlyArray<{ readonly variable: string; readonly message: string }>) {
-    super(
-      `Invalid configuration:\n${issues.map((issue) => `  ${issue.variable}: ${issue.message}`).join('\n')}`,
-    );
+    super(`Invalid configuration:\n${issues.map((issue) => `  ${issue.variable}: ${issue.message}`).join('\n')}`);
   }
 }

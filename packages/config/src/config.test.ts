@@ -15,7 +15,12 @@ describe('loadConfig', () => {
   });
 
   it('reads numbers and URLs from the environment, treating blank as unset', () => {
-    const config = loadConfig({ BATCH_SIZE: '250', BATCH_TIMEOUT_MS: ' ', REDIS_URL: 'redis://cache:6379/2', WORKER_ID: 'w-7' });
+    const config = loadConfig({
+      BATCH_SIZE: '250',
+      BATCH_TIMEOUT_MS: ' ',
+      REDIS_URL: 'redis://cache:6379/2',
+      WORKER_ID: 'w-7',
+    });
     expect(config.batch.size).toBe(250);
     expect(config.batch.timeoutMs).toBe(3_000);
     expect(config.redisUrl).toBe('redis://cache:6379/2');
@@ -66,31 +71,51 @@ describe('loadConfig', () => {
     expect(loadConfig({ API_KEYS: ' ' }).apiKeys).toEqual([]);
     const config = loadConfig({ API_KEYS: ' key-aaaaaaaaaaaaaaaa , key-bbbbbbbbbbbbbbbb,' });
     expect(config.apiKeys).toEqual(['key-aaaaaaaaaaaaaaaa', 'key-bbbbbbbbbbbbbbbb']);
-    expect(() => loadConfig({ API_KEYS: 'key-aaaaaaaaaaaaaaaa,short' })).toThrow(/API_KEYS: must be a comma-separated list of keys/);
+    expect(() => loadConfig({ API_KEYS: 'key-aaaaaaaaaaaaaaaa,short' })).toThrow(
+      /API_KEYS: must be a comma-separated list of keys/,
+    );
   });
 
   it('leaves rate limiting off unless RATE_LIMIT_POINTS is set, counted over 60 s windows by default', () => {
     expect(loadConfig({}).rateLimit).toEqual({ points: 0, windowSeconds: 60 });
-    expect(loadConfig({ RATE_LIMIT_POINTS: '600', RATE_LIMIT_WINDOW_SECONDS: '10' }).rateLimit).toEqual({ points: 600, windowSeconds: 10 });
+    expect(loadConfig({ RATE_LIMIT_POINTS: '600', RATE_LIMIT_WINDOW_SECONDS: '10' }).rateLimit).toEqual({
+      points: 600,
+      windowSeconds: 10,
+    });
     expect(() => loadConfig({ RATE_LIMIT_POINTS: '-1' })).toThrow(/RATE_LIMIT_POINTS: must be at least 0/);
-    expect(() => loadConfig({ RATE_LIMIT_WINDOW_SECONDS: '0' })).toThrow(/RATE_LIMIT_WINDOW_SECONDS: must be at least 1/);
+    expect(() => loadConfig({ RATE_LIMIT_WINDOW_SECONDS: '0' })).toThrow(
+      /RATE_LIMIT_WINDOW_SECONDS: must be at least 1/,
+    );
   });
 
   it('requires the metrics username and password together', () => {
     expect(loadConfig({}).metricsAuth).toBeUndefined();
-    expect(() => loadConfig({ METRICS_PASSWORD: 'x' })).toThrow(/METRICS_USERNAME: METRICS_USERNAME and METRICS_PASSWORD must be set together/);
-    expect(loadConfig({ METRICS_USERNAME: 'prom', METRICS_PASSWORD: 'scrape' }).metricsAuth).toEqual({ username: 'prom', password: 'scrape' });
+    expect(() => loadConfig({ METRICS_PASSWORD: 'x' })).toThrow(
+      /METRICS_USERNAME: METRICS_USERNAME and METRICS_PASSWORD must be set together/,
+    );
+    expect(loadConfig({ METRICS_USERNAME: 'prom', METRICS_PASSWORD: 'scrape' }).metricsAuth).toEqual({
+      username: 'prom',
+      password: 'scrape',
+    });
   });
 
   it('requires the Bull Board username and password together', () => {
-    expect(() => loadConfig({ BOARD_USERNAME: 'admin' })).toThrow(/BOARD_PASSWORD: BOARD_USERNAME and BOARD_PASSWORD must be set together/);
-    expect(loadConfig({ BOARD_USERNAME: 'admin', BOARD_PASSWORD: 's3cret' }).board).toEqual({ username: 'admin', password: 's3cret', readOnly: false });
+    expect(() => loadConfig({ BOARD_USERNAME: 'admin' })).toThrow(
+      /BOARD_PASSWORD: BOARD_USERNAME and BOARD_PASSWORD must be set together/,
+    );
+    expect(loadConfig({ BOARD_USERNAME: 'admin', BOARD_PASSWORD: 's3cret' }).board).toEqual({
+      username: 'admin',
+      password: 's3cret',
+      readOnly: false,
+    });
   });
 });
 
 describe('CONFIG_VARIABLES', () => {
   it('names the variables loadConfig reads and nothing else from the environment', () => {
-    expect(CONFIG_VARIABLES).toEqual(expect.arrayContaining(['PORT', 'REDIS_URL', 'DATABASE_URL', 'BATCH_TIMEOUT_MS', 'SHUTDOWN_GRACE_MS']));
+    expect(CONFIG_VARIABLES).toEqual(
+      expect.arrayContaining(['PORT', 'REDIS_URL', 'DATABASE_URL', 'BATCH_TIMEOUT_MS', 'SHUTDOWN_GRACE_MS']),
+    );
     expect(CONFIG_VARIABLES).not.toContain('NODE_ENV');
     expect(CONFIG_VARIABLES).not.toContain('TEST_REDIS_URL');
     expect(Object.isFrozen(CONFIG_VARIABLES)).toBe(true);
@@ -100,7 +125,11 @@ describe('CONFIG_VARIABLES', () => {
 describe('loadDevstackConfig and loadTestConfig', () => {
   it('leave Redis and PostgreSQL unset unless given, so local ones are started', () => {
     expect(loadDevstackConfig({})).toEqual({ port: 8038, workers: 2 });
-    expect(loadDevstackConfig({ REDIS_URL: 'redis://r:1', WORKERS: '3' })).toEqual({ port: 8038, workers: 3, redisUrl: 'redis://r:1' });
+    expect(loadDevstackConfig({ REDIS_URL: 'redis://r:1', WORKERS: '3' })).toEqual({
+      port: 8038,
+      workers: 3,
+      redisUrl: 'redis://r:1',
+    });
     expect(loadTestConfig({ TEST_DATABASE_URL: 'postgres://p/db' })).toEqual({ databaseUrl: 'postgres://p/db' });
   });
 });

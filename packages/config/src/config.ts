@@ -1,15 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import {
-  boolean,
-  fraction,
-  integer,
-  logFormat,
-  logLevel,
-  optionalInteger,
-  optionalText,
-  url,
-} from './env-schema.js';
+import { boolean, fraction, integer, logFormat, logLevel, optionalInteger, optionalText, url } from './env-schema.js';
 import { ConfigError } from './config-error.js';
 import { deepFreeze, parseEnv, type Env } from './parse-env.js';
 
@@ -51,7 +42,12 @@ const schema = z.object({
     (v) => (typeof v === 'string' && v.trim() !== '' ? v : undefined),
     z
       .string()
-      .transform((v) => v.split(',').map((key) => key.trim()).filter((key) => key !== ''))
+      .transform((v) =>
+        v
+          .split(',')
+          .map((key) => key.trim())
+          .filter((key) => key !== ''),
+      )
       .refine((keys) => keys.every((key) => /^[\x21-\x7e]{16,256}$/.test(key)), {
         error: 'must be a comma-separated list of keys, each 16 to 256 visible ASCII characters',
       })

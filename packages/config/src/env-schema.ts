@@ -60,7 +60,6 @@ export const url = (schemes: ReadonlyArray<string>) =>
 /** An optional non-empty string. */
 export const optionalText = () => z.preprocess(blankToUndefined, z.string().optional());
 
-
 export const logLevel = () =>
   z.preprocess(
     blankToUndefined,
@@ -72,7 +71,4 @@ export const logLevel = () =>
   );
 
 export const logFormat = () =>
-  z.preprocess(
-    blankToUndefined,
-    z.enum(['json', 'pretty'], { error: 'must be json or pretty' }).default('json'),
-  );
+  z.preprocess(blankToUndefined, z.enum(['json', 'pretty'], { error: 'must be json or pretty' }).default('json'));

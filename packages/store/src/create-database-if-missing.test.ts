@@ -20,10 +20,7 @@ describe('createDatabaseIfMissing', () => {
     const name = `${new URL(databaseUrl).pathname.slice(1)}_Odd "Name"`;
     const target = withName(databaseUrl, encodeURIComponent(name));
     try {
-      const created = await Promise.all([
-        createDatabaseIfMissing(target),
-        createDatabaseIfMissing(target),
-      ]);
+      const created = await Promise.all([createDatabaseIfMissing(target), createDatabaseIfMissing(target)]);
 
       expect([...created].sort()).toEqual([false, true]);
       const db = createDb(target, { poolSize: 1 });

@@ -49,9 +49,7 @@ export const createDatabaseIfMissing = async (url: string): Promise<boolean> => 
   const maintenance = new URL(url);
   maintenance.pathname = '/postgres';
   try {
-    await connected(maintenance.toString(), (client) =>
-      client.query(`CREATE DATABASE ${quoteIdentifier(name)}`),
-    );
+    await connected(maintenance.toString(), (client) => client.query(`CREATE DATABASE ${quoteIdentifier(name)}`));
     return true;
   } catch (error) {
     const state = sqlStateOf(error);

@@ -86,12 +86,10 @@ describe('isTransientError', () => {
   test('is true for a row lock that is not available (55P03)', async ({ db, admin }) => {
     await sql`CREATE TABLE lock_target (id integer PRIMARY KEY)`.execute(admin);
     await sql`INSERT INTO lock_target VALUES (1)`.execute(admin);
-    const failure = await admin
-      .transaction()
-      .execute(async (holder) => {
-        await sql`SELECT id FROM lock_target FOR UPDATE`.execute(holder);
-        return sql`SELECT id FROM lock_target FOR UPDATE NOWAIT`.execute(db).catch((error: unknown) => error);
-      });
+    const failure = await admin.transaction().execute(async (holder) => {
+      await sql`SELECT id FROM lock_target FOR UPDATE`.execute(holder);
+      return sql`SELECT id FROM lock_target FOR UPDATE NOWAIT`.execute(db).catch((error: unknown) => error);
+    });
 
     expect(failure).toMatchObject({ code: '55P03' });
     expect(isTransientError(failure)).toBe(true);
@@ -99,7 +97,10 @@ describe('isTransientError', () => {
 
   test('is true for a session ended by the server while a statement runs', async ({ db, admin }) => {
     const query = 'SELECT pg_sleep(30) /* to be terminated */';
-    const running = sql.raw(query).execute(db).catch((error: unknown) => error);
+    const running = sql
+      .raw(query)
+      .execute(db)
+      .catch((error: unknown) => error);
     await terminateWhenRunning(admin, query);
 
     const failure = await running;

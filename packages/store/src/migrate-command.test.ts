@@ -39,9 +39,7 @@ describe('the migrate command', () => {
       const client = new pg.Client({ connectionString: target });
       await client.connect();
       try {
-        const { rows } = await client.query<{ name: string }>(
-          `SELECT name FROM kysely_migration ORDER BY name`,
-        );
+        const { rows } = await client.query<{ name: string }>(`SELECT name FROM kysely_migration ORDER BY name`);
         expect(rows).toEqual([{ name: '0001-create-tasks-and-batches' }]);
       } finally {
         await client.end();
@@ -65,6 +63,8 @@ describe('the migrate command', () => {
 
     expect(await runMigrateCommand('postgres://postgres@127.0.0.1:1/sluice', out)).toBe(1);
 
-    expect(lines).toEqual(['error: cannot reach or create database 127.0.0.1:1/sluice: connect ECONNREFUSED 127.0.0.1:1']);
+    expect(lines).toEqual([
+      'error: cannot reach or create database 127.0.0.1:1/sluice: connect ECONNREFUSED 127.0.0.1:1',
+    ]);
   });
 });

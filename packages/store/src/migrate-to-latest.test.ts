@@ -37,15 +37,35 @@ describe('migrateToLatest', () => {
       WHERE table_schema = 'public' AND table_name IN ('tasks', 'batches')
       ORDER BY table_name, ordinal_position
     `.execute(db);
-    const columns = (table: string) =>
-      rows.filter((row) => row.table_name === table).map((row) => row.column_name);
+    const columns = (table: string) => rows.filter((row) => row.table_name === table).map((row) => row.column_name);
     expect(columns('tasks')).toEqual([
-      'id', 'task_type', 'payload', 'status', 'result', 'error', 'attempts',
-      'submitted_at', 'started_at', 'committed_at', 'batch_id',
+      'id',
+      'task_type',
+      'payload',
+      'status',
+      'result',
+      'error',
+      'attempts',
+      'submitted_at',
+      'started_at',
+      'committed_at',
+      'batch_id',
     ]);
     expect(columns('batches')).toEqual([
-      'id', 'worker_id', 'task_type', 'size', 'completed', 'failed', 'retried', 'duplicates',
-      'trigger', 'opened_at', 'flushed_at', 'committed_at', 'handler_ms', 'commit_ms',
+      'id',
+      'worker_id',
+      'task_type',
+      'size',
+      'completed',
+      'failed',
+      'retried',
+      'duplicates',
+      'trigger',
+      'opened_at',
+      'flushed_at',
+      'committed_at',
+      'handler_ms',
+      'commit_ms',
     ]);
     const indexes = await sql<{ indexname: string }>`
       SELECT indexname FROM pg_indexes WHERE tablename = 'tasks' ORDER BY indexname
@@ -93,9 +113,12 @@ describe('migrateToLatest', () => {
       /migration "0001-create-tasks-and-batches" failed: .*"tasks" already exists/,
     );
     expect(
-      await count(db, sql<{ n: number }>`
+      await count(
+        db,
+        sql<{ n: number }>`
         SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'batches'
-      `),
+      `,
+      ),
     ).toBe(0);
   });
 });

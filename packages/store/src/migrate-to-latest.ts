@@ -21,7 +21,5 @@ export const migrateToLatest = async <DB>(db: Kysely<DB>): Promise<ReadonlyArray
     const failed = results.find((result) => result.status === 'Error');
     throw new MigrationError(failed?.migrationName, { cause: error });
   }
-  return results
-    .filter((result) => result.status === 'Success')
-    .map((result) => result.migrationName);
+  return results.filter((result) => result.status === 'Success').map((result) => result.migrationName);
 };

@@ -7,11 +7,7 @@ import { findBatch } from './sql/find-batch.js';
 import { findTask } from './sql/find-task.js';
 import { ping } from './sql/ping.js';
 import { selectGroupSizes, type GroupSizeCount } from './sql/select-group-sizes.js';
-import {
-  selectRecentBatches,
-  type BatchPage,
-  type RecentBatchesQuery,
-} from './sql/select-recent-batches.js';
+import { selectRecentBatches, type BatchPage, type RecentBatchesQuery } from './sql/select-recent-batches.js';
 import { selectStats, type StoreStats } from './sql/select-stats.js';
 import { selectThroughput, type Throughput, type ThroughputQuery } from './sql/select-throughput.js';
 import type { TaskRecord } from './task-record.js';

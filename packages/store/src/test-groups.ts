@@ -25,10 +25,7 @@ export const finishedTasks = (
 ): ReadonlyArray<TaskRow> => Array.from({ length: count }, (_, index) => finishedTask(shape(index)));
 
 /** A group holding exactly `tasks` (nothing retried) unless `batch` says otherwise. */
-export const groupOf = (
-  tasks: ReadonlyArray<TaskRow>,
-  batch: Partial<GroupBatch> = {},
-): GroupCommit => ({
+export const groupOf = (tasks: ReadonlyArray<TaskRow>, batch: Partial<GroupBatch> = {}): GroupCommit => ({
   batch: {
     id: uuidv7(),
     workerId: 'worker-test',

@@ -31,10 +31,7 @@ export const recordStatements = (inner: pg.Pool): StatementLog => {
         sql: typeof text === 'string' ? text : '<cursor>',
         parameters: parameters ?? [],
       });
-      return (client.query as (text: unknown, parameters?: ReadonlyArray<unknown>) => unknown)(
-        text,
-        parameters,
-      );
+      return (client.query as (text: unknown, parameters?: ReadonlyArray<unknown>) => unknown)(text, parameters);
     }) as PostgresPoolClient['query'],
     release: (destroy) => client.release(destroy),
   });

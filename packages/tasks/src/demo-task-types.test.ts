@@ -44,7 +44,9 @@ describe('demo task types', () => {
   it('fails about DEMO_FAILURE_RATE of tasks, retryably', async () => {
     let n = 0;
     const flaky = createDemoCatalog({ failureRate: 0.5, workMs: 0, random: () => (n++ % 2 === 0 ? 0.1 : 0.9) });
-    const outcomes = await flaky.get('SMS')!.handle([input({ to: '+15555550100', message: 'a' }), input({ to: '+15555550100', message: 'b' })]);
+    const outcomes = await flaky
+      .get('SMS')!
+      .handle([input({ to: '+15555550100', message: 'a' }), input({ to: '+15555550100', message: 'b' })]);
     expect(outcomes.map((o) => o.ok)).toEqual([false, true]);
   });
 });

@@ -77,7 +77,10 @@ export const createDemoCatalog = (settings: DemoSettings): Catalog => {
       simulate,
     }),
     sample: (n) => ({ to: `+1555${String(n % 10_000_000).padStart(7, '0')}`, message: `Code ${n % 1_000_000}` }),
-    handle: demoHandler(settings, (task) => ({ messageId: `sms-${task.id.slice(-12)}`, segments: Math.ceil(task.payload.message.length / 160) })),
+    handle: demoHandler(settings, (task) => ({
+      messageId: `sms-${task.id.slice(-12)}`,
+      segments: Math.ceil(task.payload.message.length / 160),
+    })),
   });
   const push = defineTaskType({
     name: 'PUSH',

@@ -17,7 +17,7 @@ export const assertNoEviction = async (redis: Redis): Promise<void> => {
     throw new RedisPolicyError(
       `Redis maxmemory-policy is "${policy}", but Sluice needs "noeviction": any other policy lets Redis ` +
         'delete queued tasks when memory runs short. Fix it with `CONFIG SET maxmemory-policy noeviction` ' +
-        '(and in redis.conf), or your provider\'s parameter group.',
+        "(and in redis.conf), or your provider's parameter group.",
     );
   }
 };

@@ -43,7 +43,9 @@ describe('validateSubmission', () => {
   });
 
   it('rejects unpaired surrogates but accepts real emoji', () => {
-    expect(validateSubmission(catalog, { taskType: 'EMAIL', payload: { ...email, subject: 'hi \ud83d' } }).ok).toBe(false);
+    expect(validateSubmission(catalog, { taskType: 'EMAIL', payload: { ...email, subject: 'hi \ud83d' } }).ok).toBe(
+      false,
+    );
     expect(validateSubmission(catalog, { taskType: 'EMAIL', payload: { ...email, subject: 'hi 🙂' } }).ok).toBe(true);
   });
 
@@ -68,18 +70,34 @@ describe('validateSubmission', () => {
   });
 
   it('rejects a text longer than the limit anywhere in the payload, even where the schema sets none', () => {
-    const atLimit = validateSubmission(catalog, { taskType: 'EMAIL', payload: { ...email, notes: ['x'.repeat(MAX_STRING_LENGTH)] } });
+    const atLimit = validateSubmission(catalog, {
+      taskType: 'EMAIL',
+      payload: { ...email, notes: ['x'.repeat(MAX_STRING_LENGTH)] },
+    });
     expect(atLimit.ok).toBe(true);
-    const over = validateSubmission(catalog, { taskType: 'EMAIL', payload: { ...email, notes: ['x'.repeat(MAX_STRING_LENGTH + 1)] } });
+    const over = validateSubmission(catalog, {
+      taskType: 'EMAIL',
+      payload: { ...email, notes: ['x'.repeat(MAX_STRING_LENGTH + 1)] },
+    });
     expect(!over.ok && over.errors).toEqual([
-      { pointer: '/payload/notes/0', message: `text is ${MAX_STRING_LENGTH + 1} characters long; the limit is ${MAX_STRING_LENGTH}` },
+      {
+        pointer: '/payload/notes/0',
+        message: `text is ${MAX_STRING_LENGTH + 1} characters long; the limit is ${MAX_STRING_LENGTH}`,
+      },
     ]);
   });
 
   it('rejects an object key longer than the limit', () => {
-    expect(validateSubmission(catalog, { taskType: 'EMAIL', payload: { ...email, ['k'.repeat(MAX_KEY_LENGTH)]: 1 } }).ok).toBe(true);
-    const over = validateSubmission(catalog, { taskType: 'EMAIL', payload: { ...email, ['k'.repeat(MAX_KEY_LENGTH + 1)]: 1 } });
-    expect(!over.ok && over.errors[0]?.message).toBe(`a key is ${MAX_KEY_LENGTH + 1} characters long; the limit is ${MAX_KEY_LENGTH}`);
+    expect(
+      validateSubmission(catalog, { taskType: 'EMAIL', payload: { ...email, ['k'.repeat(MAX_KEY_LENGTH)]: 1 } }).ok,
+    ).toBe(true);
+    const over = validateSubmission(catalog, {
+      taskType: 'EMAIL',
+      payload: { ...email, ['k'.repeat(MAX_KEY_LENGTH + 1)]: 1 },
+    });
+    expect(!over.ok && over.errors[0]?.message).toBe(
+      `a key is ${MAX_KEY_LENGTH + 1} characters long; the limit is ${MAX_KEY_LENGTH}`,
+    );
   });
 
   it('rejects unknown top-level fields and a missing payload, prefixing pointers in bulk', () => {

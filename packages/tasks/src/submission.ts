@@ -32,8 +32,7 @@ export type Validated =
 /** In `u` mode a valid surrogate pair is one code point, so `\p{Cs}` matches only unpaired halves. */
 const LONE_SURROGATE = /\p{Cs}/u;
 
-const escapePointer = (segment: string | number): string =>
-  String(segment).replaceAll('~', '~0').replaceAll('/', '~1');
+const escapePointer = (segment: string | number): string => String(segment).replaceAll('~', '~0').replaceAll('/', '~1');
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -68,16 +67,17 @@ const scanPayload = (payload: unknown, base: string): { unsafe?: FieldError; too
         tooLong ??= { pointer, message: `text is ${value.length} characters long; the limit is ${MAX_STRING_LENGTH}` };
       }
     } else if (Array.isArray(value)) {
-      value.forEach((item, index) =>
-        pending.push({ value: item, pointer: `${pointer}/${index}`, depth: depth + 1 }),
-      );
+      value.forEach((item, index) => pending.push({ value: item, pointer: `${pointer}/${index}`, depth: depth + 1 }));
     } else if (isPlainObject(value)) {
       for (const [key, item] of Object.entries(value)) {
         const keyPointer = `${pointer}/${escapePointer(key.slice(0, MAX_KEY_LENGTH))}`;
         const problem = checkText(key, keyPointer, 'a key');
         if (problem) return unsafe(problem);
         if (key.length > MAX_KEY_LENGTH) {
-          tooLong ??= { pointer: keyPointer, message: `a key is ${key.length} characters long; the limit is ${MAX_KEY_LENGTH}` };
+          tooLong ??= {
+            pointer: keyPointer,
+            message: `a key is ${key.length} characters long; the limit is ${MAX_KEY_LENGTH}`,
+          };
         }
         pending.push({ value: item, pointer: keyPointer, depth: depth + 1 });
       }
@@ -104,13 +104,19 @@ export const validateSubmission = (catalog: Catalog, input: unknown, at = ''): V
   const errors: FieldError[] = [];
   for (const key of Object.keys(input)) {
     if (key !== 'taskType' && key !== 'payload') {
-      errors.push({ pointer: `${at}/${escapePointer(key)}`, message: 'is not a known field (expected taskType and payload)' });
+      errors.push({
+        pointer: `${at}/${escapePointer(key)}`,
+        message: 'is not a known field (expected taskType and payload)',
+      });
     }
   }
   const { taskType, payload } = input;
   const type = typeof taskType === 'string' ? catalog.get(taskType) : undefined;
   if (typeof taskType !== 'string') {
-    errors.push({ pointer: `${at}/taskType`, message: `is required and must be a string, one of ${catalog.names.join(', ')}` });
+    errors.push({
+      pointer: `${at}/taskType`,
+      message: `is required and must be a string, one of ${catalog.names.join(', ')}`,
+    });
   } else if (!TASK_TYPE_NAME.test(taskType)) {
     // Checked before the catalog so that junk is named as such and never echoed at length.
     errors.push({

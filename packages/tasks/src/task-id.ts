@@ -15,7 +15,8 @@ const HEX = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * newId(); // '019a5f0c-3b2e-7c41-9d0a-5e7f1c2b3a4d'
  */
 export const newId = (now: number = Date.now()): string => {
-  if (!Number.isInteger(now) || now < 0 || now >= 2 ** 48) throw new RangeError(`a UUIDv7 time must be whole ms within 48 bits, got ${now}`);
+  if (!Number.isInteger(now) || now < 0 || now >= 2 ** 48)
+    throw new RangeError(`a UUIDv7 time must be whole ms within 48 bits, got ${now}`);
   const time = now.toString(16).padStart(12, '0');
   return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${randomUUID().slice(15)}`;
 };

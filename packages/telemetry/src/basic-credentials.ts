@@ -35,8 +35,11 @@ export const basicCredentialsMatch = (header: string | undefined, expected: Basi
   const given = parseBasic(header);
   if (given === undefined) return false;
   // Both comparisons always run (`&`, not `&&`), so a wrong user name is not answered faster.
-  return (Number(sameSecret(given.user, expected.username)) & Number(sameSecret(given.password, expected.password))) === 1;
+  return (
+    (Number(sameSecret(given.user, expected.username)) & Number(sameSecret(given.password, expected.password))) === 1
+  );
 };
 
 /** The `WWW-Authenticate` challenge that makes a browser or scraper offer basic credentials. */
-export const basicChallenge = (realm: string): string => `Basic realm="${realm.replace(/["\\]/g, '')}", charset="UTF-8"`;
+export const basicChallenge = (realm: string): string =>
+  `Basic realm="${realm.replace(/["\\]/g, '')}", charset="UTF-8"`;

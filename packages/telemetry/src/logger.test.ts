@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from './logger.js';
 
 /** Where winston's Console transport writes: the console's own stream when it has one. */
-const consoleOut = (): NodeJS.WriteStream => (console as unknown as { _stdout?: NodeJS.WriteStream })._stdout ?? process.stdout;
+const consoleOut = (): NodeJS.WriteStream =>
+  (console as unknown as { _stdout?: NodeJS.WriteStream })._stdout ?? process.stdout;
 
 /** The JSON lines the logger printed while `act` ran. */
 const printed = (act: () => void): ReadonlyArray<Record<string, unknown>> => {
@@ -16,7 +17,11 @@ const printed = (act: () => void): ReadonlyArray<Record<string, unknown>> => {
   } finally {
     spy.mockRestore();
   }
-  return lines.join('').split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>);
+  return lines
+    .join('')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 };
 
 afterEach(() => vi.restoreAllMocks());

@@ -14,10 +14,7 @@ import { TASK_OUTCOMES } from './metric-names.js';
  * @example
  * zeroApiSeries(metrics, catalog.names); // sluice_tasks_submitted_total{task_type="EMAIL"} 0
  */
-export const zeroApiSeries = (
-  metrics: Pick<Metrics, 'tasksSubmitted'>,
-  taskTypes: ReadonlyArray<string>,
-): void => {
+export const zeroApiSeries = (metrics: Pick<Metrics, 'tasksSubmitted'>, taskTypes: ReadonlyArray<string>): void => {
   for (const task_type of taskTypes) metrics.tasksSubmitted.inc({ task_type }, 0);
 };
 

@@ -31,10 +31,7 @@ export const waitForOutput = (
     const onExit = (code: number | null, signal: NodeJS.Signals | null): void =>
       finish(new Error(`exited (code ${code}, signal ${signal}) before it was ready:\n${describe()}`));
     const onError = (error: Error): void => finish(error);
-    const timer = setTimeout(
-      () => finish(new Error(`not ready after ${timeoutMs} ms:\n${describe()}`)),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => finish(new Error(`not ready after ${timeoutMs} ms:\n${describe()}`)), timeoutMs);
     function finish(error?: Error): void {
       clearTimeout(timer);
       child.stdout?.off('data', onData);

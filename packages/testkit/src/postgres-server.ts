@@ -90,9 +90,7 @@ const exists = async (path: string): Promise<boolean> =>
  * const url = pg.url('postgres');
  * await pg.stop();
  */
-export const startPostgresServer = async (
-  options: PostgresServerOptions = {},
-): Promise<PostgresServer> => {
+export const startPostgresServer = async (options: PostgresServerOptions = {}): Promise<PostgresServer> => {
   const { initdb, postgres } = await binaries();
   const ids = await unprivilegedIds();
   const temporary = options.dataDir === undefined;
@@ -123,11 +121,16 @@ export const startPostgresServer = async (
   }
 
   const flags = [
-    '-D', dataDir,
-    '-p', String(port),
-    '-c', 'listen_addresses=127.0.0.1',
-    '-c', 'unix_socket_directories=',
-    '-c', 'max_connections=200',
+    '-D',
+    dataDir,
+    '-p',
+    String(port),
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'unix_socket_directories=',
+    '-c',
+    'max_connections=200',
     ...(options.durable === false
       ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
       : []),
@@ -140,7 +143,11 @@ export const startPostgresServer = async (
     if (options.onLog) {
       const onLog = options.onLog;
       started.stderr?.on('data', (chunk: Buffer) =>
-        chunk.toString('utf8').split('\n').filter(Boolean).forEach((line) => onLog(line)),
+        chunk
+          .toString('utf8')
+          .split('\n')
+          .filter(Boolean)
+          .forEach((line) => onLog(line)),
       );
     }
     await waitForOutput(started, 'database system is ready to accept connections', tailOf(started));

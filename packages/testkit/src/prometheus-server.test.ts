@@ -18,10 +18,13 @@ describe('startPrometheusServer', () => {
       jobs: [{ name: 'demo', targets: [`127.0.0.1:${(target.address() as AddressInfo).port}`] }],
     });
     try {
-      const samples = await waitFor(async () => {
-        const result = await prometheus.query('demo_jobs_total');
-        return result.length > 0 ? result : undefined;
-      }, { what: 'a first scrape', timeoutMs: 30_000 });
+      const samples = await waitFor(
+        async () => {
+          const result = await prometheus.query('demo_jobs_total');
+          return result.length > 0 ? result : undefined;
+        },
+        { what: 'a first scrape', timeoutMs: 30_000 },
+      );
       expect(samples[0]!.metric).toMatchObject({ job: 'demo', __name__: 'demo_jobs_total' });
       expect(samples[0]!.value[1]).toBe('7');
       await expect(prometheus.query('sum(')).rejects.toThrow(/Prometheus refused "sum\(": .*parse error/);
@@ -34,7 +37,9 @@ describe('startPrometheusServer', () => {
 
 describe('checkMetrics', () => {
   it('passes a clean exposition and reports what promtool finds wrong in another', async () => {
-    expect(await checkMetrics('# HELP demo_jobs_total Jobs done.\n# TYPE demo_jobs_total counter\ndemo_jobs_total 1\n')).toEqual({ code: 0, output: '' });
+    expect(
+      await checkMetrics('# HELP demo_jobs_total Jobs done.\n# TYPE demo_jobs_total counter\ndemo_jobs_total 1\n'),
+    ).toEqual({ code: 0, output: '' });
     const bad = await checkMetrics('# HELP demo_jobs Jobs done.\n# TYPE demo_jobs counter\ndemo_jobs 1\n');
     expect(bad.code).not.toBe(0);
     expect(bad.output).toMatch(/counter metrics should have "_total" suffix/);

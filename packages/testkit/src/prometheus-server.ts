@@ -95,7 +95,10 @@ export const startPrometheusServer = async (options: PrometheusServerOptions): P
   const ready = async (): Promise<void> => {
     const deadline = Date.now() + READY_TIMEOUT_MS;
     for (;;) {
-      const ok = await fetch(`${url}/-/ready`).then((response) => response.ok, () => false);
+      const ok = await fetch(`${url}/-/ready`).then(
+        (response) => response.ok,
+        () => false,
+      );
       if (ok) return;
       if (Date.now() > deadline) throw new Error(`prometheus not ready after ${READY_TIMEOUT_MS} ms:\n${describe()}`);
       await new Promise((resolve) => setTimeout(resolve, 100));

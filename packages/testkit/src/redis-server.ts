@@ -51,15 +51,24 @@ export const startRedisServer = async (options: RedisServerOptions = {}): Promis
   const port = options.port ?? (await freePort());
   const binary = options.binary ?? 'redis-server';
   const args = [
-    '--port', String(port),
-    '--bind', '127.0.0.1',
-    '--dir', dataDir,
-    '--appendonly', 'yes',
-    '--appendfsync', options.appendfsync ?? 'everysec',
-    '--maxmemory-policy', 'noeviction',
-    '--save', '',
-    '--daemonize', 'no',
-    '--protected-mode', 'yes',
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dataDir,
+    '--appendonly',
+    'yes',
+    '--appendfsync',
+    options.appendfsync ?? 'everysec',
+    '--maxmemory-policy',
+    'noeviction',
+    '--save',
+    '',
+    '--daemonize',
+    'no',
+    '--protected-mode',
+    'yes',
   ];
 
   let child: ChildProcess | undefined;
@@ -70,7 +79,11 @@ export const startRedisServer = async (options: RedisServerOptions = {}): Promis
     if (options.onLog) {
       const onLog = options.onLog;
       started.stdout?.on('data', (chunk: Buffer) =>
-        chunk.toString('utf8').split('\n').filter(Boolean).forEach((line) => onLog(line)),
+        chunk
+          .toString('utf8')
+          .split('\n')
+          .filter(Boolean)
+          .forEach((line) => onLog(line)),
       );
     }
     try {

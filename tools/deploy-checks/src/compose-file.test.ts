@@ -27,7 +27,10 @@ volumes:
 describe('parseComposeFile', () => {
   it('applies YAML merge keys and compose defaults, as docker compose sees the file', () => {
     const compose = parseComposeFile(text, {});
-    expect(compose.services['web']?.environment).toEqual({ DATABASE_URL: 'postgres://app:secret@db/app', PORT: '8080' });
+    expect(compose.services['web']?.environment).toEqual({
+      DATABASE_URL: 'postgres://app:secret@db/app',
+      PORT: '8080',
+    });
     expect(compose.services['db']?.environment).toEqual({ POSTGRES_PASSWORD: 'secret' });
     expect(parseComposeFile(text, { PASSWORD: 'pw' }).services['db']?.environment).toEqual({ POSTGRES_PASSWORD: 'pw' });
   });

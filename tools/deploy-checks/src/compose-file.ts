@@ -100,7 +100,10 @@ const serviceOf = (raw: JsonObject): ComposeService => {
             }
           : undefined,
     ),
-    ...optional('command', typeof command === 'string' ? command : Array.isArray(command) ? strings(command) : undefined),
+    ...optional(
+      'command',
+      typeof command === 'string' ? command : Array.isArray(command) ? strings(command) : undefined,
+    ),
     environment: environmentOf(raw['environment']),
     ports: strings(raw['ports']),
     volumes: strings(raw['volumes']),
@@ -136,9 +139,7 @@ export const parseComposeFile = (text: string, variables: Variables): ComposeFil
   return {
     ...(typeof document['name'] === 'string' ? { name: document['name'] } : {}),
     services: isObject(services)
-      ? Object.fromEntries(
-          Object.entries(services).map(([name, raw]) => [name, serviceOf(isObject(raw) ? raw : {})]),
-        )
+      ? Object.fromEntries(Object.entries(services).map(([name, raw]) => [name, serviceOf(isObject(raw) ? raw : {})]))
       : {},
     volumes: isObject(volumes) ? Object.keys(volumes) : [],
   };

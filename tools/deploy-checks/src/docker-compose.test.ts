@@ -47,7 +47,11 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(compose.services).sort()).toEqual(
       ['api', 'grafana', 'migrate', 'postgres', 'prometheus', 'redis', 'worker'].sort(),
     );
-    expect(sluiceServices(compose).map(([name]) => name).sort()).toEqual(['api', 'migrate', 'worker']);
+    expect(
+      sluiceServices(compose)
+        .map(([name]) => name)
+        .sort(),
+    ).toEqual(['api', 'migrate', 'worker']);
   });
 
   it('keeps Redis durable and non-evicting: AOF with an fsync every second, noeviction, a volume, a healthcheck', () => {

@@ -30,13 +30,22 @@ describe('parseDockerfile', () => {
 
   it('joins continuation lines and drops comments between them', () => {
     const run = parseDockerfile(text).stages[0]?.instructions.find((i) => i.keyword === 'RUN');
-    expect(run).toMatchObject({ flags: { mount: 'type=cache,target=/root/.npm' }, args: ['npm', 'ci'], execForm: false, line: 8 });
+    expect(run).toMatchObject({
+      flags: { mount: 'type=cache,target=/root/.npm' },
+      args: ['npm', 'ci'],
+      execForm: false,
+      line: 8,
+    });
   });
 
   it('lists each COPY with its sources, destination and the stage it copies from', () => {
     const [build, runtime] = parseDockerfile(text).stages;
-    expect(build && copiesOf(build)).toEqual([{ sources: ['package.json', 'package-lock.json'], destination: './', line: 6 }]);
-    expect(runtime && copiesOf(runtime)).toEqual([{ from: 'build', sources: ['/app/dist'], destination: 'dist', line: 13 }]);
+    expect(build && copiesOf(build)).toEqual([
+      { sources: ['package.json', 'package-lock.json'], destination: './', line: 6 },
+    ]);
+    expect(runtime && copiesOf(runtime)).toEqual([
+      { from: 'build', sources: ['/app/dist'], destination: 'dist', line: 13 },
+    ]);
   });
 
   it('keeps the exec form of CMD as written', () => {

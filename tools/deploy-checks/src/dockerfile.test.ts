@@ -2,7 +2,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { API_NODE_OPTIONS, WORKER_NODE_OPTIONS } from '@sluice/config';
 import { describe, expect, it } from 'vitest';
 import { copiesOf, type DockerStage } from './dockerfile.js';
-import { ENTRY_WORKSPACES, readCompose, readDockerfile, readDockerignore, repoPath, REPO_ROOT, sluiceServices } from './deployment.js';
+import {
+  ENTRY_WORKSPACES,
+  readCompose,
+  readDockerfile,
+  readDockerignore,
+  repoPath,
+  REPO_ROOT,
+  sluiceServices,
+} from './deployment.js';
 import { isIgnored } from './dockerignore.js';
 import { readWorkspaces, runtimeClosure } from './workspaces.js';
 
@@ -89,7 +97,7 @@ describe('deploy/Dockerfile', () => {
     );
   });
 
-  it('runs node with the heap settings every launcher in the repository gives the api, and the worker service with the worker\'s', () => {
+  it("runs node with the heap settings every launcher in the repository gives the api, and the worker service with the worker's", () => {
     const settings = (runtime?.instructions ?? []).filter((i) => i.keyword === 'ENV').flatMap((i) => i.args);
     expect(settings).toContain(`NODE_OPTIONS=${API_NODE_OPTIONS}`);
     const byService = new Map(sluiceServices(compose));
@@ -117,7 +125,10 @@ describe('deploy/Dockerfile', () => {
       const [program, script = ''] = typeof command === 'string' ? [] : (command ?? []);
       expect(program).toBe('node');
       expect(existsSync(repoPath(script)), `${script} after npm run build`).toBe(true);
-      expect(copied.some((destination) => script.startsWith(`${destination}/`)), `${script} is in the image`).toBe(true);
+      expect(
+        copied.some((destination) => script.startsWith(`${destination}/`)),
+        `${script} is in the image`,
+      ).toBe(true);
     }
   });
 

@@ -35,7 +35,8 @@ const logicalLines = (text: string): ReadonlyArray<{ readonly text: string; read
     if (trimmed.startsWith('#') || (trimmed === '' && current === undefined)) return;
     const continues = trimmed.endsWith('\\');
     const body = continues ? trimmed.slice(0, -1).trim() : trimmed;
-    current = current === undefined ? { text: body, line: index + 1 } : { ...current, text: `${current.text} ${body}`.trim() };
+    current =
+      current === undefined ? { text: body, line: index + 1 } : { ...current, text: `${current.text} ${body}`.trim() };
     if (!continues) {
       out.push(current);
       current = undefined;
@@ -67,10 +68,13 @@ const parseInstruction = (text: string, line: number): DockerInstruction => {
 };
 
 const substitute = (text: string, args: Readonly<Record<string, string>>): string =>
-  text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, braced?: string, bare?: string) => {
-    const value = args[braced ?? bare ?? ''];
-    return value ?? whole;
-  });
+  text.replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (whole, braced?: string, bare?: string) => {
+      const value = args[braced ?? bare ?? ''];
+      return value ?? whole;
+    },
+  );
 
 /**
  * Parses a Dockerfile into its stages, enough to check it against the repository: what each

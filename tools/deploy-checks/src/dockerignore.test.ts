@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { isIgnored, parseDockerignore } from './dockerignore.js';
 
 describe('isIgnored', () => {
-  const rules = parseDockerignore(['# build output', '**/node_modules', '**/dist', '.git', '*.log', '!keep.log'].join('\n'));
+  const rules = parseDockerignore(
+    ['# build output', '**/node_modules', '**/dist', '.git', '*.log', '!keep.log'].join('\n'),
+  );
 
   it('leaves out a folder matched at any depth and everything inside it', () => {
     expect(isIgnored('node_modules', rules)).toBe(true);

@@ -28,7 +28,9 @@ describe('the environment compose gives the api, the workers and the migrations'
   it('sets only variables that @sluice/config reads, so a misspelt one cannot pass silently', () => {
     for (const [name, service] of services) {
       // NODE_OPTIONS is Node's own (the worker's heap settings), not the apps' configuration.
-      const unknown = Object.keys(service.environment).filter((key) => !CONFIG_VARIABLES.includes(key) && key !== 'NODE_OPTIONS');
+      const unknown = Object.keys(service.environment).filter(
+        (key) => !CONFIG_VARIABLES.includes(key) && key !== 'NODE_OPTIONS',
+      );
       expect(unknown, name).toEqual([]);
     }
   });
@@ -51,28 +53,31 @@ describe('the environment compose gives the api, the workers and the migrations'
   it.each([
     ['with the defaults', {}],
     ['with POSTGRES_PASSWORD set in .env', { POSTGRES_PASSWORD: 'from-dot-env' }],
-  ])('points every process at the redis and postgres services, never at the loopback defaults (%s)', async (_, variables) => {
-    const file = await readComposeFile(repoPath(DEPLOY_FILES.compose), variables);
-    const postgres = file.services['postgres']?.environment ?? {};
-    for (const [name, service] of sluiceServices(file)) {
-      const config = loadConfig(service.environment);
-      const redis = new URL(config.redisUrl);
-      const database = new URL(config.databaseUrl);
-      expect(redis.hostname, name).toBe('redis');
-      expect(
-        {
-          host: database.hostname,
-          user: decodeURIComponent(database.username),
-          password: decodeURIComponent(database.password),
-          database: database.pathname.slice(1),
-        },
-        name,
-      ).toEqual({
-        host: 'postgres',
-        user: postgres['POSTGRES_USER'],
-        password: postgres['POSTGRES_PASSWORD'],
-        database: postgres['POSTGRES_DB'],
-      });
-    }
-  });
+  ])(
+    'points every process at the redis and postgres services, never at the loopback defaults (%s)',
+    async (_, variables) => {
+      const file = await readComposeFile(repoPath(DEPLOY_FILES.compose), variables);
+      const postgres = file.services['postgres']?.environment ?? {};
+      for (const [name, service] of sluiceServices(file)) {
+        const config = loadConfig(service.environment);
+        const redis = new URL(config.redisUrl);
+        const database = new URL(config.databaseUrl);
+        expect(redis.hostname, name).toBe('redis');
+        expect(
+          {
+            host: database.hostname,
+            user: decodeURIComponent(database.username),
+            password: decodeURIComponent(database.password),
+            database: database.pathname.slice(1),
+          },
+          name,
+        ).toEqual({
+          host: 'postgres',
+          user: postgres['POSTGRES_USER'],
+          password: postgres['POSTGRES_PASSWORD'],
+          database: postgres['POSTGRES_DB'],
+        });
+      }
+    },
+  );
 });

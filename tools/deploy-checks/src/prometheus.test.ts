@@ -31,7 +31,9 @@ describe('deploy/prometheus.yml', () => {
   });
 
   it("scrapes the api at the compose service's name and the port the api listens on", () => {
-    const targets = prometheus.scrape_configs.flatMap((job) => job.static_configs ?? []).flatMap((group) => group.targets);
+    const targets = prometheus.scrape_configs
+      .flatMap((job) => job.static_configs ?? [])
+      .flatMap((group) => group.targets);
     const api = compose.services['api'];
     expect(api).toBeDefined();
     expect(targets).toContain(`api:${loadConfig(api?.environment ?? {}).port}`);

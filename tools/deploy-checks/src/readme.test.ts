@@ -29,7 +29,14 @@ describe('composeCommandServices', () => {
 
 describe('tableNames', () => {
   it('reads the backticked first column of the tables under a heading, and stops at the next heading', () => {
-    const markdown = ['### Stack', '| service | what |', '| --- | --- |', '| `redis` | queue |', '### Other', '| `nope` | x |'].join('\n');
+    const markdown = [
+      '### Stack',
+      '| service | what |',
+      '| --- | --- |',
+      '| `redis` | queue |',
+      '### Other',
+      '| `nope` | x |',
+    ].join('\n');
     expect(tableNames(markdown, '### Stack')).toEqual(['redis']);
   });
 });

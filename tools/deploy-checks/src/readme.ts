@@ -25,7 +25,22 @@ export const tableNames = (markdown: string, heading: string): ReadonlyArray<str
 /** Subcommands whose first bare argument is one service, followed by a command to run in it. */
 const ONE_SERVICE = new Set(['exec', 'run']);
 /** Subcommands that take any number of services. */
-const SERVICES = new Set(['up', 'logs', 'restart', 'stop', 'start', 'kill', 'rm', 'ps', 'pause', 'unpause', 'build', 'pull', 'create', 'top']);
+const SERVICES = new Set([
+  'up',
+  'logs',
+  'restart',
+  'stop',
+  'start',
+  'kill',
+  'rm',
+  'ps',
+  'pause',
+  'unpause',
+  'build',
+  'pull',
+  'create',
+  'top',
+]);
 
 /**
  * Every service a `docker compose …` command in the text names: with `--scale name=N`, or as an

@@ -39,18 +39,17 @@ export const formatBanner = (options: BannerOptions): string => {
     ['Bull Board', `${base}/admin/queues`],
     ['API', `${base}/api/tasks`],
     ['metrics', `${base}/metrics`],
-    ...metricsPorts.map(
-      (metricsPort, index): readonly [string, string] => [`worker-${index + 1}`, `http://localhost:${metricsPort}/metrics`],
-    ),
+    ...metricsPorts.map((metricsPort, index): readonly [string, string] => [
+      `worker-${index + 1}`,
+      `http://localhost:${metricsPort}/metrics`,
+    ]),
     ['health', `${base}/actuator/health`],
-    ...services.map(
-      (service): readonly [string, string] => [
-        service.name === 'redis' ? 'Redis' : 'PostgreSQL',
-        service.dataDir === undefined
-          ? `${withoutPassword(service.url)} (yours)`
-          : `${service.url}  data in ${displayPath(root, service.dataDir)}`,
-      ],
-    ),
+    ...services.map((service): readonly [string, string] => [
+      service.name === 'redis' ? 'Redis' : 'PostgreSQL',
+      service.dataDir === undefined
+        ? `${withoutPassword(service.url)} (yours)`
+        : `${service.url}  data in ${displayPath(root, service.dataDir)}`,
+    ]),
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
   const lines = [

@@ -47,7 +47,9 @@ const fakeApi = async (): Promise<{ server: Server; url: string; bodies: unknown
         return send(200, { totals: { completed, failed: 0 }, queue: { waiting: pending } });
       }
       if (path === '/api/tasks/batches?limit=10') {
-        return send(200, { items: [{ id: 'b-1', taskType: 'EMAIL', size: 100, completed: 100, failed: 0, trigger: 'size' }] });
+        return send(200, {
+          items: [{ id: 'b-1', taskType: 'EMAIL', size: 100, completed: 100, failed: 0, trigger: 'size' }],
+        });
       }
       const status = tasks.get(path.replace('/api/tasks/', ''));
       return status === undefined ? send(404, { title: 'Not Found' }) : send(200, { status });
@@ -75,7 +77,11 @@ describe('runDemo', () => {
     });
     expect(result.settled).toBe(true);
     expect(api.bodies[0]).toEqual({ count: 500, taskTypes: ['EMAIL', 'SMS', 'PUSH'] });
-    expect(api.bodies.slice(1).map((body) => (body as { taskType: string }).taskType)).toEqual(['EMAIL', 'SMS', 'PUSH']);
+    expect(api.bodies.slice(1).map((body) => (body as { taskType: string }).taskType)).toEqual([
+      'EMAIL',
+      'SMS',
+      'PUSH',
+    ]);
     const text = out.text();
     expect(text).toMatch(/✓ 503 of 503 committed \(completed \+503, failed \+0\) · single tasks 3\/3/);
     expect(text).toMatch(/EMAIL +task-1 +COMPLETED/);
@@ -109,6 +115,8 @@ describe('runDemo', () => {
       out: captureOutput().stream,
     });
     await expect(attempt).rejects.toBeInstanceOf(ApiUnreachableError);
-    await expect(attempt).rejects.toThrow(`Cannot reach the Sluice API at ${url} (ECONNREFUSED). Is \`npm start\` running?`);
+    await expect(attempt).rejects.toThrow(
+      `Cannot reach the Sluice API at ${url} (ECONNREFUSED). Is \`npm start\` running?`,
+    );
   });
 });

@@ -126,7 +126,9 @@ export const runDemo = async (options: DemoOptions): Promise<DemoResult> => {
   const batch = await api.post('/api/tasks/batch', { count, taskTypes });
   const acceptedField = objectField(batch, 'accepted');
   const accepted = typeof acceptedField === 'number' ? acceptedField : count;
-  say(`• submitted ${count} generated tasks (${taskTypes.join(', ')}) in one request: ${accepted} accepted in ${elapsed(startedAt)}`);
+  say(
+    `• submitted ${count} generated tasks (${taskTypes.join(', ')}) in one request: ${accepted} accepted in ${elapsed(startedAt)}`,
+  );
 
   const singles: Submitted[] = [];
   for (const task of SINGLE_TASKS) {
@@ -161,7 +163,9 @@ export const runDemo = async (options: DemoOptions): Promise<DemoResult> => {
     throw error;
   }
   if (!settled) {
-    say(`✗ gave up waiting after ${timeoutMs / 1000} s. Are the workers running? Their log is in the \`npm start\` terminal.`);
+    say(
+      `✗ gave up waiting after ${timeoutMs / 1000} s. Are the workers running? Their log is in the \`npm start\` terminal.`,
+    );
   }
 
   say();

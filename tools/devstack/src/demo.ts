@@ -31,7 +31,9 @@ const { values } = (() => {
       },
     });
   } catch (error) {
-    return fail(`${(error as Error).message}\nusage: npm run demo [-- --url http://localhost:8038] [--count 500] [--timeout 60]`);
+    return fail(
+      `${(error as Error).message}\nusage: npm run demo [-- --url http://localhost:8038] [--count 500] [--timeout 60]`,
+    );
   }
 })();
 

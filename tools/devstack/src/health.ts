@@ -1,7 +1,5 @@
 /** What the last health check saw, for the message when the api never becomes healthy. */
-export type HealthResult =
-  | { readonly healthy: true }
-  | { readonly healthy: false; readonly last: string };
+export type HealthResult = { readonly healthy: true } | { readonly healthy: false; readonly last: string };
 
 export interface WaitForHealthOptions {
   /** `http://127.0.0.1:<port>/actuator/health`. */

@@ -80,7 +80,10 @@ const commandOf = async (info: ProcInfo): Promise<string> => {
   const cmdline = await readFile(`/proc/${info.pid}/cmdline`, 'utf8').catch(() => '');
   const [program, ...args] = cmdline.split('\0').filter(Boolean);
   if (program === undefined) return info.comm;
-  const command = [basename(program), ...args.map((arg) => (isAbsolute(arg) ? relative(process.cwd(), arg) : arg))].join(' ');
+  const command = [
+    basename(program),
+    ...args.map((arg) => (isAbsolute(arg) ? relative(process.cwd(), arg) : arg)),
+  ].join(' ');
   return command.length > 80 ? `${command.slice(0, 77)}…` : command;
 };
 
@@ -101,8 +104,7 @@ const find = async (options: LeftoverOptions): Promise<ReadonlyArray<Leftover>> 
   // A live process under that pid is not our dead devstack but a newcomer that reused the pid,
   // and its group is none of our business. A dead leader's group id, though, cannot be reused
   // while any member lives, so its members are exactly what the devstack left behind.
-  const deadGroup =
-    options.deadOwner !== undefined && !isAlive(options.deadOwner) ? options.deadOwner : undefined;
+  const deadGroup = options.deadOwner !== undefined && !isAlive(options.deadOwner) ? options.deadOwner : undefined;
   const leftovers = new Map<number, Leftover>();
   for (const info of await processes()) {
     const inDeadGroup = deadGroup !== undefined && info.pgid === deadGroup;
@@ -123,13 +125,14 @@ const find = async (options: LeftoverOptions): Promise<ReadonlyArray<Leftover>> 
   return [...leftovers.values()];
 };
 
-const stopWave = async (
-  wave: ReadonlyArray<Leftover>,
-  options: LeftoverOptions,
-): Promise<void> => {
+const stopWave = async (wave: ReadonlyArray<Leftover>, options: LeftoverOptions): Promise<void> => {
   const { log, graceMs = 35_000 } = options;
   for (const leftover of wave) {
-    log.line('devstack', `stopping ${leftover.what} (pid ${leftover.pid}), left running by a devstack that died`, 'warn');
+    log.line(
+      'devstack',
+      `stopping ${leftover.what} (pid ${leftover.pid}), left running by a devstack that died`,
+      'warn',
+    );
     signal(leftover.pid, leftover.signal);
   }
   const deadline = Date.now() + graceMs;
@@ -152,6 +155,12 @@ const stopWave = async (
  */
 export const stopLeftovers = async (options: LeftoverOptions): Promise<void> => {
   const leftovers = await find(options);
-  await stopWave(leftovers.filter((leftover) => !leftover.server), options);
-  await stopWave(leftovers.filter((leftover) => leftover.server), options);
+  await stopWave(
+    leftovers.filter((leftover) => !leftover.server),
+    options,
+  );
+  await stopWave(
+    leftovers.filter((leftover) => leftover.server),
+    options,
+  );
 };

@@ -30,11 +30,7 @@ const PARENT_CHECK_MS = 500;
  * @example
  * process.exit(await runInOwnProcessGroup(fileURLToPath(new URL('./stack-main.js', import.meta.url)), [], log));
  */
-export const runInOwnProcessGroup = (
-  entry: string,
-  args: ReadonlyArray<string>,
-  log: LogStream,
-): Promise<number> =>
+export const runInOwnProcessGroup = (entry: string, args: ReadonlyArray<string>, log: LogStream): Promise<number> =>
   new Promise((resolve, reject) => {
     const posix = process.platform !== 'win32';
     const child = spawn(process.execPath, [entry, ...args], {
@@ -79,7 +75,8 @@ export const runInOwnProcessGroup = (
       // The shell's convention for a death by signal: 128 + its number.
       const status = code ?? 128 + (signal === null ? 0 : constants.signals[signal]);
       if (signal !== null) log.line('devstack', `✗ the devstack died (${signal})`, 'error');
-      const orphans = posix && child.pid !== undefined ? stopLeftovers({ deadOwner: child.pid, log }) : Promise.resolve();
+      const orphans =
+        posix && child.pid !== undefined ? stopLeftovers({ deadOwner: child.pid, log }) : Promise.resolve();
       orphans.then(
         () => resolve(status),
         () => resolve(status),

@@ -8,7 +8,9 @@ describe('redisLineMatters', () => {
   });
 
   it('hides the warnings Redis prints on every start and stop', () => {
-    expect(redisLineMatters('42:C 28 Nov 2025 12:00:00.000 # oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo')).toBe(false);
+    expect(redisLineMatters('42:C 28 Nov 2025 12:00:00.000 # oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo')).toBe(
+      false,
+    );
     expect(redisLineMatters('42:M 28 Nov 2025 12:00:00.000 # User requested shutdown...')).toBe(false);
   });
 

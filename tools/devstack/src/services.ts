@@ -1,10 +1,5 @@
 import type { DevstackConfig } from '@sluice/config';
-import {
-  startPostgresServer,
-  startRedisServer,
-  type PostgresServer,
-  type RedisServer,
-} from '@sluice/testkit/servers';
+import { startPostgresServer, startRedisServer, type PostgresServer, type RedisServer } from '@sluice/testkit/servers';
 import type { DataDirs } from './data-dirs.js';
 import { DevstackError } from './devstack-error.js';
 import type { LogStream } from './log-stream.js';

@@ -83,7 +83,9 @@ describe('startStack', () => {
     expect(text).toContain('api      │ listening, LOG_FORMAT=pretty');
     expect(text).toContain('api      │ redis says +PONG');
     // Each worker gets a metrics port of its own (never the api's), and the banner lists them.
-    const metricsPorts = [1, 2].map((n) => Number(new RegExp(`started as worker-${n}, PORT=unset, METRICS_PORT=(\\d+)`).exec(text)?.[1]));
+    const metricsPorts = [1, 2].map((n) =>
+      Number(new RegExp(`started as worker-${n}, PORT=unset, METRICS_PORT=(\\d+)`).exec(text)?.[1]),
+    );
     expect(metricsPorts.every((p) => p > 0 && p !== port)).toBe(true);
     expect(metricsPorts[0]).not.toBe(metricsPorts[1]);
     expect(text).toMatch(new RegExp(`dashboard +http://localhost:${port}/\\n`));

@@ -149,7 +149,11 @@ export const startStack = (options: StackOptions): Stack => {
           name: workerId,
           args: [paths.workerEntry],
           // PORT is the api's; each worker serves its own /metrics on a port of its own.
-          env: childEnv({ ...defaults, NODE_OPTIONS: WORKER_NODE_OPTIONS }, { ...shared, WORKER_ID: workerId, METRICS_PORT: String(metricsPorts[index - 1]) }, ['PORT']),
+          env: childEnv(
+            { ...defaults, NODE_OPTIONS: WORKER_NODE_OPTIONS },
+            { ...shared, WORKER_ID: workerId, METRICS_PORT: String(metricsPorts[index - 1]) },
+            ['PORT'],
+          ),
         }),
       );
     }
@@ -217,7 +221,14 @@ export const startStack = (options: StackOptions): Stack => {
       }
       if (health.healthy) {
         log.write(
-          formatBanner({ port: config.port, workers: config.workers, metricsPorts, services: services.info, root: paths.root, log }),
+          formatBanner({
+            port: config.port,
+            workers: config.workers,
+            metricsPorts,
+            services: services.info,
+            root: paths.root,
+            log,
+          }),
         );
       }
       await stopping;
@@ -247,7 +258,11 @@ export const startStack = (options: StackOptions): Stack => {
     }
     await services?.stop();
     await lock?.release().catch(() => undefined);
-    log.line('devstack', exitCode === 0 ? 'stopped' : 'stopped (after an error, see above)', exitCode === 0 ? 'notice' : 'error');
+    log.line(
+      'devstack',
+      exitCode === 0 ? 'stopped' : 'stopped (after an error, see above)',
+      exitCode === 0 ? 'notice' : 'error',
+    );
   };
 
   const done = run().then(() => exitCode);

@@ -4,7 +4,10 @@ import { committedCounts, formatStats } from './stats-view.js';
 
 describe('committedCounts', () => {
   it('reads totals.completed and totals.failed', () => {
-    expect(committedCounts({ totals: { batches: 6, completed: 503, failed: 2 } })).toEqual({ completed: 503, failed: 2 });
+    expect(committedCounts({ totals: { batches: 6, completed: 503, failed: 2 } })).toEqual({
+      completed: 503,
+      failed: 2,
+    });
   });
 
   it('reads tasks.completed and tasks.failed', () => {

@@ -170,12 +170,7 @@ export const createSupervisor = (options: SupervisorOptions): Supervisor => {
     started.once('exit', (code, signal) => onEnd(code, signal));
   }
 
-  function exitedWith(
-    which: ChildProcess,
-    code: number | null,
-    signal: NodeJS.Signals | null,
-    error?: Error,
-  ): void {
+  function exitedWith(which: ChildProcess, code: number | null, signal: NodeJS.Signals | null, error?: Error): void {
     if (which !== child) return;
     child = undefined;
     const how = error ? `could not be started (${error.message})` : describeExit(code, signal);

@@ -6,7 +6,10 @@ export const createGroupSizeChart = (Chart, canvas, figures, theme) => {
   let shown = [];
   const chart = new Chart(canvas, {
     type: 'bar',
-    data: { labels: [], datasets: [{ label: 'tasks', data: [], backgroundColor: [], borderRadius: 2, maxBarThickness: 18 }] },
+    data: {
+      labels: [],
+      datasets: [{ label: 'tasks', data: [], backgroundColor: [], borderRadius: 2, maxBarThickness: 18 }],
+    },
     options: {
       scales: {
         x: { ticks: { display: false }, grid: { display: false } },
@@ -19,7 +22,8 @@ export const createGroupSizeChart = (Chart, canvas, figures, theme) => {
               const batch = shown[items[0]?.dataIndex ?? -1];
               return batch ? `${batch.taskType} · ${shortId(batch.id)}` : '';
             },
-            label: (item) => `${formatCount(item.parsed.y)} tasks, released by ${shown[item.dataIndex]?.trigger ?? '?'}`,
+            label: (item) =>
+              `${formatCount(item.parsed.y)} tasks, released by ${shown[item.dataIndex]?.trigger ?? '?'}`,
           },
         },
       },

@@ -37,7 +37,12 @@ export interface TaskRoutesDeps {
 
 const requireJsonBody = (request: Request): unknown => {
   if (!request.is('application/json')) {
-    throw new HttpProblem(415, 'unsupported-media-type', 'Unsupported media type', 'Send the body as JSON with Content-Type: application/json.');
+    throw new HttpProblem(
+      415,
+      'unsupported-media-type',
+      'Unsupported media type',
+      'Send the body as JSON with Content-Type: application/json.',
+    );
   }
   return request.body;
 };
@@ -103,11 +108,15 @@ const viaPostgres = async <T>(work: () => Promise<T>): Promise<T> => {
   }
 };
 
-const parseGenerator = (catalog: Catalog, body: Record<string, unknown>): { count: number; types: ReadonlyArray<string> } => {
+const parseGenerator = (
+  catalog: Catalog,
+  body: Record<string, unknown>,
+): { count: number; types: ReadonlyArray<string> } => {
   const errors: FieldError[] = [];
   const { count, taskTypes } = body;
   for (const key of Object.keys(body)) {
-    if (key !== 'count' && key !== 'taskTypes') errors.push({ pointer: `/${key}`, message: 'is not a known field (expected count and taskTypes)' });
+    if (key !== 'count' && key !== 'taskTypes')
+      errors.push({ pointer: `/${key}`, message: 'is not a known field (expected count and taskTypes)' });
   }
   if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_GENERATED_TASKS) {
     errors.push({ pointer: '/count', message: `must be a whole number from 1 to ${MAX_GENERATED_TASKS}` });
@@ -121,7 +130,10 @@ const parseGenerator = (catalog: Catalog, body: Record<string, unknown>): { coun
   } else {
     types.forEach((name: unknown, index) => {
       if (typeof name !== 'string' || !catalog.get(name)) {
-        errors.push({ pointer: `/taskTypes/${index}`, message: `unknown task type; known types: ${catalog.names.join(', ')}` });
+        errors.push({
+          pointer: `/taskTypes/${index}`,
+          message: `unknown task type; known types: ${catalog.names.join(', ')}`,
+        });
       }
     });
   }
@@ -137,7 +149,9 @@ export const createTaskRoutes = ({ catalog, queue, store, metrics, backpressure 
   const router = Router();
 
   /** A task as the api shows it: its row once committed, else BullMQ's view of its job. */
-  const findTask = async (id: string): Promise<{ taskType: string; payload: unknown; view: Record<string, unknown> } | undefined> => {
+  const findTask = async (
+    id: string,
+  ): Promise<{ taskType: string; payload: unknown; view: Record<string, unknown> } | undefined> => {
     const fromStore = async () => {
       const row = await viaPostgres(() => store.findTask(id));
       return (
@@ -198,7 +212,10 @@ export const createTaskRoutes = ({ catalog, queue, store, metrics, backpressure 
       const before = await findTask(id);
       if (before !== undefined) {
         if (!sameTask(before, checked.value)) throw keyReused(key);
-        response.status(200).location(`/api/tasks/${id}`).json({ ...before.view, links: { self: `/api/tasks/${id}` } });
+        response
+          .status(200)
+          .location(`/api/tasks/${id}`)
+          .json({ ...before.view, links: { self: `/api/tasks/${id}` } });
         return;
       }
       await enqueueVia(() => queue.enqueue([checked.value], Date.now(), [id]));
@@ -261,10 +278,7 @@ export const createTaskRoutes = ({ catalog, queue, store, metrics, backpressure 
   });
 
   router.get('/stats', async (_request, response) => {
-    const [committed, queued] = await Promise.all([
-      viaPostgres(() => store.stats()),
-      viaRedis(() => queue.counts()),
-    ]);
+    const [committed, queued] = await Promise.all([viaPostgres(() => store.stats()), viaRedis(() => queue.counts())]);
     response.json({ ...committed, queue: queued });
   });
 
@@ -273,7 +287,9 @@ export const createTaskRoutes = ({ catalog, queue, store, metrics, backpressure 
     const before = request.query['before'];
     const limit = limitText === undefined ? 20 : Number(limitText);
     if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
-      throw badRequest('limit must be a whole number from 1 to 500.', [{ pointer: '/limit', message: 'must be 1 to 500' }]);
+      throw badRequest('limit must be a whole number from 1 to 500.', [
+        { pointer: '/limit', message: 'must be 1 to 500' },
+      ]);
     }
     if (before !== undefined && (typeof before !== 'string' || !isUuid(before))) {
       throw badRequest('before must be a batch id (the nextCursor of a previous page).');

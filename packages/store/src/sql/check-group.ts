@@ -6,8 +6,7 @@ import type { GroupCommit } from './group-commit.js';
 
 const TRIGGERS: ReadonlySet<FlushTrigger> = new Set(['size', 'timeout', 'shutdown']);
 
-const isValidDate = (value: unknown): value is Date =>
-  value instanceof Date && !Number.isNaN(value.getTime());
+const isValidDate = (value: unknown): value is Date => value instanceof Date && !Number.isNaN(value.getTime());
 
 const checkUuid = (value: string, field: string): void => {
   if (!isUuid(value)) throw new InvalidArgumentError(field, `must be a UUID, got ${JSON.stringify(value)}`);
@@ -39,10 +38,7 @@ export const checkGroup = (group: GroupCommit): void => {
   checkText(batch.workerId, 'batch.workerId');
   checkText(batch.taskType, 'batch.taskType');
   if (!TRIGGERS.has(batch.trigger)) {
-    throw new InvalidArgumentError(
-      'batch.trigger',
-      `must be size, timeout or shutdown, got ${String(batch.trigger)}`,
-    );
+    throw new InvalidArgumentError('batch.trigger', `must be size, timeout or shutdown, got ${String(batch.trigger)}`);
   }
   checkDate(batch.openedAt, 'batch.openedAt');
   checkDate(batch.flushedAt, 'batch.flushedAt');

@@ -6,8 +6,7 @@ import { blamesTaskRows, isolatePoison } from './isolate-poison.js';
 import { toTaskValues } from './task-values.js';
 import { writeGroup } from './write-group.js';
 
-const byId = <T extends { readonly id: string }>(a: T, b: T): number =>
-  a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+const byId = <T extends { readonly id: string }>(a: T, b: T): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /**
  * Writes a group's task rows and its batch row, normally with one SQL statement: one round
@@ -44,10 +43,7 @@ const byId = <T extends { readonly id: string }>(a: T, b: T): number =>
  * });
  * for (const { id, message } of rejected) failForGood(id, message);
  */
-export const commitGroup = async (
-  db: Kysely<Database>,
-  group: GroupCommit,
-): Promise<CommitResult> => {
+export const commitGroup = async (db: Kysely<Database>, group: GroupCommit): Promise<CommitResult> => {
   checkGroup(group);
   const { batch } = group;
   const rows = [...group.tasks].sort(byId).map(toTaskValues);

@@ -10,10 +10,7 @@ import { isUuid } from '../uuid.js';
  * const task = await findTask(db, taskId);
  * const batch = task && (await findBatch(db, task.batchId));
  */
-export const findBatch = async (
-  db: Kysely<Database>,
-  id: string,
-): Promise<BatchRecord | undefined> => {
+export const findBatch = async (db: Kysely<Database>, id: string): Promise<BatchRecord | undefined> => {
   if (!isUuid(id)) return undefined;
   return db.selectFrom('batches').select(batchRecordColumns).where('id', '=', id).executeTakeFirst();
 };

@@ -12,10 +12,7 @@ import { isUuid } from '../uuid.js';
  * const task = await findTask(db, '01890a5d-ac96-774b-bcce-b302099a8057');
  * if (task?.status === 'FAILED') console.log(task.error);
  */
-export const findTask = async (
-  db: Kysely<Database>,
-  id: string,
-): Promise<TaskRecord | undefined> => {
+export const findTask = async (db: Kysely<Database>, id: string): Promise<TaskRecord | undefined> => {
   if (!isUuid(id)) return undefined;
   return db.selectFrom('tasks').select(taskRecordColumns).where('id', '=', id).executeTakeFirst();
 };

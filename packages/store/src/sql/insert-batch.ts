@@ -29,10 +29,7 @@ export interface BatchWrite {
  * after the last task row is in. For the one-statement commit that start is the statement's
  * own; after poison isolation it covers every attempt.
  */
-export const insertBatch = (
-  batch: GroupBatch,
-  tally: BatchTally,
-): RawBuilder<BatchWrite> => sql<BatchWrite>`
+export const insertBatch = (batch: GroupBatch, tally: BatchTally): RawBuilder<BatchWrite> => sql<BatchWrite>`
   INSERT INTO batches (id, worker_id, task_type, size, completed, failed, retried, duplicates,
                        trigger, opened_at, flushed_at, committed_at, handler_ms, commit_ms)
   SELECT ${batch.id}::uuid, ${batch.workerId}, ${batch.taskType}, ${batch.size}::integer,

@@ -84,7 +84,11 @@ describe('commitGroup, when PostgreSQL refuses some rows for their data', () => 
   }) => {
     const given = sortedTasks(100);
     // Spread out, so that the three searches share as little of the halving as they can.
-    const poison = new Map<number, Partial<TaskRow>>([[7, nulPayload], [48, nulResult], [91, negativeAttempts]]);
+    const poison = new Map<number, Partial<TaskRow>>([
+      [7, nulPayload],
+      [48, nulResult],
+      [91, negativeAttempts],
+    ]);
     const tasks = given.map((task, i) => ({ ...task, ...poison.get(i) }));
     const group = groupOf(tasks);
 
@@ -130,7 +134,15 @@ describe('commitGroup, when PostgreSQL refuses some rows for their data', () => 
   });
 
   test('stays within 1 + 3 × 2 × ⌈log2 100⌉ writes wherever the 3 bad rows of 100 sit', async ({ log, store }) => {
-    const placements = [[0, 1, 2], [97, 98, 99], [0, 50, 99], [10, 40, 70], [24, 49, 74], [33, 66, 99], [5, 6, 90]];
+    const placements = [
+      [0, 1, 2],
+      [97, 98, 99],
+      [0, 50, 99],
+      [10, 40, 70],
+      [24, 49, 74],
+      [33, 66, 99],
+      [5, 6, 90],
+    ];
     for (const placement of placements) {
       const tasks = sortedTasks(100).map((task, i) => (placement.includes(i) ? { ...task, ...nulPayload } : task));
       log.clear();
@@ -171,14 +183,15 @@ describe('commitGroup, when PostgreSQL refuses some rows for their data', () => 
       },
     };
     const faultsOf = Object.keys(faults) as Fault[];
-    const group = groupOf(faultsOf.map((fault) => task[fault]), { size: 9 });
+    const group = groupOf(
+      faultsOf.map((fault) => task[fault]),
+      { size: 9 },
+    );
 
     const result = await store.commitGroup(group);
 
     expect(result).toMatchObject({ inserted: 7, duplicates: 0 });
-    expect(result.rejected).toEqual(
-      faultsOf.map((fault) => ({ id: task[fault].id, ...refusals[fault] })).sort(byId),
-    );
+    expect(result.rejected).toEqual(faultsOf.map((fault) => ({ id: task[fault].id, ...refusals[fault] })).sort(byId));
     // What the store writes itself never carries the NUL that got the row refused.
     const expected = faultsOf.map((fault) => ({
       ...standInFor(task[fault], refusals[fault]),
@@ -196,7 +209,11 @@ describe('commitGroup, when PostgreSQL refuses some rows for their data', () => 
     });
   });
 
-  test('records a lone refused row as FAILED with two writes: the refused one and the final one', async ({ db, log, store }) => {
+  test('records a lone refused row as FAILED with two writes: the refused one and the final one', async ({
+    db,
+    log,
+    store,
+  }) => {
     const task = finishedTask(nulPayload);
     const group = groupOf([task]);
 
@@ -209,7 +226,10 @@ describe('commitGroup, when PostgreSQL refuses some rows for their data', () => 
     expect(sentText(log).filter(isWrite)).toHaveLength(2);
   });
 
-  test('counts duplicates among refused and good rows: a refused row already committed stays as it was', async ({ db, store }) => {
+  test('counts duplicates among refused and good rows: a refused row already committed stays as it was', async ({
+    db,
+    store,
+  }) => {
     const earlier = sortedTasks(10);
     await store.commitGroup(groupOf(earlier));
     const redelivered = earlier.slice(0, 5);
@@ -238,7 +258,7 @@ describe('commitGroup, when PostgreSQL refuses some rows for their data', () => 
     expect(await countRows(db, 'tasks')).toBe(10 + 20 + 2);
   });
 
-  test('throws the batch row\'s own refusal (a batch id used before) and writes nothing', async ({ db, store }) => {
+  test("throws the batch row's own refusal (a batch id used before) and writes nothing", async ({ db, store }) => {
     const first = groupOf(finishedTasks(3));
     await store.commitGroup(first);
     const reused = groupOf([...finishedTasks(5), finishedTask(nulPayload)], { id: first.batch.id });
@@ -263,26 +283,29 @@ describe('commitGroup, when PostgreSQL refuses some rows for their data', () => 
       const blocker = finishedTask();
       const group = groupOf([...tasks, blocker]);
 
-      const failure = await admin.transaction().execute(async (holder) => {
-        // An uncommitted row with the blocker's id: our insert of it has to wait for this
-        // transaction, and while it waits the server ends its session.
-        await sql`
+      const failure = await admin
+        .transaction()
+        .execute(async (holder) => {
+          // An uncommitted row with the blocker's id: our insert of it has to wait for this
+          // transaction, and while it waits the server ends its session.
+          await sql`
           INSERT INTO tasks (id, task_type, status, attempts, submitted_at, committed_at, batch_id)
           VALUES (${blocker.id}::uuid, 'EMAIL', 'COMPLETED', 1, now(), now(), gen_random_uuid())
         `.execute(holder);
-        const committing = store.commitGroup(group).catch((error: unknown) => error);
-        for (;;) {
-          const { rows } = await sql<{ ended: boolean }>`
+          const committing = store.commitGroup(group).catch((error: unknown) => error);
+          for (;;) {
+            const { rows } = await sql<{ ended: boolean }>`
             SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity
             WHERE wait_event_type = 'Lock' AND datname = current_database()
           `.execute(holder);
-          if (rows.some((row) => row.ended)) break;
-          await new Promise((resolve) => setTimeout(resolve, 10));
-        }
-        const error = await committing;
-        await sql`ROLLBACK`.execute(holder).catch(() => undefined);
-        return error;
-      }).catch((error: unknown) => error);
+            if (rows.some((row) => row.ended)) break;
+            await new Promise((resolve) => setTimeout(resolve, 10));
+          }
+          const error = await committing;
+          await sql`ROLLBACK`.execute(holder).catch(() => undefined);
+          return error;
+        })
+        .catch((error: unknown) => error);
 
       expect(failure).toMatchObject({ code: '57P01' });
       expect(isTransientError(failure)).toBe(true);

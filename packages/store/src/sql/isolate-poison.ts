@@ -26,9 +26,7 @@ export const blamesTaskRows = (error: unknown): boolean =>
 /** The SQLSTATE and message of the data error in `error`'s chain. */
 const refusalOf = (error: unknown): Omit<RejectedTask, 'id'> => {
   // The link that carries the SQLSTATE itself, not a wrapper around it.
-  const link = errorChain(error).find(
-    (candidate) => sqlStateOf(candidate) !== undefined && isDataError(candidate),
-  );
+  const link = errorChain(error).find((candidate) => sqlStateOf(candidate) !== undefined && isDataError(candidate));
   return {
     sqlState: sqlStateOf(link) ?? 'unknown',
     message: link instanceof Error ? link.message : String(link),

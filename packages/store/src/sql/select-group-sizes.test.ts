@@ -11,8 +11,18 @@ describe('groupSizes', () => {
     await store.commitGroup(groupOf(finishedTasks(100)));
     await store.commitGroup(groupOf(finishedTasks(100)));
     // 40 held, 30 written: the group's size is what it held.
-    await store.commitGroup(groupOf(finishedTasks(30, () => ({ taskType: 'SMS' })), { size: 40, trigger: 'timeout' }));
-    await store.commitGroup(groupOf(finishedTasks(7, () => ({ taskType: 'SMS' })), { trigger: 'shutdown' }));
+    await store.commitGroup(
+      groupOf(
+        finishedTasks(30, () => ({ taskType: 'SMS' })),
+        { size: 40, trigger: 'timeout' },
+      ),
+    );
+    await store.commitGroup(
+      groupOf(
+        finishedTasks(7, () => ({ taskType: 'SMS' })),
+        { trigger: 'shutdown' },
+      ),
+    );
 
     expect(await store.groupSizes()).toEqual([
       { taskType: 'EMAIL', trigger: 'size', size: 100, groups: 2 },

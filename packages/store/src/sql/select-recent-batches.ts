@@ -35,10 +35,7 @@ export interface BatchPage {
  *   ? undefined
  *   : await selectRecentBatches(db, { limit: 20, before: first.nextCursor });
  */
-export const selectRecentBatches = async (
-  db: Kysely<Database>,
-  query: RecentBatchesQuery,
-): Promise<BatchPage> => {
+export const selectRecentBatches = async (db: Kysely<Database>, query: RecentBatchesQuery): Promise<BatchPage> => {
   const { limit, before } = query;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_BATCH_PAGE) {
     throw new InvalidArgumentError('limit', `must be a whole number from 1 to ${MAX_BATCH_PAGE}, got ${limit}`);
@@ -52,10 +49,7 @@ export const selectRecentBatches = async (
     .select(batchRecordColumns)
     .orderBy('id', 'desc')
     .limit(limit + 1);
-  const rows = await (before === undefined
-    ? newestFirst
-    : newestFirst.where('id', '<', before)
-  ).execute();
+  const rows = await (before === undefined ? newestFirst : newestFirst.where('id', '<', before)).execute();
   const items = rows.slice(0, limit);
   const last = items.at(-1);
   return rows.length > limit && last !== undefined ? { items, nextCursor: last.id } : { items };

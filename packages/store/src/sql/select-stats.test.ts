@@ -16,7 +16,12 @@ describe('stats', () => {
     const emails = finishedTasks(100, (i) => (i < 97 ? {} : { status: 'FAILED', error: 'bounced' }));
     await store.commitGroup(groupOf(emails, { trigger: 'size' }));
     // 40 held: 30 written, 10 retried.
-    await store.commitGroup(groupOf(finishedTasks(30, () => ({ taskType: 'SMS' })), { size: 40, trigger: 'timeout' }));
+    await store.commitGroup(
+      groupOf(
+        finishedTasks(30, () => ({ taskType: 'SMS' })),
+        { size: 40, trigger: 'timeout' },
+      ),
+    );
     // A redelivery of ten emails: duplicates only.
     await store.commitGroup(groupOf(emails.slice(0, 10), { trigger: 'shutdown' }));
 

@@ -84,7 +84,10 @@ describe('throughput', () => {
     expect(points.every((point) => point.tasks === 0 && point.batches === 0)).toBe(true);
   });
 
-  test.for([0, -1, 1.5, 3_601, Number.NaN])('refuses a window of %s seconds before querying', async (seconds, { store }) => {
-    await expect(store.throughput({ seconds })).rejects.toBeInstanceOf(InvalidArgumentError);
-  });
+  test.for([0, -1, 1.5, 3_601, Number.NaN])(
+    'refuses a window of %s seconds before querying',
+    async (seconds, { store }) => {
+      await expect(store.throughput({ seconds })).rejects.toBeInstanceOf(InvalidArgumentError);
+    },
+  );
 });

@@ -57,7 +57,10 @@ interface ThroughputRow {
 export const selectThroughput = async (db: Kysely<Database>, query: ThroughputQuery): Promise<Throughput> => {
   const { seconds } = query;
   if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_THROUGHPUT_SECONDS) {
-    throw new InvalidArgumentError('seconds', `must be a whole number from 1 to ${MAX_THROUGHPUT_SECONDS}, got ${seconds}`);
+    throw new InvalidArgumentError(
+      'seconds',
+      `must be a whole number from 1 to ${MAX_THROUGHPUT_SECONDS}, got ${seconds}`,
+    );
   }
   const { rows } = await sql<ThroughputRow>`
     WITH bounds AS (

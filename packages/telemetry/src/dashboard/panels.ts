@@ -151,7 +151,11 @@ export const stat = (spec: PanelSpec & { readonly thresholds?: ThresholdsConfig 
     ...common(spec),
     options: { ...options },
     fieldConfig: {
-      defaults: { unit: spec.unit, color: { mode: FieldColorModeId.Thresholds }, thresholds: spec.thresholds ?? greenThresholds() },
+      defaults: {
+        unit: spec.unit,
+        color: { mode: FieldColorModeId.Thresholds },
+        thresholds: spec.thresholds ?? greenThresholds(),
+      },
       overrides: [],
     },
   };
@@ -182,7 +186,12 @@ export const barGauge = (spec: PanelSpec): UnplacedPanel => {
     ...common(spec),
     options: { ...options },
     fieldConfig: {
-      defaults: { unit: spec.unit, min: 0, color: { mode: FieldColorModeId.ContinuousBlues }, thresholds: greenThresholds() },
+      defaults: {
+        unit: spec.unit,
+        min: 0,
+        color: { mode: FieldColorModeId.ContinuousBlues },
+        thresholds: greenThresholds(),
+      },
       overrides: [],
     },
   };

@@ -62,7 +62,10 @@ describe('the Sluice dashboard', () => {
 
   it('replaces Grafana interval variables so Prometheus can run an expression as is', () => {
     expect(
-      withGrafanaVariables('increase(a[$__range]) / rate(b[$__rate_interval]) + rate(c[$__interval])', { rateInterval: '1m', range: '10m' }),
+      withGrafanaVariables('increase(a[$__range]) / rate(b[$__rate_interval]) + rate(c[$__interval])', {
+        rateInterval: '1m',
+        range: '10m',
+      }),
     ).toBe('increase(a[10m]) / rate(b[1m]) + rate(c[1m])');
   });
 });

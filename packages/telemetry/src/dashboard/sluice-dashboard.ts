@@ -47,7 +47,13 @@ const panels = (): ReadonlyArray<UnplacedPanel> => [
     description: 'Worker processes that answered the last scrape, and whether the api did (1 = up).',
     unit: 'none',
     size: { w: 4, h: 8 },
-    thresholds: { mode: ThresholdsMode.Absolute, steps: [{ color: 'red', value: null }, { color: 'green', value: 1 }] },
+    thresholds: {
+      mode: ThresholdsMode.Absolute,
+      steps: [
+        { color: 'red', value: null },
+        { color: 'green', value: 1 },
+      ],
+    },
     queries: [
       query(`sum(up{job="${SCRAPE_JOBS.worker}"})`, 'workers'),
       query(`sum(up{job="${SCRAPE_JOBS.api}"})`, 'api'),

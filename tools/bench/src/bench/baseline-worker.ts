@@ -56,7 +56,10 @@ const INSERT = `
   VALUES ($1, $2, $3, 'COMPLETED', $4, NULL, $5, $6, $7, now(), $1)
   ON CONFLICT (id) DO NOTHING`;
 
-const pool = mode === 'insert' ? new pg.Pool({ connectionString: required('database-url'), max: Number(values['pool-size']) }) : undefined;
+const pool =
+  mode === 'insert'
+    ? new pg.Pool({ connectionString: required('database-url'), max: Number(values['pool-size']) })
+    : undefined;
 pool?.on('error', (error) => console.error(`baseline-worker: idle PostgreSQL connection failed: ${error.message}`));
 
 const process_ = async (job: Job<BaselineJobData>): Promise<unknown> => {

@@ -63,7 +63,9 @@ const HERE = fileURLToPath(new URL('.', import.meta.url));
 
 /** Node flags that write a CPU profile of the process into its own folder when it exits. */
 const profiling = (context: AppContext, name: string): { nodeArgs?: ReadonlyArray<string> } =>
-  context.cpuProfDir === undefined ? {} : { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${join(context.cpuProfDir, name)}`] };
+  context.cpuProfDir === undefined
+    ? {}
+    : { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${join(context.cpuProfDir, name)}`] };
 
 const track = (context: AppContext, child: NodeChild): NodeChild => {
   context.started.add(child);
@@ -112,7 +114,8 @@ export const startApi = async (context: AppContext, queueName: string, label = '
       );
       if (status === 200) return { url, child };
       if (!child.isUp()) throw new Error(`the api exited before it was ready:\n${child.tail()}`);
-      if (Date.now() > deadline) throw new Error(`the api was not ready within 30 s (last status ${status}):\n${child.tail()}`);
+      if (Date.now() > deadline)
+        throw new Error(`the api was not ready within 30 s (last status ${status}):\n${child.tail()}`);
       await sleep(100);
     }
   } catch (error) {
@@ -139,7 +142,9 @@ const waitForWorkers = async (
       const dead = children.find((child) => !child.isUp());
       if (dead) throw new Error(`${dead.name} exited before it was consuming:\n${dead.tail()}`);
       if (Date.now() > deadline) {
-        throw new Error(`${count} workers were not consuming ${queueName} within 30 s:\n${children.map((child) => child.tail()).join('\n')}`);
+        throw new Error(
+          `${count} workers were not consuming ${queueName} within 30 s:\n${children.map((child) => child.tail()).join('\n')}`,
+        );
       }
       await sleep(100);
     }
@@ -209,11 +214,16 @@ export const startBaselineWorker = async (
       name: `bullmq-${mode}`,
       script: join(HERE, 'baseline-worker.js'),
       args: [
-        '--mode', mode,
-        '--redis-url', context.redisUrl,
-        '--database-url', context.databaseUrl,
-        '--queue', queueName,
-        '--concurrency', String(concurrency),
+        '--mode',
+        mode,
+        '--redis-url',
+        context.redisUrl,
+        '--database-url',
+        context.databaseUrl,
+        '--queue',
+        queueName,
+        '--concurrency',
+        String(concurrency),
       ],
       cwd: context.root,
       env: {},

@@ -29,8 +29,18 @@ describe('parseBenchArgs', () => {
   });
 
   it('scales every count down with --quick, and an explicit flag still wins', () => {
-    expect(parse('--quick')).toMatchObject({ repeats: 1, commitRounds: 40, throughputTasks: 20_000, latencyMs: 10_000, httpMs: 3_000, memoryTasks: [10_000] });
-    expect(parse('--quick', '--tasks', '50000', '--repeats', '2')).toMatchObject({ throughputTasks: 50_000, repeats: 2 });
+    expect(parse('--quick')).toMatchObject({
+      repeats: 1,
+      commitRounds: 40,
+      throughputTasks: 20_000,
+      latencyMs: 10_000,
+      httpMs: 3_000,
+      memoryTasks: [10_000],
+    });
+    expect(parse('--quick', '--tasks', '50000', '--repeats', '2')).toMatchObject({
+      throughputTasks: 50_000,
+      repeats: 2,
+    });
   });
 
   it('keeps scenarios and consumers in their fixed order, without repeats', () => {
@@ -44,7 +54,10 @@ describe('parseBenchArgs', () => {
   });
 
   it('collects --env settings for the api and workers', () => {
-    expect(parse('--env', 'BATCH_CONCURRENCY=8', '--env', 'DB_POOL_SIZE=').serviceEnv).toEqual({ BATCH_CONCURRENCY: '8', DB_POOL_SIZE: '' });
+    expect(parse('--env', 'BATCH_CONCURRENCY=8', '--env', 'DB_POOL_SIZE=').serviceEnv).toEqual({
+      BATCH_CONCURRENCY: '8',
+      DB_POOL_SIZE: '',
+    });
   });
 
   it('names the flag of a value it cannot use', () => {

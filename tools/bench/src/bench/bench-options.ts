@@ -106,7 +106,8 @@ export interface BenchOptionContext {
 
 const wholeNumber = (flag: string, text: string, min: number, max: number): number => {
   const value = Number(text);
-  if (text.trim() === '' || !Number.isInteger(value)) throw new OptionError(flag, `must be a whole number (got ${JSON.stringify(text)})`);
+  if (text.trim() === '' || !Number.isInteger(value))
+    throw new OptionError(flag, `must be a whole number (got ${JSON.stringify(text)})`);
   if (value < min || value > max) throw new OptionError(flag, `must be from ${min} to ${max} (got ${text})`);
   return value;
 };
@@ -126,7 +127,11 @@ const list = (text: string): ReadonlyArray<string> =>
     .filter((item) => item !== '');
 
 /** Names from a fixed set, kept in the set's order and without repeats. */
-const choices = <T extends string>(flag: string, text: string | undefined, known: ReadonlyArray<T>): ReadonlyArray<T> => {
+const choices = <T extends string>(
+  flag: string,
+  text: string | undefined,
+  known: ReadonlyArray<T>,
+): ReadonlyArray<T> => {
   if (text === undefined) return known;
   const given = list(text);
   const unknown = given.filter((name) => !(known as ReadonlyArray<string>).includes(name));
@@ -164,7 +169,8 @@ const url = (flag: string, text: string | undefined, schemes: ReadonlyArray<stri
   } catch {
     throw new OptionError(flag, `must be a URL (got ${JSON.stringify(text)})`);
   }
-  if (!schemes.includes(protocol)) throw new OptionError(flag, `must start with ${schemes.map((s) => `${s}://`).join(' or ')}`);
+  if (!schemes.includes(protocol))
+    throw new OptionError(flag, `must start with ${schemes.map((s) => `${s}://`).join(' or ')}`);
   return text;
 };
 

@@ -10,7 +10,13 @@ import type { Percentiles, Spread } from './statistics.js';
 export type ScenarioName = 'commit' | 'throughput' | 'latency' | 'http' | 'memory';
 
 /** The scenarios in the order they run and print. */
-export const SCENARIOS: ReadonlyArray<ScenarioName> = Object.freeze(['commit', 'throughput', 'latency', 'http', 'memory']);
+export const SCENARIOS: ReadonlyArray<ScenarioName> = Object.freeze([
+  'commit',
+  'throughput',
+  'latency',
+  'http',
+  'memory',
+]);
 
 /**
  * The kinds of process whose CPU is accounted for, in the order they print. `other` is the
@@ -54,7 +60,12 @@ export interface CommitCostResult {
 /** Who drains the queue: Sluice with one or two worker processes, or a plain BullMQ worker. */
 export type Consumer = 'sluice-1' | 'sluice-2' | 'bullmq-noop' | 'bullmq-insert';
 
-export const CONSUMERS: ReadonlyArray<Consumer> = Object.freeze(['sluice-1', 'sluice-2', 'bullmq-noop', 'bullmq-insert']);
+export const CONSUMERS: ReadonlyArray<Consumer> = Object.freeze([
+  'sluice-1',
+  'sluice-2',
+  'bullmq-noop',
+  'bullmq-insert',
+]);
 
 export interface ThroughputRun {
   readonly consumer: Consumer;

@@ -8,12 +8,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { sql, type Kysely } from 'kysely';
 import { createDatabaseIfMissing, createDb, migrateToLatest, type Database } from '@sluice/store';
-import {
-  startPostgresServer,
-  startRedisServer,
-  type PostgresServer,
-  type RedisServer,
-} from '@sluice/testkit/servers';
+import { startPostgresServer, startRedisServer, type PostgresServer, type RedisServer } from '@sluice/testkit/servers';
 import { readProcStat } from './proc-stats.js';
 
 /** The database the bench writes to, on whatever server it uses. */
@@ -102,7 +97,8 @@ export const startBenchServers = async (options: BenchServerOptions): Promise<Be
     const info = await redis.info('server');
     const redisPidText = /process_id:(\d+)/.exec(info)?.[1];
     const redisPid = redisPidText === undefined ? undefined : Number(redisPidText);
-    const redisPidHere = redisPid !== undefined && (await readProcStat(redisPid))?.comm.startsWith('redis') ? redisPid : undefined;
+    const redisPidHere =
+      redisPid !== undefined && (await readProcStat(redisPid))?.comm.startsWith('redis') ? redisPid : undefined;
 
     return {
       redisUrl,

@@ -43,8 +43,16 @@ const singleRow =
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now(), $10)
            ON CONFLICT (id) DO NOTHING`,
           [
-            task.id, task.taskType, jsonOrNull(task.payload), task.status, jsonOrNull(task.result),
-            task.error, task.attempts, task.submittedAt, task.startedAt, group.batch.id,
+            task.id,
+            task.taskType,
+            jsonOrNull(task.payload),
+            task.status,
+            jsonOrNull(task.result),
+            task.error,
+            task.attempts,
+            task.submittedAt,
+            task.startedAt,
+            group.batch.id,
           ],
         );
         inserted += result.rowCount ?? 0;
@@ -68,9 +76,16 @@ const BATCH_INSERT = `
   RETURNING completed + failed AS inserted`;
 
 const batchParameters = (group: GroupCommit): unknown[] => [
-  group.batch.id, group.batch.workerId, group.batch.taskType, group.batch.size,
-  group.batch.size - group.tasks.length, group.tasks.length, group.batch.trigger,
-  group.batch.openedAt, group.batch.flushedAt, group.batch.handlerMs,
+  group.batch.id,
+  group.batch.workerId,
+  group.batch.taskType,
+  group.batch.size,
+  group.batch.size - group.tasks.length,
+  group.tasks.length,
+  group.batch.trigger,
+  group.batch.openedAt,
+  group.batch.flushedAt,
+  group.batch.handlerMs,
 ];
 
 /** COPY's text format: `\N` is NULL; backslash, newline, carriage return and tab are escaped. */
@@ -81,8 +96,14 @@ const copyField = (value: string | null): string =>
 
 const copyLine = (task: TaskRow): string =>
   [
-    task.id, task.taskType, jsonOrNull(task.payload), task.status, jsonOrNull(task.result),
-    task.error, String(task.attempts), task.submittedAt.toISOString(),
+    task.id,
+    task.taskType,
+    jsonOrNull(task.payload),
+    task.status,
+    jsonOrNull(task.result),
+    task.error,
+    String(task.attempts),
+    task.submittedAt.toISOString(),
     task.startedAt === null ? null : task.startedAt.toISOString(),
   ]
     .map(copyField)
@@ -138,9 +159,15 @@ const jsonRecordset =
     const rows = [...group.tasks]
       .sort((a, b) => (a.id < b.id ? -1 : 1))
       .map((task) => ({
-        id: task.id, task_type: task.taskType, payload: task.payload ?? null, status: task.status,
-        result: task.result ?? null, error: task.error, attempts: task.attempts,
-        submitted_at: task.submittedAt, started_at: task.startedAt,
+        id: task.id,
+        task_type: task.taskType,
+        payload: task.payload ?? null,
+        status: task.status,
+        result: task.result ?? null,
+        error: task.error,
+        attempts: task.attempts,
+        submitted_at: task.submittedAt,
+        started_at: task.startedAt,
       }));
     const result = await pool.query<{ inserted: number }>(
       `WITH inserted AS (

@@ -48,7 +48,8 @@ export const areaOf = (url: string, functionName: string): string => {
   return url;
 };
 
-const shortUrl = (url: string): string => url.replace(/^.*node_modules\//, '').replace(/^.*\/(apps|packages|tools)\//, '$1/');
+const shortUrl = (url: string): string =>
+  url.replace(/^.*node_modules\//, '').replace(/^.*\/(apps|packages|tools)\//, '$1/');
 
 const top = (totals: ReadonlyMap<string, number>, all: number, limit: number): ReadonlyArray<SelfTime> =>
   [...totals.entries()]
@@ -77,11 +78,19 @@ export const summariseProfile = (profile: CpuProfile, limit = 15): ProfileSummar
       idle += us;
       return;
     }
-    const name = frame.url === '' ? frame.functionName : `${frame.functionName || '(anonymous)'} ${shortUrl(frame.url)}:${frame.lineNumber + 1}`;
+    const name =
+      frame.url === ''
+        ? frame.functionName
+        : `${frame.functionName || '(anonymous)'} ${shortUrl(frame.url)}:${frame.lineNumber + 1}`;
     functions.set(name, (functions.get(name) ?? 0) + us);
     const area = areaOf(frame.url, frame.functionName);
     areas.set(area, (areas.get(area) ?? 0) + us);
   });
   const busy = total - idle;
-  return { totalMs: total / 1000, busyMs: busy / 1000, functions: top(functions, busy, limit), areas: top(areas, busy, limit) };
+  return {
+    totalMs: total / 1000,
+    busyMs: busy / 1000,
+    functions: top(functions, busy, limit),
+    areas: top(areas, busy, limit),
+  };
 };

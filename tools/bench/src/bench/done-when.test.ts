@@ -33,15 +33,35 @@ const latency = (highP95: number, lowP95: number): LatencyResult => ({
   batchTimeoutMs: 3_000,
   runs: [],
   levels: [
-    { rate: 1_000, p50Ms: spread(300), p95Ms: spread(highP95), p99Ms: spread(highP95), sizeFlushShare: spread(1), achievedRate: spread(1_000) },
-    { rate: 10, p50Ms: spread(1_500), p95Ms: spread(lowP95), p99Ms: spread(lowP95), sizeFlushShare: spread(0), achievedRate: spread(10) },
+    {
+      rate: 1_000,
+      p50Ms: spread(300),
+      p95Ms: spread(highP95),
+      p99Ms: spread(highP95),
+      sizeFlushShare: spread(1),
+      achievedRate: spread(1_000),
+    },
+    {
+      rate: 10,
+      p50Ms: spread(1_500),
+      p95Ms: spread(lowP95),
+      p99Ms: spread(lowP95),
+      sizeFlushShare: spread(0),
+      achievedRate: spread(10),
+    },
   ],
 });
 
 const memory = (apiMax: number, workerMax: number): MemoryResult => ({
   workers: 2,
   runs: [],
-  levels: [{ tasks: 100_000, apiPeakMb: spread(apiMax - 20, apiMax - 30, apiMax), workerPeakMb: spread(workerMax - 20, workerMax - 30, workerMax) }],
+  levels: [
+    {
+      tasks: 100_000,
+      apiPeakMb: spread(apiMax - 20, apiMax - 30, apiMax),
+      workerPeakMb: spread(workerMax - 20, workerMax - 30, workerMax),
+    },
+  ],
 });
 
 const statusOf = (checks: ReadonlyArray<Check>): Record<string, Check['status']> =>
@@ -80,7 +100,10 @@ describe('evaluateChecks', () => {
 
   it('fails the high-rate latency when the api accepted well below that rate', () => {
     const slow = latency(400, 3_050);
-    const behind: LatencyResult = { ...slow, levels: slow.levels.map((level) => (level.rate === 1_000 ? { ...level, achievedRate: spread(700) } : level)) };
+    const behind: LatencyResult = {
+      ...slow,
+      levels: slow.levels.map((level) => (level.rate === 1_000 ? { ...level, achievedRate: spread(700) } : level)),
+    };
     const check = evaluateChecks({ latency: behind }).find((candidate) => candidate.id === 'latency-high-rate');
     expect(check?.status).toBe('not met');
     expect(check?.measured).toBe('400 ms at only 700/s');
@@ -108,12 +131,19 @@ describe('evaluateChecks', () => {
   });
 
   it('says "not run" for a memory level other than the one the target names', () => {
-    const small: MemoryResult = { workers: 2, runs: [], levels: [{ tasks: 10_000, apiPeakMb: spread(90), workerPeakMb: spread(90) }] };
+    const small: MemoryResult = {
+      workers: 2,
+      runs: [],
+      levels: [{ tasks: 10_000, apiPeakMb: spread(90), workerPeakMb: spread(90) }],
+    };
     expect(statusOf(evaluateChecks({ memory: small }))['api-peak-rss']).toBe('not run');
   });
 
   it('says "not run" when a ratio has no figure (a baseline run failed)', () => {
-    const broken = { ...throughput(0.9, 3), sluiceVsNoop: { median: Number.NaN, min: Number.NaN, max: Number.NaN, n: 0 } };
+    const broken = {
+      ...throughput(0.9, 3),
+      sluiceVsNoop: { median: Number.NaN, min: Number.NaN, max: Number.NaN, n: 0 },
+    };
     expect(statusOf(evaluateChecks({ throughput: broken }))['e2e-vs-noop']).toBe('not run');
   });
 });

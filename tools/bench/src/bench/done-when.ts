@@ -45,8 +45,7 @@ export interface CheckInputs {
   readonly memory?: MemoryResult | undefined;
 }
 
-const verdict = (ok: boolean | undefined): Check['status'] =>
-  ok === undefined ? 'not run' : ok ? 'met' : 'not met';
+const verdict = (ok: boolean | undefined): Check['status'] => (ok === undefined ? 'not run' : ok ? 'met' : 'not met');
 
 /** NaN means the figure is missing (a run failed or was not made): nothing to judge. */
 const judged = (value: number | undefined, test: (value: number) => boolean): boolean | undefined =>
@@ -109,7 +108,9 @@ export const evaluateChecks = (inputs: CheckInputs, targets: DoneWhen = DONE_WHE
       id: 'latency-high-rate',
       criterion: `latency p95 at ${targets.highRate.toLocaleString('en-US')} tasks/s`,
       target: `≤ ${formatMs(targets.highRateP95Ms)}`,
-      measured: keptUp ? shown(high, formatMs) : `${shown(high, formatMs)} at only ${formatCount(highLevel?.achievedRate.median ?? Number.NaN)}/s`,
+      measured: keptUp
+        ? shown(high, formatMs)
+        : `${shown(high, formatMs)} at only ${formatCount(highLevel?.achievedRate.median ?? Number.NaN)}/s`,
       status: verdict(judged(high, (v) => keptUp && v <= targets.highRateP95Ms)),
     },
     {

@@ -24,7 +24,8 @@ describe('figure formats', () => {
   });
 
   it('prints a missing figure as a dash', () => {
-    for (const format of [formatCount, formatMs, formatMb, formatRatio, formatShare]) expect(format(Number.NaN)).toBe('—');
+    for (const format of [formatCount, formatMs, formatMb, formatRatio, formatShare])
+      expect(format(Number.NaN)).toBe('—');
   });
 });
 

@@ -26,7 +26,10 @@ export const submitGenerated = async (
   requests = 1,
 ): Promise<void> => {
   const parts = Math.max(requests, Math.ceil(count / MAX_GENERATED_PER_REQUEST));
-  const sizes = Array.from({ length: parts }, (_, index) => Math.floor(count / parts) + (index < count % parts ? 1 : 0));
+  const sizes = Array.from(
+    { length: parts },
+    (_, index) => Math.floor(count / parts) + (index < count % parts ? 1 : 0),
+  );
   await Promise.all(
     sizes.map(async (n) => {
       if (n === 0) return;
@@ -37,7 +40,8 @@ export const submitGenerated = async (
         signal: AbortSignal.timeout(600_000),
       });
       const body = await response.text();
-      if (response.status !== 202) throw new Error(`POST /api/tasks/batch answered ${response.status}: ${body.slice(0, 500)}`);
+      if (response.status !== 202)
+        throw new Error(`POST /api/tasks/batch answered ${response.status}: ${body.slice(0, 500)}`);
       const accepted = (JSON.parse(body) as { accepted?: unknown }).accepted;
       if (accepted !== n) throw new Error(`POST /api/tasks/batch accepted ${String(accepted)} of ${n} tasks`);
     }),
@@ -104,7 +108,11 @@ export const runSteadyLoad = async (options: SteadyLoadOptions): Promise<SteadyL
       const body = JSON.stringify(sampleTask(n));
       const req = request(
         url,
-        { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        {
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
         (response) => {
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));

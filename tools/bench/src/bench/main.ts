@@ -58,14 +58,21 @@ const onSignal = (signal: NodeJS.Signals): void => {
 const summariseProfiles = async (dir: string): Promise<void> => {
   const folders = await readdir(dir).catch(() => [] as string[]);
   for (const folder of folders.sort()) {
-    const files = (await readdir(join(dir, folder)).catch(() => [] as string[])).filter((file) => file.endsWith('.cpuprofile'));
+    const files = (await readdir(join(dir, folder)).catch(() => [] as string[])).filter((file) =>
+      file.endsWith('.cpuprofile'),
+    );
     for (const file of files) {
       const profile = JSON.parse(await readFile(join(dir, folder, file), 'utf8')) as CpuProfile;
       const summary = summariseProfile(profile, 12);
-      console.log(`\n${folder}/${file}: ${(summary.busyMs / 1000).toFixed(1)} s busy of ${(summary.totalMs / 1000).toFixed(1)} s`);
-      const rows = (items: typeof summary.areas) => items.map((item) => [item.name, `${item.ms.toFixed(0)} ms`, `${(item.share * 100).toFixed(1)} %`]);
+      console.log(
+        `\n${folder}/${file}: ${(summary.busyMs / 1000).toFixed(1)} s busy of ${(summary.totalMs / 1000).toFixed(1)} s`,
+      );
+      const rows = (items: typeof summary.areas) =>
+        items.map((item) => [item.name, `${item.ms.toFixed(0)} ms`, `${(item.share * 100).toFixed(1)} %`]);
       console.log(formatTable([['area', 'self', 'of busy'], ...rows(summary.areas)], ['left', 'right', 'right']));
-      console.log(formatTable([['function', 'self', 'of busy'], ...rows(summary.functions)], ['left', 'right', 'right']));
+      console.log(
+        formatTable([['function', 'self', 'of busy'], ...rows(summary.functions)], ['left', 'right', 'right']),
+      );
     }
   }
 };
@@ -86,7 +93,14 @@ const run = async (options: BenchOptions): Promise<number> => {
     );
     if (options.quick) console.log('--quick: counts scaled down; these are not the Done-when figures.');
 
-    const context: ScenarioContext = { options, servers: shared, root: ROOT, progress, signal: interrupted.signal, started };
+    const context: ScenarioContext = {
+      options,
+      servers: shared,
+      root: ROOT,
+      progress,
+      signal: interrupted.signal,
+      started,
+    };
     const runners: Readonly<Record<ScenarioName, (context: ScenarioContext) => Promise<unknown>>> = {
       commit: runCommitScenario,
       throughput: runThroughputScenario,
@@ -109,7 +123,9 @@ const run = async (options: BenchOptions): Promise<number> => {
         const disturbed = other !== undefined && other > FOREIGN_LOAD_WARNING;
         progress.note(
           `${scenario}: done in ${((Date.now() - scenarioStarted) / 1000).toFixed(0)} s` +
-            (disturbed ? `; WARNING: other processes kept ${other.toFixed(2)} cores busy meanwhile, the figures are disturbed` : ''),
+            (disturbed
+              ? `; WARNING: other processes kept ${other.toFixed(2)} cores busy meanwhile, the figures are disturbed`
+              : ''),
         );
       } catch (error) {
         progress.done();
@@ -131,7 +147,10 @@ const run = async (options: BenchOptions): Promise<number> => {
         ...options,
         serviceEnv: { ...DEFAULT_SERVICE_ENV, ...options.serviceEnv },
         bullmqConcurrency: bullmqConcurrencyOf({ ...DEFAULT_SERVICE_ENV, ...options.serviceEnv }),
-        redis: options.redisUrl === undefined ? 'started by the bench: AOF on, appendfsync everysec, noeviction' : 'given by --redis-url',
+        redis:
+          options.redisUrl === undefined
+            ? 'started by the bench: AOF on, appendfsync everysec, noeviction'
+            : 'given by --redis-url',
       },
       ...partial,
       foreignLoad,
@@ -155,7 +174,9 @@ const run = async (options: BenchOptions): Promise<number> => {
     }
     await mkdir(dirname(options.jsonPath), { recursive: true });
     await writeFile(options.jsonPath, `${JSON.stringify(results, null, 2)}\n`);
-    console.log(`\nwrote ${relative(process.cwd(), options.jsonPath) || options.jsonPath} in ${(results.durationSeconds / 60).toFixed(1)} min`);
+    console.log(
+      `\nwrote ${relative(process.cwd(), options.jsonPath) || options.jsonPath} in ${(results.durationSeconds / 60).toFixed(1)} min`,
+    );
     if (options.cpuProfDir !== undefined) await summariseProfiles(options.cpuProfDir);
     if (interrupted.signal.aborted) return 130;
     return Object.keys(failures).length > 0 ? 1 : 0;

@@ -1,14 +1,33 @@
 import { describe, expect, it } from 'vitest';
-import { clockTicksPerSecond, machineBusyTicks, parseProcStat, readAllProcStats, statusMb, treeTicks, type ProcStat } from './proc-stats.js';
+import {
+  clockTicksPerSecond,
+  machineBusyTicks,
+  parseProcStat,
+  readAllProcStats,
+  statusMb,
+  treeTicks,
+  type ProcStat,
+} from './proc-stats.js';
 
 /** A /proc/<pid>/stat line with the given times (fields 14–17) and parent. */
-const statLine = (pid: number, comm: string, ppid: number, [utime, stime, cutime, cstime]: ReadonlyArray<number>): string =>
+const statLine = (
+  pid: number,
+  comm: string,
+  ppid: number,
+  [utime, stime, cutime, cstime]: ReadonlyArray<number>,
+): string =>
   `${pid} (${comm}) S ${ppid} ${pid} ${pid} 0 -1 4194560 1000 0 0 0 ${utime} ${stime} ${cutime} ${cstime} 20 0 11 0 500 1000000 3000`;
 
 describe('parseProcStat', () => {
   it('reads the parent and the four CPU times', () => {
     expect(parseProcStat(statLine(42, 'node', 7, [150, 30, 4, 2]))).toEqual({
-      pid: 42, comm: 'node', ppid: 7, utime: 150, stime: 30, cutime: 4, cstime: 2,
+      pid: 42,
+      comm: 'node',
+      ppid: 7,
+      utime: 150,
+      stime: 30,
+      cutime: 4,
+      cstime: 2,
     });
   });
 
@@ -38,10 +57,17 @@ describe('statusMb', () => {
 });
 
 describe('treeTicks', () => {
-  const stat = (pid: number, ppid: number, ticks: ReadonlyArray<number>): ProcStat => parseProcStat(statLine(pid, 'p', ppid, ticks));
+  const stat = (pid: number, ppid: number, ticks: ReadonlyArray<number>): ProcStat =>
+    parseProcStat(statLine(pid, 'p', ppid, ticks));
 
   it('adds a process, its reaped children and its live descendants', () => {
-    const stats = [stat(1, 0, [100, 0, 0, 0]), stat(10, 1, [5, 5, 20, 0]), stat(11, 10, [3, 0, 0, 0]), stat(20, 1, [7, 0, 0, 0]), stat(30, 2, [999, 0, 0, 0])];
+    const stats = [
+      stat(1, 0, [100, 0, 0, 0]),
+      stat(10, 1, [5, 5, 20, 0]),
+      stat(11, 10, [3, 0, 0, 0]),
+      stat(20, 1, [7, 0, 0, 0]),
+      stat(30, 2, [999, 0, 0, 0]),
+    ];
     expect(treeTicks(stats, [10])).toBe(33);
     expect(treeTicks(stats, [1])).toBe(140);
   });

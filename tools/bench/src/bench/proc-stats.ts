@@ -33,7 +33,10 @@ export const parseProcStat = (text: string): ProcStat => {
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) throw new Error(`not a /proc/<pid>/stat line: ${JSON.stringify(text.slice(0, 80))}`);
   // After the name: state(3) ppid(4) … utime(14) stime(15) cutime(16) cstime(17), numbered as in proc(5).
-  const rest = text.slice(close + 2).trim().split(/\s+/);
+  const rest = text
+    .slice(close + 2)
+    .trim()
+    .split(/\s+/);
   const field = (number: number): number => {
     const value = Number(rest[number - 3]);
     if (!Number.isFinite(value)) throw new Error(`/proc/<pid>/stat field ${number} is not a number`);

@@ -44,7 +44,8 @@ export const waitForDrain = async (queue: Queue, options: DrainOptions): Promise
     );
     if (state.pending === 0) return state;
     if (options.signal?.aborted) throw new Error('interrupted');
-    if (Date.now() > deadline) throw new Error(`${state.pending} jobs still pending after ${options.timeoutMs / 1000} s`);
+    if (Date.now() > deadline)
+      throw new Error(`${state.pending} jobs still pending after ${options.timeoutMs / 1000} s`);
     if (Date.now() - reportedAt >= 1_000) {
       reportedAt = Date.now();
       options.onProgress?.(state.pending);
@@ -80,6 +81,12 @@ export const lastFinishOf = (entries: ReadonlyArray<StreamEntry>): number | unde
  * The newest few events are enough: nothing is added after the last job finishes.
  */
 export const lastFinishedAt = async (redis: Redis, queue: Queue): Promise<number | undefined> => {
-  const entries = (await redis.xrevrange(queue.keys['events'] ?? `${queue.qualifiedName}:events`, '+', '-', 'COUNT', 200)) as StreamEntry[];
+  const entries = (await redis.xrevrange(
+    queue.keys['events'] ?? `${queue.qualifiedName}:events`,
+    '+',
+    '-',
+    'COUNT',
+    200,
+  )) as StreamEntry[];
   return lastFinishOf(entries);
 };

@@ -43,7 +43,11 @@ export interface CommandCost {
  * @example
  * commandCostPerTask(before, after, 100_000)[0]; // { command: 'evalsha', callsPerTask: 3.1, usecPerTask: 160 }
  */
-export const commandCostPerTask = (before: CommandStats, after: CommandStats, tasks: number): ReadonlyArray<CommandCost> =>
+export const commandCostPerTask = (
+  before: CommandStats,
+  after: CommandStats,
+  tasks: number,
+): ReadonlyArray<CommandCost> =>
   [...after.entries()]
     .map(([command, end]) => {
       const start = before.get(command) ?? { calls: 0, usec: 0 };

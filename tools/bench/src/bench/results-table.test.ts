@@ -33,13 +33,30 @@ describe('resultRows', () => {
     const rows = resultRows({ commit, throughput });
     expect(rows[0]).toEqual(RESULT_HEADER);
     expect(rows).toContainEqual([
-      'commit of 100', 'one group write (unnest, Sluice)', '2.13 ms', '1.90–3.40 ms', '300', 'p95 2.90 ms; 1 round trip(s)',
+      'commit of 100',
+      'one group write (unnest, Sluice)',
+      '2.13 ms',
+      '1.90–3.40 ms',
+      '300',
+      'p95 2.90 ms; 1 round trip(s)',
     ]);
     expect(rows).toContainEqual(['commit of 100', 'single INSERTs ÷ group write', '34.0×', '', '', 'of the medians']);
     expect(rows).toContainEqual([
-      'end to end, 100,000', 'Sluice, 1 worker, tasks/s', '7,512', '7,401–7,630', '3', 'cores: worker 0.98 · redis 0.71 · postgres 0.22; 251 µs CPU/task',
+      'end to end, 100,000',
+      'Sluice, 1 worker, tasks/s',
+      '7,512',
+      '7,401–7,630',
+      '3',
+      'cores: worker 0.98 · redis 0.71 · postgres 0.22; 251 µs CPU/task',
     ]);
-    expect(rows).toContainEqual(['end to end, 100,000', 'Sluice 1 worker ÷ no-op', '0.85×', '0.84–0.86×', '3', 'per repeat']);
+    expect(rows).toContainEqual([
+      'end to end, 100,000',
+      'Sluice 1 worker ÷ no-op',
+      '0.85×',
+      '0.84–0.86×',
+      '3',
+      'per repeat',
+    ]);
   });
 
   it('leaves out consumers and scenarios that did not run', () => {
@@ -55,8 +72,22 @@ describe('resultRows', () => {
       batchTimeoutMs: 3_000,
       runs: [],
       levels: [
-        { rate: 1_000, p50Ms: spread(310), p95Ms: spread(640, 600, 700), p99Ms: spread(690), sizeFlushShare: spread(0.97), achievedRate: spread(999, 990, 1_000) },
-        { rate: 10, p50Ms: spread(1_500), p95Ms: spread(3_050), p99Ms: spread(3_080), sizeFlushShare: spread(0), achievedRate: spread(9, 8, 10) },
+        {
+          rate: 1_000,
+          p50Ms: spread(310),
+          p95Ms: spread(640, 600, 700),
+          p99Ms: spread(690),
+          sizeFlushShare: spread(0.97),
+          achievedRate: spread(999, 990, 1_000),
+        },
+        {
+          rate: 10,
+          p50Ms: spread(1_500),
+          p95Ms: spread(3_050),
+          p99Ms: spread(3_080),
+          sizeFlushShare: spread(0),
+          achievedRate: spread(9, 8, 10),
+        },
       ],
     };
     const rows = resultRows({ latency });
@@ -107,14 +138,28 @@ describe('formatCpuSplit', () => {
 
 describe('checkRows', () => {
   it('has a row per Done-when line', () => {
-    const check: Check = { id: 'x', criterion: 'group commit', target: '≤ 5.00 ms', measured: '2.10 ms', status: 'met' };
+    const check: Check = {
+      id: 'x',
+      criterion: 'group commit',
+      target: '≤ 5.00 ms',
+      measured: '2.10 ms',
+      status: 'met',
+    };
     expect(checkRows([check]).slice(1)).toEqual([['group commit', '≤ 5.00 ms', '2.10 ms', 'met']]);
   });
 });
 
 describe('formatMarkdownTable', () => {
   it('lays rows out as a Markdown table with right-aligned columns where asked', () => {
-    expect(formatMarkdownTable([['a', 'b'], ['1', '2']], ['left', 'right'])).toBe('| a | b |\n| --- | ---: |\n| 1 | 2 |');
+    expect(
+      formatMarkdownTable(
+        [
+          ['a', 'b'],
+          ['1', '2'],
+        ],
+        ['left', 'right'],
+      ),
+    ).toBe('| a | b |\n| --- | ---: |\n| 1 | 2 |');
   });
 
   it('escapes a pipe inside a cell and fills short rows', () => {

@@ -3,22 +3,10 @@
  * its min–max over repeats, the number of repeats and a note. Pure: rows of strings, laid out as
  * plain text by `formatTable` or as Markdown by {@link formatMarkdownTable}.
  */
-import type {
-  BenchResults,
-  CommitStrategyName,
-  Consumer,
-  CpuSplit,
-} from './bench-result.js';
+import type { BenchResults, CommitStrategyName, Consumer, CpuSplit } from './bench-result.js';
 import { PROCESS_KINDS } from './bench-result.js';
 import type { Check } from './done-when.js';
-import {
-  formatCount,
-  formatMb,
-  formatMs,
-  formatRange,
-  formatRatio,
-  formatShare,
-} from './format-figures.js';
+import { formatCount, formatMb, formatMs, formatRange, formatRatio, formatShare } from './format-figures.js';
 import type { Spread } from './statistics.js';
 
 export type Row = ReadonlyArray<string>;
@@ -72,7 +60,9 @@ const figureRow = (
  * @example
  * console.log(formatTable(resultRows(results), RESULT_ALIGN));
  */
-export const resultRows = (results: Pick<BenchResults, 'commit' | 'throughput' | 'latency' | 'http' | 'memory'>): ReadonlyArray<Row> => {
+export const resultRows = (
+  results: Pick<BenchResults, 'commit' | 'throughput' | 'latency' | 'http' | 'memory'>,
+): ReadonlyArray<Row> => {
   const rows: Row[] = [RESULT_HEADER];
   const { commit, throughput, latency, http, memory } = results;
 
@@ -80,7 +70,13 @@ export const resultRows = (results: Pick<BenchResults, 'commit' | 'throughput' |
     const scenario = `commit of ${commit.groupSize}`;
     for (const strategy of commit.strategies) {
       rows.push(
-        figureRow(scenario, STRATEGY_LABELS[strategy.name], strategy.msPerGroup, formatMs, `p95 ${formatMs(strategy.p95Ms)}; ${strategy.roundTrips} round trip(s)`),
+        figureRow(
+          scenario,
+          STRATEGY_LABELS[strategy.name],
+          strategy.msPerGroup,
+          formatMs,
+          `p95 ${formatMs(strategy.p95Ms)}; ${strategy.roundTrips} round trip(s)`,
+        ),
       );
     }
     rows.push([scenario, 'single INSERTs ÷ group write', formatRatio(commit.speedup), '', '', 'of the medians']);
@@ -92,13 +88,18 @@ export const resultRows = (results: Pick<BenchResults, 'commit' | 'throughput' |
       const spread = throughput.tasksPerSecond[consumer];
       if (spread === undefined) continue;
       const perTask = throughput.cpuMicrosPerTask[consumer];
-      const cpu = [formatCpuSplit(throughput.cpu[consumer] ?? {}), perTask === undefined ? '' : `${formatCount(perTask.median)} µs CPU/task`]
+      const cpu = [
+        formatCpuSplit(throughput.cpu[consumer] ?? {}),
+        perTask === undefined ? '' : `${formatCount(perTask.median)} µs CPU/task`,
+      ]
         .filter((part) => part !== '')
         .join('; ');
       rows.push(figureRow(scenario, `${label}, tasks/s`, spread, formatCount, cpu));
     }
     rows.push(figureRow(scenario, 'Sluice 1 worker ÷ no-op', throughput.sluiceVsNoop, formatRatio, 'per repeat'));
-    rows.push(figureRow(scenario, 'Sluice 1 worker ÷ per-job INSERT', throughput.sluiceVsPerJob, formatRatio, 'per repeat'));
+    rows.push(
+      figureRow(scenario, 'Sluice 1 worker ÷ per-job INSERT', throughput.sluiceVsPerJob, formatRatio, 'per repeat'),
+    );
   }
 
   if (latency) {
@@ -106,19 +107,39 @@ export const resultRows = (results: Pick<BenchResults, 'commit' | 'throughput' |
       const scenario = `latency at ${formatCount(level.rate)}/s`;
       const flushes = `groups released full: ${formatShare(level.sizeFlushShare.median)}`;
       // A load that fell behind measured a lower rate than its row says: say so beside it.
-      const behind = level.achievedRate.min < 0.95 * level.rate ? `; only ${formatCount(level.achievedRate.min)}/s accepted` : '';
+      const behind =
+        level.achievedRate.min < 0.95 * level.rate ? `; only ${formatCount(level.achievedRate.min)}/s accepted` : '';
       rows.push(figureRow(scenario, 'p50 submission → commit', level.p50Ms, formatMs, flushes));
-      rows.push(figureRow(scenario, 'p95 submission → commit', level.p95Ms, formatMs, `accepted ${formatCount(level.achievedRate.median)}/s${behind}`));
+      rows.push(
+        figureRow(
+          scenario,
+          'p95 submission → commit',
+          level.p95Ms,
+          formatMs,
+          `accepted ${formatCount(level.achievedRate.median)}/s${behind}`,
+        ),
+      );
       rows.push(figureRow(scenario, 'p99 submission → commit', level.p99Ms, formatMs));
     }
   }
 
   if (http) {
     rows.push(
-      figureRow('HTTP submission', `POST /api/tasks, ${http.singleConnections} connections, req/s`, http.singleRequestsPerSecond, formatCount, http.errors > 0 ? `${http.errors} errors` : ''),
+      figureRow(
+        'HTTP submission',
+        `POST /api/tasks, ${http.singleConnections} connections, req/s`,
+        http.singleRequestsPerSecond,
+        formatCount,
+        http.errors > 0 ? `${http.errors} errors` : '',
+      ),
     );
     rows.push(
-      figureRow('HTTP submission', `POST /api/tasks/batch of ${formatCount(http.bulkTasksPerRequest)}, tasks/s`, http.bulkTasksPerSecond, formatCount),
+      figureRow(
+        'HTTP submission',
+        `POST /api/tasks/batch of ${formatCount(http.bulkTasksPerRequest)}, tasks/s`,
+        http.bulkTasksPerSecond,
+        formatCount,
+      ),
     );
   }
 
@@ -148,10 +169,7 @@ export const checkRows = (checks: ReadonlyArray<Check>): ReadonlyArray<Row> => [
  * formatMarkdownTable([['a', 'b'], ['1', '2']], ['left', 'right']);
  * // '| a | b |\n| --- | ---: |\n| 1 | 2 |'
  */
-export const formatMarkdownTable = (
-  rows: ReadonlyArray<Row>,
-  align: ReadonlyArray<'left' | 'right'> = [],
-): string => {
+export const formatMarkdownTable = (rows: ReadonlyArray<Row>, align: ReadonlyArray<'left' | 'right'> = []): string => {
   const [header, ...body] = rows;
   if (header === undefined) return '';
   const cell = (text: string): string => text.replaceAll('|', '\\|');

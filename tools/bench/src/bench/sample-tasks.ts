@@ -16,13 +16,21 @@ export const DEMO_TASK_TYPES: ReadonlyArray<DemoTaskType> = Object.freeze(['EMAI
  * @example
  * sampleTask(0); // { taskType: 'EMAIL', payload: { to: 'user0@example.com', … } }
  */
-export const sampleTask = (n: number): { readonly taskType: DemoTaskType; readonly payload: Readonly<Record<string, string>> } => {
+export const sampleTask = (
+  n: number,
+): { readonly taskType: DemoTaskType; readonly payload: Readonly<Record<string, string>> } => {
   const taskType = DEMO_TASK_TYPES[n % DEMO_TASK_TYPES.length] ?? 'EMAIL';
   switch (taskType) {
     case 'EMAIL':
-      return { taskType, payload: { to: `user${n}@example.com`, subject: `Hello #${n}`, body: 'Sent by the Sluice benchmark' } };
+      return {
+        taskType,
+        payload: { to: `user${n}@example.com`, subject: `Hello #${n}`, body: 'Sent by the Sluice benchmark' },
+      };
     case 'SMS':
-      return { taskType, payload: { to: `+1555${String(n % 10_000_000).padStart(7, '0')}`, message: `Code ${n % 1_000_000}` } };
+      return {
+        taskType,
+        payload: { to: `+1555${String(n % 10_000_000).padStart(7, '0')}`, message: `Code ${n % 1_000_000}` },
+      };
     case 'PUSH':
       return { taskType, payload: { deviceToken: `device-${n.toString(16).padStart(8, '0')}`, title: `Update #${n}` } };
   }

@@ -25,7 +25,8 @@ export const runCommitScenario = async (context: ScenarioContext): Promise<Commi
     const rounds = options.commitWarmup + options.commitRounds;
     for (let round = 0; round < rounds; round += 1) {
       checkAborted(signal);
-      if (round % 10 === 0) progress.update(`commit cost: round ${round.toLocaleString('en-US')} of ${rounds.toLocaleString('en-US')}`);
+      if (round % 10 === 0)
+        progress.update(`commit cost: round ${round.toLocaleString('en-US')} of ${rounds.toLocaleString('en-US')}`);
       // Rotate the order so that no strategy always runs right after the same other one.
       const order = strategies.map((_, i) => strategies[(i + round) % strategies.length]!);
       for (const strategy of order) {
@@ -42,7 +43,12 @@ export const runCommitScenario = async (context: ScenarioContext): Promise<Commi
     progress.done();
     const results = strategies.map((strategy) => {
       const ms = samples.get(strategy.name) ?? [];
-      return { name: strategy.name, roundTrips: strategy.roundTrips, msPerGroup: spreadOf(ms), p95Ms: quantile(ms, 0.95) };
+      return {
+        name: strategy.name,
+        roundTrips: strategy.roundTrips,
+        msPerGroup: spreadOf(ms),
+        p95Ms: quantile(ms, 0.95),
+      };
     });
     const medianOf = (name: CommitStrategyName): number | undefined =>
       results.find((result) => result.name === name)?.msPerGroup.median;

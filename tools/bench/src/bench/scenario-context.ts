@@ -24,7 +24,10 @@ export interface ScenarioContext {
  * @example
  * const apps = appContextOf(context, { DEMO_WORK_MS: '0' });
  */
-export const appContextOf = (context: ScenarioContext, scenarioEnv: Readonly<Record<string, string>> = {}): AppContext => ({
+export const appContextOf = (
+  context: ScenarioContext,
+  scenarioEnv: Readonly<Record<string, string>> = {},
+): AppContext => ({
   root: context.root,
   redisUrl: context.servers.redisUrl,
   databaseUrl: context.servers.databaseUrl,

@@ -52,16 +52,23 @@ export const runLatencyScenario = async (context: ScenarioContext): Promise<Late
           // A request that failed without an answer (a connection reset) may or may not have been
           // enqueued, so the rows may count it; more than 1 % of failures means the run is broken.
           if (load.errors > load.sent / 100) {
-            throw new Error(`${label}: ${load.errors} of ${load.sent} requests failed, e.g. ${load.errorSamples.join('; ')}; the api ${api.child.isUp() ? 'is up' : 'exited'}, its last lines:\n${api.child.tail()}`);
+            throw new Error(
+              `${label}: ${load.errors} of ${load.sent} requests failed, e.g. ${load.errorSamples.join('; ')}; the api ${api.child.isUp() ? 'is up' : 'exited'}, its last lines:\n${api.child.tail()}`,
+            );
           }
-          if (load.errors > 0) progress.note(`${label}: ${load.errors} of ${load.sent} requests failed, e.g. ${load.errorSamples[0] ?? ''}`);
+          if (load.errors > 0)
+            progress.note(
+              `${label}: ${load.errors} of ${load.sent} requests failed, e.g. ${load.errorSamples[0] ?? ''}`,
+            );
           progress.update(`${label}: waiting for the last groups`);
           const drained = await waitForDrain(queue, { timeoutMs: 120_000, signal });
           if (drained.failed > 0) throw new Error(`${label}: ${drained.failed} jobs failed`);
           const { rows: counted } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM tasks`.execute(servers.db);
           const rows = counted[0]?.n ?? 0;
           if (rows < load.accepted || rows > load.accepted + load.errors) {
-            throw new Error(`${label}: ${rows} rows for ${load.accepted} accepted tasks (${load.errors} requests without an answer)`);
+            throw new Error(
+              `${label}: ${rows} rows for ${load.accepted} accepted tasks (${load.errors} requests without an answer)`,
+            );
           }
           const windowEnd = new Date(load.windowEndedAt);
           const latencies = await sql<{ ms: number }>`
@@ -77,7 +84,15 @@ export const runLatencyScenario = async (context: ScenarioContext): Promise<Late
           const flushes = { size: 0, timeout: 0, shutdown: 0 };
           for (const row of flushRows.rows) flushes[row.trigger] = row.n;
           const latencyMs = percentilesOf(latencies.rows.map((row) => row.ms));
-          runs.push({ rate, repeat, tasks: latencyMs.n, achievedRate: latencyMs.n / (options.latencyMs / 1000), latencyMs, flushes, failedRequests: load.errors });
+          runs.push({
+            rate,
+            repeat,
+            tasks: latencyMs.n,
+            achievedRate: latencyMs.n / (options.latencyMs / 1000),
+            latencyMs,
+            flushes,
+            failedRequests: load.errors,
+          });
           progress.note(
             `${label}: p50 ${latencyMs.p50.toFixed(0)} ms, p95 ${latencyMs.p95.toFixed(0)} ms, p99 ${latencyMs.p99.toFixed(0)} ms ` +
               `(${latencyMs.n.toLocaleString('en-US')} tasks in the window; groups by size ${flushes.size}, by timeout ${flushes.timeout})`,
@@ -107,5 +122,11 @@ export const runLatencyScenario = async (context: ScenarioContext): Promise<Late
       achievedRate: spreadOf(at.map((run) => run.achievedRate)),
     };
   });
-  return { seconds: options.latencyMs / 1000, workers: WORKERS, batchTimeoutMs: Number(apps.env['BATCH_TIMEOUT_MS']), runs, levels };
+  return {
+    seconds: options.latencyMs / 1000,
+    workers: WORKERS,
+    batchTimeoutMs: Number(apps.env['BATCH_TIMEOUT_MS']),
+    runs,
+    levels,
+  };
 };

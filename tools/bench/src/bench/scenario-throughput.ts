@@ -77,7 +77,15 @@ export const runThroughputScenario = async (context: ScenarioContext): Promise<T
           consumers =
             consumer === 'sluice-1' || consumer === 'sluice-2'
               ? await startSluiceWorkers(apps, servers.redis, QUEUE, consumer === 'sluice-1' ? 1 : 2)
-              : [await startBaselineWorker(apps, servers.redis, QUEUE, consumer === 'bullmq-noop' ? 'noop' : 'insert', concurrency)];
+              : [
+                  await startBaselineWorker(
+                    apps,
+                    servers.redis,
+                    QUEUE,
+                    consumer === 'bullmq-noop' ? 'noop' : 'insert',
+                    concurrency,
+                  ),
+                ];
           const meter = await startCpuMeter({
             worker: consumers.map((child) => child.pid),
             api: [api.child.pid],
@@ -93,10 +101,16 @@ export const runThroughputScenario = async (context: ScenarioContext): Promise<T
             timeoutMs: 600_000,
             signal,
             onProgress: (pending) =>
-              progress.update(`${label}: ${(tasks - pending).toLocaleString('en-US')} of ${tasks.toLocaleString('en-US')} finished`),
+              progress.update(
+                `${label}: ${(tasks - pending).toLocaleString('en-US')} of ${tasks.toLocaleString('en-US')} finished`,
+              ),
           });
           const { cores: cpu, wallSeconds } = await meter.stop();
-          const redisPerTask = commandCostPerTask(redisBefore, parseCommandStats(await servers.redis.info('commandstats')), tasks).slice(0, 8);
+          const redisPerTask = commandCostPerTask(
+            redisBefore,
+            parseCommandStats(await servers.redis.info('commandstats')),
+            tasks,
+          ).slice(0, 8);
           const finishedAt = await lastFinishedAt(servers.redis, queue);
           if (drained.failed > 0) throw new Error(`${label}: ${drained.failed} jobs failed`);
           if (finishedAt === undefined) throw new Error(`${label}: no job finished`);
@@ -106,12 +120,28 @@ export const runThroughputScenario = async (context: ScenarioContext): Promise<T
             if (rows[0]?.n !== tasks) throw new Error(`${label}: ${rows[0]?.n} rows for ${tasks} tasks`);
           }
           const seconds = (finishedAt - startedAt) / 1000;
-          const cpuMicrosPerTask = (WORKING.reduce((sum, kind) => sum + (cpu[kind] ?? 0), 0) * wallSeconds * 1e6) / tasks;
-          runs.push({ consumer, repeat, tasks, seconds, tasksPerSecond: tasks / seconds, submitSeconds, cpu, cpuMicrosPerTask, redisPerTask });
+          const cpuMicrosPerTask =
+            (WORKING.reduce((sum, kind) => sum + (cpu[kind] ?? 0), 0) * wallSeconds * 1e6) / tasks;
+          runs.push({
+            consumer,
+            repeat,
+            tasks,
+            seconds,
+            tasksPerSecond: tasks / seconds,
+            submitSeconds,
+            cpu,
+            cpuMicrosPerTask,
+            redisPerTask,
+          });
           progress.note(
             `${label}: ${Math.round(tasks / seconds).toLocaleString('en-US')} tasks/s (${seconds.toFixed(1)} s; submitted in ${submitSeconds.toFixed(1)} s; ` +
               `${Math.round(cpuMicrosPerTask)} µs CPU/task; ${formatCpuSplit(cpu)})\n  redis per task: ` +
-              redisPerTask.slice(0, 4).map((cost) => `${cost.command} ${cost.callsPerTask.toFixed(2)} calls ${cost.usecPerTask.toFixed(0)} µs`).join(' · '),
+              redisPerTask
+                .slice(0, 4)
+                .map(
+                  (cost) => `${cost.command} ${cost.callsPerTask.toFixed(2)} calls ${cost.usecPerTask.toFixed(0)} µs`,
+                )
+                .join(' · '),
           );
         } finally {
           await Promise.all(consumers.map((child) => child.stop()));
@@ -127,7 +157,8 @@ export const runThroughputScenario = async (context: ScenarioContext): Promise<T
   const of = (consumer: Consumer): ReadonlyArray<ThroughputRun> => runs.filter((run) => run.consumer === consumer);
   const perRepeatRatio = (other: Consumer): ReadonlyArray<number> =>
     Array.from({ length: options.repeats }, (_, index) => {
-      const rateOf = (consumer: Consumer) => runs.find((run) => run.consumer === consumer && run.repeat === index + 1)?.tasksPerSecond;
+      const rateOf = (consumer: Consumer) =>
+        runs.find((run) => run.consumer === consumer && run.repeat === index + 1)?.tasksPerSecond;
       return ratio(rateOf('sluice-1'), rateOf(other));
     }).filter((value) => !Number.isNaN(value));
   const present = CONSUMERS.filter((consumer) => of(consumer).length > 0);
@@ -135,9 +166,13 @@ export const runThroughputScenario = async (context: ScenarioContext): Promise<T
     tasks,
     bullmqConcurrency: concurrency,
     runs,
-    tasksPerSecond: Object.fromEntries(present.map((consumer) => [consumer, spreadOf(of(consumer).map((run) => run.tasksPerSecond))])),
+    tasksPerSecond: Object.fromEntries(
+      present.map((consumer) => [consumer, spreadOf(of(consumer).map((run) => run.tasksPerSecond))]),
+    ),
     cpu: Object.fromEntries(present.map((consumer) => [consumer, medianCpu(of(consumer))])),
-    cpuMicrosPerTask: Object.fromEntries(present.map((consumer) => [consumer, spreadOf(of(consumer).map((run) => run.cpuMicrosPerTask))])),
+    cpuMicrosPerTask: Object.fromEntries(
+      present.map((consumer) => [consumer, spreadOf(of(consumer).map((run) => run.cpuMicrosPerTask))]),
+    ),
     sluiceVsNoop: spreadOf(perRepeatRatio('bullmq-noop')),
     sluiceVsPerJob: spreadOf(perRepeatRatio('bullmq-insert')),
   };

@@ -46,8 +46,7 @@ export const quantileOfSorted = (sorted: ArrayLike<number>, q: number): number =
  * @example
  * quantile([30, 10, 20], 0.5); // 20
  */
-export const quantile = (samples: ReadonlyArray<number>, q: number): number =>
-  quantileOfSorted(ascending(samples), q);
+export const quantile = (samples: ReadonlyArray<number>, q: number): number => quantileOfSorted(ascending(samples), q);
 
 /**
  * The median of samples in any order; NaN for none.

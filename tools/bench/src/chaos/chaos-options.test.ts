@@ -39,7 +39,11 @@ describe('parseChaosArgs', () => {
 
   it('lays --env settings over the defaults', () => {
     const options = parse('--env', 'LOCK_DURATION_MS=8000', '--env', 'DEMO_WORK_MS=5');
-    expect(options.serviceEnv).toMatchObject({ LOCK_DURATION_MS: '8000', DEMO_WORK_MS: '5', STALLED_INTERVAL_MS: '2000' });
+    expect(options.serviceEnv).toMatchObject({
+      LOCK_DURATION_MS: '8000',
+      DEMO_WORK_MS: '5',
+      STALLED_INTERVAL_MS: '2000',
+    });
   });
 
   it.each([

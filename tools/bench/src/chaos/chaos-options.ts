@@ -127,7 +127,8 @@ rate while killing workers, restarting Redis and stopping PostgreSQL; then check
 
 const number = (flag: string, text: string, min: number, max: number, integer = false): number => {
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value)) throw new OptionError(flag, `must be a number (got ${JSON.stringify(text)})`);
+  if (text.trim() === '' || !Number.isFinite(value))
+    throw new OptionError(flag, `must be a number (got ${JSON.stringify(text)})`);
   if (integer && !Number.isInteger(value)) throw new OptionError(flag, `must be a whole number (got ${text})`);
   if (value < min || value > max) throw new OptionError(flag, `must be from ${min} to ${max} (got ${text})`);
   return value;

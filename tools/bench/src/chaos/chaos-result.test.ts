@@ -51,7 +51,9 @@ describe('judge', () => {
   });
 
   it('does not count a PostgreSQL outage shorter than asked for', () => {
-    const records = testResult().faults.records.map((record) => (record.kind === 'pg-outage' ? { ...record, downMs: 9_000 } : record));
+    const records = testResult().faults.records.map((record) =>
+      record.kind === 'pg-outage' ? { ...record, downMs: 9_000 } : record,
+    );
     expect(judge(judgeInput({ records })).verdict).toBe('invalid');
   });
 

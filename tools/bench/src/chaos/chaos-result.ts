@@ -74,7 +74,8 @@ export type JudgeInput = Pick<ChaosResult, 'counts' | 'load' | 'crashes'> & {
   readonly rebuiltDuringRun: ReadonlyArray<string>;
 };
 
-const plural = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+const plural = (n: number, one: string, many = `${one}s`): string =>
+  `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
 /**
  * The verdict of a run and the sentences behind it.
@@ -93,25 +94,37 @@ export const judge = (input: JudgeInput): Pick<ChaosResult, 'verdict' | 'problem
   const planned = countByKind(input.plan);
   const injected = countByKind(input.records.filter((record) => record.injected));
   for (const kind of FAULT_KINDS) {
-    if (injected[kind] < planned[kind]) invalid.push(`only ${injected[kind]} of ${planned[kind]} planned ${kind} faults were injected`);
+    if (injected[kind] < planned[kind])
+      invalid.push(`only ${injected[kind]} of ${planned[kind]} planned ${kind} faults were injected`);
   }
   const shortOutage = input.records.find(
     (record) => record.kind === 'pg-outage' && record.injected && (record.downMs ?? 0) < input.pgOutageMs,
   );
-  if (shortOutage) invalid.push(`PostgreSQL was down ${shortOutage.downMs} ms, less than the ${input.pgOutageMs} ms asked for`);
-  if (!input.drained) invalid.push(`the queue did not drain before the deadline (${plural(counts.pending, 'task')} still pending)`);
-  if (load.unsubmitted > 0) invalid.push(`${plural(load.unsubmitted, 'task')} could not be submitted before the run stopped`);
-  if (load.rejected > 0) invalid.push(`${plural(load.rejected, 'task')} rejected by the api with a status other than 202/503`);
+  if (shortOutage)
+    invalid.push(`PostgreSQL was down ${shortOutage.downMs} ms, less than the ${input.pgOutageMs} ms asked for`);
+  if (!input.drained)
+    invalid.push(`the queue did not drain before the deadline (${plural(counts.pending, 'task')} still pending)`);
+  if (load.unsubmitted > 0)
+    invalid.push(`${plural(load.unsubmitted, 'task')} could not be submitted before the run stopped`);
+  if (load.rejected > 0)
+    invalid.push(`${plural(load.rejected, 'task')} rejected by the api with a status other than 202/503`);
   if (load.malformedAccepts > 0) invalid.push(`${plural(load.malformedAccepts, '202 answer')} without one id per task`);
 
   const warnings: string[] = [];
-  if (counts.failed > 0) warnings.push(`${plural(counts.failed, 'accepted task')} ended in BullMQ's failed set without a row (reasons below)`);
+  if (counts.failed > 0)
+    warnings.push(
+      `${plural(counts.failed, 'accepted task')} ended in BullMQ's failed set without a row (reasons below)`,
+    );
   if (counts.committedFailed > 0) warnings.push(`${plural(counts.committedFailed, 'task')} committed as FAILED`);
   for (const crash of input.crashes) {
-    warnings.push(`${crash.service} exited by itself at +${(crash.atMs / 1000).toFixed(1)}s (code ${crash.code}, signal ${crash.signal})`);
+    warnings.push(
+      `${crash.service} exited by itself at +${(crash.atMs / 1000).toFixed(1)}s (code ${crash.code}, signal ${crash.signal})`,
+    );
   }
   for (const app of input.rebuiltDuringRun) {
-    warnings.push(`apps/${app}/dist was rebuilt during the run: processes started later ran other code than the first ones`);
+    warnings.push(
+      `apps/${app}/dist was rebuilt during the run: processes started later ran other code than the first ones`,
+    );
   }
   if (counts.indeterminate > 0) warnings.push(`${plural(counts.indeterminate, 'task')} got no answer (indeterminate)`);
 

@@ -70,7 +70,8 @@ const waitForHealth = async (apiUrl: string, api: NodeService, timeoutMs: number
     );
     if (status === 200) return;
     if (!api.isUp()) throw new Error(`the api exited before it was healthy:\n${api.tail(30)}`);
-    if (Date.now() > deadline) throw new Error(`the api was not healthy within ${timeoutMs} ms (last status ${status}):\n${api.tail(30)}`);
+    if (Date.now() > deadline)
+      throw new Error(`the api was not healthy within ${timeoutMs} ms (last status ${status}):\n${api.tail(30)}`);
     await sleep(200);
   }
 };
@@ -92,7 +93,9 @@ export const startChaosStack = async (options: ChaosStackOptions): Promise<Chaos
     return (line) => stream.write(`${line}\n`);
   };
   const closeLogs = (): Promise<void> =>
-    Promise.all(logs.map((stream) => new Promise<void>((resolve) => stream.end(() => resolve())))).then(() => undefined);
+    Promise.all(logs.map((stream) => new Promise<void>((resolve) => stream.end(() => resolve())))).then(
+      () => undefined,
+    );
 
   let redis: RedisServer | undefined;
   let postgres: PostgresServer | undefined;
@@ -179,7 +182,12 @@ export const startChaosStack = async (options: ChaosStackOptions): Promise<Chaos
         entry: join(root, 'apps', 'worker', 'dist', 'main.js'),
         cwd: root,
         // Port 0: each worker's own metrics server takes any free port, so three share a host.
-        env: (generation) => ({ NODE_OPTIONS: WORKER_NODE_OPTIONS, ...baseEnv, METRICS_PORT: '0', WORKER_ID: `chaos-w${index + 1}-g${generation}` }),
+        env: (generation) => ({
+          NODE_OPTIONS: WORKER_NODE_OPTIONS,
+          ...baseEnv,
+          METRICS_PORT: '0',
+          WORKER_ID: `chaos-w${index + 1}-g${generation}`,
+        }),
         logFile: join(logDir, `worker-${index + 1}.log`),
         clock,
         onUnexpectedExit,

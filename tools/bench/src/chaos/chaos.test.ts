@@ -13,15 +13,24 @@ describe('a short chaos run', () => {
     // The same path as `npm run chaos`, only smaller: 3,000 tasks over 10 s, one fault of each kind.
     const options = parseChaosArgs(
       [
-        '--tasks', '3000',
-        '--rate', '300',
-        '--kill-every', '3',
-        '--kills', '1',
-        '--redis-restart-at', '4',
-        '--pg-outage-at', '6',
-        '--pg-outage-seconds', '10',
-        '--drain-timeout', '90',
-        '--seed', '20250101',
+        '--tasks',
+        '3000',
+        '--rate',
+        '300',
+        '--kill-every',
+        '3',
+        '--kills',
+        '1',
+        '--redis-restart-at',
+        '4',
+        '--pg-outage-at',
+        '6',
+        '--pg-outage-seconds',
+        '10',
+        '--drain-timeout',
+        '90',
+        '--seed',
+        '20250101',
         '--quiet',
       ],
       { randomSeed: 0, defaultJsonPath: resolve(ROOT, 'bench', 'results-chaos-test.json') },
@@ -29,11 +38,10 @@ describe('a short chaos run', () => {
     const result = await runChaos(options, { out: process.stdout, root: ROOT, signal: new AbortController().signal });
     const report = formatChaosReport(result, { maxOffenders: 20 });
 
-    expect(result.faults.records.filter((record) => record.injected).map((record) => record.kind), report).toEqual([
-      'worker-kill',
-      'redis-restart',
-      'pg-outage',
-    ]);
+    expect(
+      result.faults.records.filter((record) => record.injected).map((record) => record.kind),
+      report,
+    ).toEqual(['worker-kill', 'redis-restart', 'pg-outage']);
     const outage = result.faults.records.find((record) => record.kind === 'pg-outage');
     expect(outage?.downMs, report).toBeGreaterThanOrEqual(10_000);
     expect(result.load.unsubmitted, report).toBe(0);

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createDrainTracker, type DrainSample } from './drain-tracker.js';
 
-const sample = (atMs: number, depth: number | undefined, committed: number | undefined, failedSet = 0): DrainSample => ({
+const sample = (
+  atMs: number,
+  depth: number | undefined,
+  committed: number | undefined,
+  failedSet = 0,
+): DrainSample => ({
   atMs,
   depth,
   committed,

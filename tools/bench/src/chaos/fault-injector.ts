@@ -46,7 +46,8 @@ const pause = (ms: number, signal: AbortSignal): Promise<void> =>
     signal.addEventListener('abort', done, { once: true });
   });
 
-const message = (error: unknown): string => (error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error));
+const message = (error: unknown): string =>
+  error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
 
 /**
  * Injects every planned fault at its time, several at once when they overlap (a worker kill
@@ -84,7 +85,13 @@ export const injectFaults = async (
           if (worker === undefined) throw new Error(`no worker slot ${fault.worker}`);
           const pid = await worker.kill();
           if (pid === undefined) {
-            return { ...base, endedAtMs: clock(), injected: false, target: worker.name, detail: `${worker.name} was not running` };
+            return {
+              ...base,
+              endedAtMs: clock(),
+              injected: false,
+              target: worker.name,
+              detail: `${worker.name} was not running`,
+            };
           }
           deps.onInjected?.(fault.kind);
           note(`SIGKILL ${worker.name} (pid ${pid})`);
@@ -98,7 +105,8 @@ export const injectFaults = async (
           deps.onInjected?.(fault.kind);
           note('SIGKILL redis-server');
           await pause(fault.downMs, signal);
-          if (signal.aborted) return { ...base, endedAtMs: clock(), injected: true, detail: 'not started again: the run stopped' };
+          if (signal.aborted)
+            return { ...base, endedAtMs: clock(), injected: true, detail: 'not started again: the run stopped' };
           await stack.redis.restart();
           const endedAtMs = clock();
           note(`redis-server back after ${((endedAtMs - goneAt) / 1000).toFixed(1)} s (AOF replayed)`);
@@ -111,7 +119,8 @@ export const injectFaults = async (
           deps.onInjected?.(fault.kind);
           note('PostgreSQL stopped');
           await pause(fault.downMs, signal);
-          if (signal.aborted) return { ...base, endedAtMs: clock(), injected: true, detail: 'not started again: the run stopped' };
+          if (signal.aborted)
+            return { ...base, endedAtMs: clock(), injected: true, detail: 'not started again: the run stopped' };
           await stack.postgres.start();
           const endedAtMs = clock();
           note(`PostgreSQL back after ${((endedAtMs - goneAt) / 1000).toFixed(1)} s`);

@@ -72,7 +72,9 @@ export const planFaults = (input: FaultScheduleInput): ReadonlyArray<PlannedFaul
 };
 
 /** How many faults of each kind a plan holds. */
-export const countByKind = (faults: ReadonlyArray<{ readonly kind: FaultKind }>): Readonly<Record<FaultKind, number>> => {
+export const countByKind = (
+  faults: ReadonlyArray<{ readonly kind: FaultKind }>,
+): Readonly<Record<FaultKind, number>> => {
   const counts: Record<FaultKind, number> = { 'worker-kill': 0, 'redis-restart': 0, 'pg-outage': 0 };
   for (const fault of faults) counts[fault.kind] += 1;
   return counts;

@@ -40,7 +40,10 @@ describe('formatChaosReport', () => {
       sightings: [{ id: `id-${index}`, acceptedFor: `chaos-${index}`, job: { state: 'missing' } }],
     }));
     const report = formatChaosReport(
-      testResult({ verdict: 'fail', problems: ['25 accepted tasks lost: no row, not in the failed set'], offenders }, { lost: 25 }),
+      testResult(
+        { verdict: 'fail', problems: ['25 accepted tasks lost: no row, not in the failed set'], offenders },
+        { lost: 25 },
+      ),
       { maxOffenders: 20 },
     );
     expect(report).toContain('offending tasks (20 of 25)');
@@ -59,9 +62,12 @@ describe('formatChaosReport', () => {
         earlierAnswers: ['503 at +18.0s'],
       },
     ];
-    const report = formatChaosReport(testResult({ verdict: 'fail', problems: ['1 duplicate outcome'], offenders }, { duplicated: 1 }), {
-      maxOffenders: 20,
-    });
+    const report = formatChaosReport(
+      testResult({ verdict: 'fail', problems: ['1 duplicate outcome'], offenders }, { duplicated: 1 }),
+      {
+        maxOffenders: 20,
+      },
+    );
     expect(report).toContain('sent again after: 503 at +18.0s');
     expect(report).toContain('id-0: no row');
   });

@@ -10,11 +10,16 @@ const describeSighting = (sighting: Sighting): string => {
   if (sighting.acceptedFor !== undefined) parts.push(`answered 202 for ${sighting.acceptedFor}`);
   if (sighting.row) {
     const error = sighting.row.error ? `, error ${JSON.stringify(sighting.row.error.slice(0, 120))}` : '';
-    parts.push(`row ${sighting.row.status} after ${sighting.row.attempts} attempt(s) in batch ${sighting.row.batchId}${error}`);
+    parts.push(
+      `row ${sighting.row.status} after ${sighting.row.attempts} attempt(s) in batch ${sighting.row.batchId}${error}`,
+    );
   } else {
     parts.push('no row');
   }
-  if (sighting.failed) parts.push(`failed set: ${JSON.stringify(sighting.failed.reason.slice(0, 160))} after ${sighting.failed.attemptsMade} attempt(s)`);
+  if (sighting.failed)
+    parts.push(
+      `failed set: ${JSON.stringify(sighting.failed.reason.slice(0, 160))} after ${sighting.failed.attemptsMade} attempt(s)`,
+    );
   if (sighting.job) {
     const job = sighting.job;
     const extra = [
@@ -60,7 +65,11 @@ export const formatChaosReport = (
   const rows: string[][] = [
     ['figure', 'value', 'detail'],
     ['accepted', n(counts.accepted), `of ${n(settings.tasks)} submitted tasks`],
-    ['committed', n(counts.committed), `COMPLETED ${n(counts.committedCompleted)} · FAILED ${n(counts.committedFailed)}`],
+    [
+      'committed',
+      n(counts.committed),
+      `COMPLETED ${n(counts.committedCompleted)} · FAILED ${n(counts.committedFailed)}`,
+    ],
     ['failed', n(counts.failed), "no row, in BullMQ's failed set"],
     ['lost', n(counts.lost), 'accepted, in neither'],
     ['duplicated', n(counts.duplicated), 'a second outcome for one task'],
@@ -75,10 +84,26 @@ export const formatChaosReport = (
     ],
     ['503 answers', n(load.answers503), `${n(load.tasksResentAfter503)} tasks sent again with the same refs`],
     ...(load.rejected > 0 ? [['rejected', n(load.rejected), 'answered neither 202 nor 503']] : []),
-    ['worker SIGKILLs', n(faults.injected['worker-kill']), `of ${faults.planned['worker-kill']} planned, restarted after ${s(settings.restartAfterMs)}`],
-    ['Redis restarts', n(faults.injected['redis-restart']), `SIGKILL, AOF appendfsync always; ${downOf('redis-restart') || 'none'}`],
-    ['PostgreSQL outages', n(faults.injected['pg-outage']), `stopped ${s(settings.pgOutageMs)}; ${downOf('pg-outage') || 'none'}`],
-    ['time to drain', s(timings.drainMs), timings.drained ? 'last answer → queue empty and counts still' : 'gave up: deadline passed'],
+    [
+      'worker SIGKILLs',
+      n(faults.injected['worker-kill']),
+      `of ${faults.planned['worker-kill']} planned, restarted after ${s(settings.restartAfterMs)}`,
+    ],
+    [
+      'Redis restarts',
+      n(faults.injected['redis-restart']),
+      `SIGKILL, AOF appendfsync always; ${downOf('redis-restart') || 'none'}`,
+    ],
+    [
+      'PostgreSQL outages',
+      n(faults.injected['pg-outage']),
+      `stopped ${s(settings.pgOutageMs)}; ${downOf('pg-outage') || 'none'}`,
+    ],
+    [
+      'time to drain',
+      s(timings.drainMs),
+      timings.drained ? 'last answer → queue empty and counts still' : 'gave up: deadline passed',
+    ],
     ['throughput', `${n(Math.round(timings.tasksPerSecond))}/s`, 'committed tasks, first request → drained'],
   ];
 
@@ -86,7 +111,9 @@ export const formatChaosReport = (
     '',
     `Sluice chaos run — ${n(settings.tasks)} tasks at ${n(settings.rate)}/s, ${settings.perRequest} per request, ` +
       `${settings.workers} workers, seed ${settings.seed}`,
-    `api and workers: ${Object.entries(settings.serviceEnv).map(([name, value]) => `${name}=${value}`).join(' ')}`,
+    `api and workers: ${Object.entries(settings.serviceEnv)
+      .map(([name, value]) => `${name}=${value}`)
+      .join(' ')}`,
     `  (LOCK_DURATION_MS and STALLED_INTERVAL_MS are short so that a killed worker's jobs return after about their sum)`,
     ...(result.machine
       ? [
@@ -103,24 +130,29 @@ export const formatChaosReport = (
       `redeliveries skipped by ON CONFLICT ${n(result.redeliveriesSkipped)} · total ${s(timings.totalMs)}`,
   ];
   if (result.failedReasons.length > 0) {
-    lines.push('', "failed-set reasons of accepted tasks without a row:");
-    for (const { reason, count } of result.failedReasons.slice(0, 10)) lines.push(`  ${n(count).padStart(7)} × ${reason}`);
+    lines.push('', 'failed-set reasons of accepted tasks without a row:');
+    for (const { reason, count } of result.failedReasons.slice(0, 10))
+      lines.push(`  ${n(count).padStart(7)} × ${reason}`);
   }
   const notInjected = faults.records.filter((record) => !record.injected);
   if (notInjected.length > 0) {
     lines.push('', 'faults not injected:');
-    for (const record of notInjected) lines.push(`  ${record.kind} planned at +${s(record.plannedAtMs)}: ${record.detail ?? '?'}`);
+    for (const record of notInjected)
+      lines.push(`  ${record.kind} planned at +${s(record.plannedAtMs)}: ${record.detail ?? '?'}`);
   }
   if (result.crashes.length > 0) {
     lines.push('', 'services that exited by themselves (restarted after 1 s):');
     for (const crash of result.crashes) {
-      lines.push(`  ${crash.service} pid ${crash.pid ?? '?'} at +${s(crash.atMs)}: code ${crash.code}, signal ${crash.signal}`);
+      lines.push(
+        `  ${crash.service} pid ${crash.pid ?? '?'} at +${s(crash.atMs)}: code ${crash.code}, signal ${crash.signal}`,
+      );
       for (const line of crash.logTail.split('\n').slice(-5)) lines.push(`      ${line.slice(0, 200)}`);
     }
   }
   if (load.rejectedSamples.length > 0) {
     lines.push('', 'rejections:');
-    for (const sample of load.rejectedSamples.slice(0, 5)) lines.push(`  ${sample.ref}: ${sample.status} ${sample.detail.slice(0, 200)}`);
+    for (const sample of load.rejectedSamples.slice(0, 5))
+      lines.push(`  ${sample.ref}: ${sample.status} ${sample.detail.slice(0, 200)}`);
   }
   if (result.offenders.length > 0) {
     const shown = result.offenders.slice(0, options.maxOffenders);

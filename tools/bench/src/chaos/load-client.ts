@@ -132,7 +132,10 @@ const post = async (url: string, body: string, idempotencyKey: string, timeoutMs
       body: text,
     };
   } catch (error) {
-    const detail = error instanceof Error ? `${error.name}: ${error.message}${codeOf(error) ? ` (${codeOf(error)})` : ''}` : String(error);
+    const detail =
+      error instanceof Error
+        ? `${error.name}: ${error.message}${codeOf(error) ? ` (${codeOf(error)})` : ''}`
+        : String(error);
     if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
       return { kind: 'no-answer', cause: 'timeout', detail };
     }
@@ -217,7 +220,12 @@ export const createLoadClient = (options: LoadClientOptions): LoadClient => {
         const ids = idsOf(reply.body, indices.length, single);
         if (ids === undefined) {
           malformedAccepts += 1;
-          for (const ref of refs) indeterminate.push({ ref, cause: 'other', detail: `202 without one id per task: ${reply.body.slice(0, 200)}` });
+          for (const ref of refs)
+            indeterminate.push({
+              ref,
+              cause: 'other',
+              detail: `202 without one id per task: ${reply.body.slice(0, 200)}`,
+            });
           return;
         }
         latencies.push(latencyMs);
@@ -316,7 +324,11 @@ export const createLoadClient = (options: LoadClientOptions): LoadClient => {
         acceptLatencyMs:
           sorted.length === 0
             ? undefined
-            : { p50: Math.round(percentile(sorted, 50)), p95: Math.round(percentile(sorted, 95)), max: Math.round(sorted.at(-1) ?? 0) },
+            : {
+                p50: Math.round(percentile(sorted, 50)),
+                p95: Math.round(percentile(sorted, 95)),
+                max: Math.round(sorted.at(-1) ?? 0),
+              },
       },
     };
   };

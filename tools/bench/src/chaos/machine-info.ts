@@ -57,7 +57,8 @@ export const describeMachine = async (deps: {
 }): Promise<MachineInfo> => {
   const info = await deps.redis.info('server');
   const redis = /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown';
-  const postgres = (await sql<{ v: string }>`select current_setting('server_version') as v`.execute(deps.db)).rows[0]?.v ?? 'unknown';
+  const postgres =
+    (await sql<{ v: string }>`select current_setting('server_version') as v`.execute(deps.db)).rows[0]?.v ?? 'unknown';
   // Untrimmed: porcelain lines start with a status column that may be a space.
   const git = async (args: ReadonlyArray<string>): Promise<string> =>
     run('git', [...args], { cwd: deps.root }).then(

@@ -45,7 +45,9 @@ const main = async (): Promise<number> => {
   const onSignal = (signal: NodeJS.Signals): void => {
     signals += 1;
     if (signals === 1) {
-      console.error(`\n${signal}: stopping the load and the faults, then every process this run started (again to kill at once)`);
+      console.error(
+        `\n${signal}: stopping the load and the faults, then every process this run started (again to kill at once)`,
+      );
       controller.abort();
       return;
     }
@@ -79,7 +81,9 @@ main().then(
   },
   (error: unknown) => {
     if (interrupted.signal.aborted) {
-      console.error(`interrupted; every process this run started is stopped. ${error instanceof Error ? error.message : ''}`);
+      console.error(
+        `interrupted; every process this run started is stopped. ${error instanceof Error ? error.message : ''}`,
+      );
       process.exitCode = 130;
       return;
     }

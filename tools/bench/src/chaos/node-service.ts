@@ -168,7 +168,8 @@ export const createNodeService = (options: NodeServiceOptions): NodeService => {
       for (;;) {
         if (readLog().subarray(logOffset).includes(marker)) return;
         if (!up()) throw new Error(`${name} exited before it logged "${marker}":\n${tailOf(readLog(), 30)}`);
-        if (Date.now() > deadline) throw new Error(`${name} did not log "${marker}" within ${timeoutMs} ms:\n${tailOf(readLog(), 30)}`);
+        if (Date.now() > deadline)
+          throw new Error(`${name} did not log "${marker}" within ${timeoutMs} ms:\n${tailOf(readLog(), 30)}`);
         await sleep(100);
       }
     },
@@ -176,4 +177,5 @@ export const createNodeService = (options: NodeServiceOptions): NodeService => {
   };
 };
 
-const tailOf = (log: Buffer, lines: number): string => log.toString('utf8').trimEnd().split('\n').slice(-lines).join('\n');
+const tailOf = (log: Buffer, lines: number): string =>
+  log.toString('utf8').trimEnd().split('\n').slice(-lines).join('\n');

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { reasonGroup, reconcile, unresolvedIds, type CommittedRow, type FailedJob, type JobSnapshot, type ReconcileInput } from './reconcile.js';
+import {
+  reasonGroup,
+  reconcile,
+  unresolvedIds,
+  type CommittedRow,
+  type FailedJob,
+  type JobSnapshot,
+  type ReconcileInput,
+} from './reconcile.js';
 
 const row = (id: string, ref: string | null, status: CommittedRow['status'] = 'COMPLETED'): CommittedRow => ({
   id,
@@ -36,7 +44,15 @@ describe('reconcile', () => {
         rows: [row('a', 'r1'), row('b', 'r2', 'FAILED')],
       }),
     );
-    expect(verdict.counts).toMatchObject({ accepted: 2, committed: 2, committedCompleted: 1, committedFailed: 1, lost: 0, duplicated: 0, unexpected: 0 });
+    expect(verdict.counts).toMatchObject({
+      accepted: 2,
+      committed: 2,
+      committedCompleted: 1,
+      committedFailed: 1,
+      lost: 0,
+      duplicated: 0,
+      unexpected: 0,
+    });
     expect(verdict.offenders).toEqual([]);
   });
 
@@ -65,7 +81,11 @@ describe('reconcile', () => {
     expect(verdict.offenders).toHaveLength(1);
     expect(verdict.offenders[0]).toMatchObject({ kind: 'lost', ref: 'r1' });
     expect(verdict.offenders[0]?.why).toContain('BullMQ job: completed');
-    expect(verdict.offenders[0]?.sightings[0]).toMatchObject({ id: 'a', acceptedFor: 'r1', job: { state: 'completed' } });
+    expect(verdict.offenders[0]?.sightings[0]).toMatchObject({
+      id: 'a',
+      acceptedFor: 'r1',
+      job: { state: 'completed' },
+    });
   });
 
   it('calls a task still queued after the drain gave up pending, not lost', () => {
@@ -143,7 +163,9 @@ describe('reconcile', () => {
       }),
     );
     expect(verdict.counts.unexpected).toBe(3);
-    expect(verdict.offenders.filter((offender) => offender.kind === 'unexpected').map((offender) => offender.ref)).toEqual(['r9', null, 'r8']);
+    expect(
+      verdict.offenders.filter((offender) => offender.kind === 'unexpected').map((offender) => offender.ref),
+    ).toEqual(['r9', null, 'r8']);
   });
 
   it('counts a FAILED row and its failed-set entry of an unknown ref once', () => {
@@ -230,7 +252,9 @@ describe('unresolvedIds', () => {
 
 describe('reasonGroup', () => {
   it('groups reasons that differ only by a task id', () => {
-    expect(reasonGroup('task 0196f7a2-8c1d-7e2f-9a3b-4c5d6e7f8091 failed')).toBe(reasonGroup('task 0196f7a2-0000-7e2f-9a3b-4c5d6e7f8091 failed'));
+    expect(reasonGroup('task 0196f7a2-8c1d-7e2f-9a3b-4c5d6e7f8091 failed')).toBe(
+      reasonGroup('task 0196f7a2-0000-7e2f-9a3b-4c5d6e7f8091 failed'),
+    );
   });
 
   it('names an empty reason', () => {

@@ -175,7 +175,9 @@ export const reconcile = (input: ReconcileInput): Reconciliation => {
       ...(acceptedFor === undefined ? {} : { acceptedFor }),
       ...(row === undefined
         ? {}
-        : { row: { status: row.status, error: row.error, attempts: row.attempts, batchId: row.batchId, ref: row.ref } }),
+        : {
+            row: { status: row.status, error: row.error, attempts: row.attempts, batchId: row.batchId, ref: row.ref },
+          }),
       ...(failed === undefined ? {} : { failed: { reason: failed.reason, attemptsMade: failed.attemptsMade } }),
       ...(job === undefined ? {} : { job }),
     };
@@ -253,7 +255,12 @@ export const reconcile = (input: ReconcileInput): Reconciliation => {
     const sightings = [sight(id), ...others.map(sight)];
     if (job !== undefined && LIVE_STATES.has(job.state)) {
       pending += 1;
-      pendingOffenders.push({ kind: 'pending', ref, why: `still ${job.state} in BullMQ when the drain gave up`, sightings });
+      pendingOffenders.push({
+        kind: 'pending',
+        ref,
+        why: `still ${job.state} in BullMQ when the drain gave up`,
+        sightings,
+      });
     } else {
       lost += 1;
       const state = job === undefined ? 'not looked up' : job.state;
@@ -278,7 +285,10 @@ export const reconcile = (input: ReconcileInput): Reconciliation => {
       kind: 'duplicated',
       ref,
       why: `${ids.length} tasks (distinct ids) ended for this one ref`,
-      sightings: idsOfRef(ref, [acceptedIdOfRef.get(ref)].filter((id) => id !== undefined)).map(sight),
+      sightings: idsOfRef(
+        ref,
+        [acceptedIdOfRef.get(ref)].filter((id) => id !== undefined),
+      ).map(sight),
     });
   }
 

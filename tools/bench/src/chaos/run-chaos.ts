@@ -79,7 +79,11 @@ export const runChaos = async (options: ChaosOptions, io: ChaosIo): Promise<Chao
       },
       ...(io.onKillSwitch ? { onKillSwitch: io.onKillSwitch } : {}),
     });
-    probe = await createSystemProbe({ redisUrl: stack.redisUrl, databaseUrl: stack.databaseUrl, queueName: QUEUE_NAME });
+    probe = await createSystemProbe({
+      redisUrl: stack.redisUrl,
+      databaseUrl: stack.databaseUrl,
+      queueName: QUEUE_NAME,
+    });
     const machine = await describeMachine({ root: io.root, redis: probe.redis, db: probe.db });
     const startupMs = clock();
     const plan = planFaults(options);
@@ -103,7 +107,10 @@ export const runChaos = async (options: ChaosOptions, io: ChaosIo): Promise<Chao
     });
     // Re-sends after 503s may run past the window; past the window plus the drain budget, the
     // api is not coming back and the run stops submitting.
-    const loadSignal = AbortSignal.any([io.signal, AbortSignal.timeout(loadWindowMs(options) + options.drainTimeoutMs)]);
+    const loadSignal = AbortSignal.any([
+      io.signal,
+      AbortSignal.timeout(loadWindowMs(options) + options.drainTimeoutMs),
+    ]);
     /** Faults begun so far, for the progress line. */
     const injected: FaultKind[] = [];
     let phase = 'load';
@@ -156,7 +163,8 @@ export const runChaos = async (options: ChaosOptions, io: ChaosIo): Promise<Chao
       const firstSentAtMs = outcome.stats.firstSentAtMs ?? 0;
       const drainMs = Math.max(0, drainedAtMs - Math.max(lastAnsweredAtMs, 0));
       const indeterminateByCause: Partial<Record<NoAnswerCause, number>> = {};
-      for (const item of outcome.indeterminate) indeterminateByCause[item.cause] = (indeterminateByCause[item.cause] ?? 0) + 1;
+      for (const item of outcome.indeterminate)
+        indeterminateByCause[item.cause] = (indeterminateByCause[item.cause] ?? 0) + 1;
       const load = {
         ...outcome.stats,
         rejected: outcome.rejected.length,
@@ -166,7 +174,16 @@ export const runChaos = async (options: ChaosOptions, io: ChaosIo): Promise<Chao
       };
       const builtAtEnd = await readBuildTimes(io.root);
       const rebuiltDuringRun = (['api', 'worker'] as const).filter((app) => builtAtEnd[app] !== machine.builtAt[app]);
-      const judged = judge({ counts, load, crashes, plan, records, drained, pgOutageMs: options.pgOutageMs, rebuiltDuringRun });
+      const judged = judge({
+        counts,
+        load,
+        crashes,
+        plan,
+        records,
+        drained,
+        pgOutageMs: options.pgOutageMs,
+        rebuiltDuringRun,
+      });
       keepLogs = options.keepLogs || judged.verdict !== 'pass';
       const { quiet: _quiet, help: _help, keepLogs: _keep, ...settingsOptions } = options;
       return {
@@ -197,7 +214,9 @@ export const runChaos = async (options: ChaosOptions, io: ChaosIo): Promise<Chao
     }
   } catch (error) {
     // The logs are kept on this path: say where, so the failure can be looked into.
-    throw new Error(`${error instanceof Error ? error.message : String(error)} (service logs: ${logDir})`, { cause: error });
+    throw new Error(`${error instanceof Error ? error.message : String(error)} (service logs: ${logDir})`, {
+      cause: error,
+    });
   } finally {
     await probe?.close().catch(() => undefined);
     if (stack) {
@@ -230,7 +249,10 @@ const gatherAndReconcile = async (
     .filter((id) => !jobStates.has(id));
   if (wanted.length === 0) return { reconciliation: first, redeliveriesSkipped };
   for (const [id, state] of await readJobStates(probe.queue, [...new Set(wanted)])) jobStates.set(id, state);
-  return { reconciliation: reconcile({ accepted, indeterminate, rows, failedJobs, jobStates, resent }), redeliveriesSkipped };
+  return {
+    reconciliation: reconcile({ accepted, indeterminate, rows, failedJobs, jobStates, resent }),
+    redeliveriesSkipped,
+  };
 };
 
 /** Calls `tick` about once a second, never two at a time. */

@@ -3,7 +3,10 @@ import { DEFAULT_SERVICE_ENV } from './chaos-options.js';
 import type { ReconcileCounts } from './reconcile.js';
 
 /** A passing result of a small run, for specs of what is built from one. */
-export const testResult = (overrides: Partial<ChaosResult> = {}, counts: Partial<ReconcileCounts> = {}): ChaosResult => ({
+export const testResult = (
+  overrides: Partial<ChaosResult> = {},
+  counts: Partial<ReconcileCounts> = {},
+): ChaosResult => ({
   verdict: 'pass',
   problems: [],
   warnings: [],
@@ -80,8 +83,23 @@ export const testResult = (overrides: Partial<ChaosResult> = {}, counts: Partial
     planned: { 'worker-kill': 1, 'redis-restart': 1, 'pg-outage': 1 },
     injected: { 'worker-kill': 1, 'redis-restart': 1, 'pg-outage': 1 },
     records: [
-      { kind: 'worker-kill', plannedAtMs: 3_000, startedAtMs: 3_000, endedAtMs: 4_000, injected: true, target: 'worker-2', pid: 99 },
-      { kind: 'redis-restart', plannedAtMs: 4_000, startedAtMs: 4_000, endedAtMs: 6_300, injected: true, downMs: 2_300 },
+      {
+        kind: 'worker-kill',
+        plannedAtMs: 3_000,
+        startedAtMs: 3_000,
+        endedAtMs: 4_000,
+        injected: true,
+        target: 'worker-2',
+        pid: 99,
+      },
+      {
+        kind: 'redis-restart',
+        plannedAtMs: 4_000,
+        startedAtMs: 4_000,
+        endedAtMs: 6_300,
+        injected: true,
+        downMs: 2_300,
+      },
       { kind: 'pg-outage', plannedAtMs: 6_000, startedAtMs: 6_000, endedAtMs: 16_400, injected: true, downMs: 10_300 },
     ],
   },

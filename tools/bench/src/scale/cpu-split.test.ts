@@ -21,7 +21,17 @@ const sample = (ticks: Partial<CpuSample['ticks']>, machineBusyTicks: number): C
 
 describe('sampleOf', () => {
   it('adds the workers together and counts PostgreSQL as postmaster, live backends and exited ones', () => {
-    const stats = [stat(1, 0, 5), stat(10, 1, 7), stat(11, 1, 100), stat(12, 1, 50), stat(20, 1, 40), stat(30, 1, 3, 60), stat(31, 30, 9), stat(32, 30, 8), stat(99, 1, 1_000)];
+    const stats = [
+      stat(1, 0, 5),
+      stat(10, 1, 7),
+      stat(11, 1, 100),
+      stat(12, 1, 50),
+      stat(20, 1, 40),
+      stat(30, 1, 3, 60),
+      stat(31, 30, 9),
+      stat(32, 30, 8),
+      stat(99, 1, 1_000),
+    ];
     expect(sampleOf(stats, pids, 500).ticks).toEqual({ workers: 150, api: 7, redis: 40, postgres: 80, driver: 5 });
   });
 
@@ -32,7 +42,12 @@ describe('sampleOf', () => {
 
 describe('cpuSplit', () => {
   it('turns tick deltas into average cores over the window, the unexplained rest as other', () => {
-    const split = cpuSplit(sample({ workers: 100, redis: 50 }, 1_000), sample({ workers: 1_100, redis: 550 }, 2_900), 10_000, 100);
+    const split = cpuSplit(
+      sample({ workers: 100, redis: 50 }, 1_000),
+      sample({ workers: 1_100, redis: 550 }, 2_900),
+      10_000,
+      100,
+    );
     expect(split.cores.workers).toBeCloseTo(1);
     expect(split.cores.redis).toBeCloseTo(0.5);
     expect(split.machineBusyCores).toBeCloseTo(1.9);
@@ -42,7 +57,12 @@ describe('cpuSplit', () => {
 
 describe('describeBound', () => {
   const split = (cores: Partial<Record<'workers' | 'api' | 'redis' | 'postgres' | 'driver', number>>, busy: number) =>
-    cpuSplit(sample({}, 0), sample(Object.fromEntries(Object.entries(cores).map(([k, v]) => [k, v * 100])), busy * 100), 1_000, 100);
+    cpuSplit(
+      sample({}, 0),
+      sample(Object.fromEntries(Object.entries(cores).map(([k, v]) => [k, v * 100])), busy * 100),
+      1_000,
+      100,
+    );
 
   it('says Redis when redis-server keeps its one core busy', () => {
     expect(describeBound(split({ workers: 0.8, redis: 0.95 }, 1.9), 2).limit).toBe('redis');
@@ -51,11 +71,15 @@ describe('describeBound', () => {
   it('says CPU when every core is busy, and who used it', () => {
     const bound = describeBound(split({ workers: 1.2, api: 0.2, redis: 0.4, postgres: 0.15 }, 1.98), 2);
     expect(bound.limit).toBe('cpu');
-    expect(bound.text).toContain('1.98 of 2 cores busy; Node 1.40 (workers 1.20, api 0.20, load driver 0.00), Redis 0.40, PostgreSQL 0.15');
+    expect(bound.text).toContain(
+      '1.98 of 2 cores busy; Node 1.40 (workers 1.20, api 0.20, load driver 0.00), Redis 0.40, PostgreSQL 0.15',
+    );
   });
 
   it('says how many of the busy cores went to processes outside the stack', () => {
-    expect(describeBound(split({ workers: 0.5, redis: 0.3 }, 1.9), 2).text).toContain('1.90 of 2 cores busy (1.10 of them outside this stack)');
+    expect(describeBound(split({ workers: 0.5, redis: 0.3 }, 1.9), 2).text).toContain(
+      '1.90 of 2 cores busy (1.10 of them outside this stack)',
+    );
   });
 
   it('says latency when cores were left idle', () => {

@@ -100,7 +100,11 @@ export const describeBound = (split: CpuSplit, cores: number): Bound => {
   // bottleneck, but they take cores from it: say so when they took a noticeable share.
   const shared = used.other >= SHARED ? ` (${used.other.toFixed(2)} of them outside this stack)` : '';
   const busy = `${split.machineBusyCores.toFixed(2)} of ${cores} cores busy${shared}`;
-  if (used.redis >= SATURATED) return { limit: 'redis', text: `Redis: redis-server at ${used.redis.toFixed(2)} of its one core; ${busy}; ${share}` };
+  if (used.redis >= SATURATED)
+    return {
+      limit: 'redis',
+      text: `Redis: redis-server at ${used.redis.toFixed(2)} of its one core; ${busy}; ${share}`,
+    };
   if (split.machineBusyCores >= SATURATED * cores) return { limit: 'cpu', text: `CPU: ${busy}; ${share}` };
   return { limit: 'latency', text: `latency, not CPU: ${busy}; ${share}` };
 };

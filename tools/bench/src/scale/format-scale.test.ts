@@ -24,7 +24,15 @@ const measurement = (perSecond: number, overrides: Partial<Measurement> = {}): M
   perSecondTo95: perSecond,
   cpu: split,
   bound: describeBound(split, 2),
-  groups: { count: 500, averageSize: 100, timeouts: 3, fillMs: 180, releaseToCommitMs: 6.5, commitP50Ms: 3.2, commitP95Ms: 8.9 },
+  groups: {
+    count: 500,
+    averageSize: 100,
+    timeouts: 3,
+    fillMs: 180,
+    releaseToCommitMs: 6.5,
+    commitP50Ms: 3.2,
+    commitP95Ms: 8.9,
+  },
   problems: [],
   ...overrides,
 });
@@ -74,7 +82,9 @@ describe('formatScaleReport', () => {
   });
 
   it('says where the groups spent their time', () => {
-    expect(report).toContain('1 worker(s), drain: 500 groups of 100.0, 3 by timeout; fill 180 ms, release to commit 6.5 ms; commit 3.2 / 8.9 ms');
+    expect(report).toContain(
+      '1 worker(s), drain: 500 groups of 100.0, 3 by timeout; fill 180 ms, release to commit 6.5 ms; commit 3.2 / 8.9 ms',
+    );
   });
 
   it('marks a measurement with a duplicate row as failed and says why', () => {

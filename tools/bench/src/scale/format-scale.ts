@@ -5,8 +5,26 @@ const whole = (value: number): string => Math.round(value).toLocaleString('en-US
 const cores = (value: number): string => value.toFixed(2);
 
 const HEADER = [
-  'workers', 'committed', 'submit s', 'peak waiting', 'seconds', 'tasks/s', 'speed-up', 'to 95 %', 'tasks/s',
-  'workers', 'api', 'redis', 'postgres', 'driver', 'other', 'busy', 'dup rows', 'skipped', 'failed', 'check',
+  'workers',
+  'committed',
+  'submit s',
+  'peak waiting',
+  'seconds',
+  'tasks/s',
+  'speed-up',
+  'to 95 %',
+  'tasks/s',
+  'workers',
+  'api',
+  'redis',
+  'postgres',
+  'driver',
+  'other',
+  'busy',
+  'dup rows',
+  'skipped',
+  'failed',
+  'check',
 ];
 
 const table = (result: ScaleResult, kind: MeasurementKind): string => {
@@ -34,7 +52,10 @@ const table = (result: ScaleResult, kind: MeasurementKind): string => {
     m.problems.length === 0 ? 'ok' : 'FAILED',
   ];
   const rows = [HEADER, ...result.rounds.map((round) => row(round.workers, round[kind]))];
-  return formatTable(rows, HEADER.map(() => 'right'));
+  return formatTable(
+    rows,
+    HEADER.map(() => 'right'),
+  );
 };
 
 /**
@@ -53,7 +74,9 @@ export const formatScaleReport = (result: ScaleResult, options: { readonly jsonP
     rounds.map((round) => `  ${round.workers} worker(s), ${name}: ${round[kind].bound.text}`);
   const failures = rounds.flatMap((round) =>
     (['endToEnd', 'drain'] as const).flatMap((kind) =>
-      round[kind].problems.map((problem) => `  ${round.workers} worker(s), ${kind === 'drain' ? 'drain' : 'end to end'} FAILED: ${problem}`),
+      round[kind].problems.map(
+        (problem) => `  ${round.workers} worker(s), ${kind === 'drain' ? 'drain' : 'end to end'} FAILED: ${problem}`,
+      ),
     ),
   );
   return [

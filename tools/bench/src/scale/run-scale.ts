@@ -27,7 +27,15 @@ import {
   type RedisServer,
 } from '@sluice/testkit/servers';
 import { describeMachine, type MachineInfo } from '../chaos/machine-info.js';
-import { cpuSplit, describeBound, sampleOf, type Bound, type CpuSample, type CpuSplit, type StackPids } from './cpu-split.js';
+import {
+  cpuSplit,
+  describeBound,
+  sampleOf,
+  type Bound,
+  type CpuSample,
+  type CpuSplit,
+  type StackPids,
+} from './cpu-split.js';
 import { clockTicksPerSecond, readAllProcStats, readMachineBusyTicks, readPeakRssMb } from '../bench/proc-stats.js';
 import type { ScaleOptions } from './scale-options.js';
 
@@ -202,8 +210,8 @@ const verify = async (db: Kysely<Database>): Promise<Verification> => {
 
 /** Tasks with a final outcome so far, from the batch rows (a hundred times fewer than tasks). */
 const finishedCount = async (db: Kysely<Database>): Promise<number> =>
-  (await sql<{ done: number }>`SELECT coalesce(sum(completed + failed), 0)::int AS done FROM batches`.execute(db)).rows[0]
-    ?.done ?? 0;
+  (await sql<{ done: number }>`SELECT coalesce(sum(completed + failed), 0)::int AS done FROM batches`.execute(db))
+    .rows[0]?.done ?? 0;
 
 /** Sends `total` tasks to the api's load generator, `perRequest` a request, `inFlight` requests at once. */
 const submit = async (
@@ -290,7 +298,11 @@ export const runScale = async (options: ScaleOptions, deps: ScaleDeps): Promise<
       await reset();
       const port = await freePort();
       const apiUrl = `http://127.0.0.1:${port}`;
-      const api = startNodeProcess(`${deps.root}/apps/api/dist/main.js`, { NODE_OPTIONS: API_NODE_OPTIONS, ...env, PORT: String(port) });
+      const api = startNodeProcess(`${deps.root}/apps/api/dist/main.js`, {
+        NODE_OPTIONS: API_NODE_OPTIONS,
+        ...env,
+        PORT: String(port),
+      });
       started.push(api);
       const workers = Array.from({ length: workerCount }, (_, index) =>
         startNodeProcess(`${deps.root}/apps/worker/dist/main.js`, {
@@ -301,7 +313,10 @@ export const runScale = async (options: ScaleOptions, deps: ScaleDeps): Promise<
         }),
       );
       started.push(...workers);
-      await Promise.all([api.waitForOutput(/api listening/), ...workers.map((worker) => worker.waitForOutput(/worker started/))]);
+      await Promise.all([
+        api.waitForOutput(/api listening/),
+        ...workers.map((worker) => worker.waitForOutput(/worker started/)),
+      ]);
       const pids: StackPids = {
         workers: workers.map((worker) => worker.pid),
         api: api.pid,
@@ -347,7 +362,8 @@ export const runScale = async (options: ScaleOptions, deps: ScaleDeps): Promise<
           if (busy === undefined && finished >= busyUntil) busy = { sample: await sample(), at: Date.now() };
           if (finished >= accepted || Date.now() >= deadline) break;
           checkAborted();
-          if (kind === 'endToEnd') peakWaiting = Math.max(peakWaiting, (await tasksQueue.getJobCounts('waiting')).waiting ?? 0);
+          if (kind === 'endToEnd')
+            peakWaiting = Math.max(peakWaiting, (await tasksQueue.getJobCounts('waiting')).waiting ?? 0);
           await sleep(POLL_MS);
         }
         const { sample: after, at: busyEnd } = busy ?? { sample: await sample(), at: Date.now() };

@@ -34,7 +34,9 @@ describe('parseScaleArgs', () => {
   });
 
   it('refuses a worker count that is not a whole number, naming the flag', () => {
-    expect(() => parseScaleArgs(['--workers', '1,two'], context)).toThrow('--workers: must be a whole number from 1 to 64, got "two"');
+    expect(() => parseScaleArgs(['--workers', '1,two'], context)).toThrow(
+      '--workers: must be a whole number from 1 to 64, got "two"',
+    );
     expect(() => parseScaleArgs(['--tasks', '0'], context)).toThrow(/--tasks/);
   });
 

@@ -85,7 +85,8 @@ export const parseScaleArgs = (
     serviceEnv: Object.fromEntries(
       (values.env ?? []).map((entry) => {
         const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(entry);
-        if (match === null) throw new OptionError('env', `expected NAME=value with an upper-case NAME, got ${JSON.stringify(entry)}`);
+        if (match === null)
+          throw new OptionError('env', `expected NAME=value with an upper-case NAME, got ${JSON.stringify(entry)}`);
         return [match[1] ?? '', match[2] ?? ''];
       }),
     ),
