@@ -1,18 +1,19 @@
-import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { readCompose, repoPath } from './deployment.js';
+import { readCompose } from './deployment.js';
+import { readDocumentation } from './documentation.js';
 import { composeCommandServices, tableNames } from './readme.js';
 
-const readme = await readFile(repoPath('README.md'), 'utf8');
+const documentation = await readDocumentation();
 const services = Object.keys((await readCompose()).services);
 
-describe('README.md', () => {
-  it('lists in its compose stack table exactly the services docker-compose.yml runs', () => {
-    expect([...tableNames(readme, '### The compose stack')].sort()).toEqual([...services].sort());
+describe('README.md and docs/', () => {
+  it('list in the compose stack table of docs/production.md exactly the services docker-compose.yml runs', () => {
+    const production = documentation.get('docs/production.md') ?? '';
+    expect([...tableNames(production, '### The compose stack')].sort()).toEqual([...services].sort());
   });
 
-  it('names only services that exist in its docker compose commands', () => {
-    const named = composeCommandServices(readme);
+  it('name only services that exist in their docker compose commands', () => {
+    const named = [...documentation.values()].flatMap(composeCommandServices);
     expect(named.length).toBeGreaterThan(0);
     for (const name of named) expect(services, `docker compose … ${name}`).toContain(name);
   });
