@@ -85,9 +85,9 @@ describe('the deploy files agree with the dashboard', () => {
     expect(datasource).toContain('type: prometheus');
   });
 
-  it('the README explains every panel', async () => {
-    const readme = await repoFile('README.md');
-    const missing = panels.map((panel) => panel.title).filter((title) => !readme.includes(`**${title}**`));
-    expect(missing, 'panels the README does not explain').toEqual([]);
+  it('docs/operations.md explains every panel', async () => {
+    const operations = await repoFile('docs/operations.md');
+    const missing = panels.map((panel) => panel.title).filter((title) => !operations.includes(`**${title}**`));
+    expect(missing, 'panels docs/operations.md does not explain').toEqual([]);
   });
 });
