@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const nodeModules = join(root, 'node_modules');
@@ -198,7 +199,7 @@ const install = async () => {
 /** Turns turbo's closing lines into "9 tasks, 9 cached"; empty when they are not recognised. */
 const buildSummary = (output) => {
   // Turbo colours and styles these lines; strip the escapes before matching.
-  const plain = output.replace(/\u001b\[[0-9;]*m/g, '');
+  const plain = stripVTControlCharacters(output);
   const total = /Tasks:\s+\d+ successful, (\d+) total/.exec(plain)?.[1];
   const cached = /Cached:\s+(\d+) cached/.exec(plain)?.[1];
   if (total === undefined) return '';

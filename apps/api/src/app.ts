@@ -132,7 +132,7 @@ export const createApp = (deps: AppDeps): Express => {
           method: request.method,
           path: request.originalUrl,
           status: problem.status,
-          requestId: response.locals['requestId'],
+          requestId: response.locals.requestId,
           cause: String(problem.cause ?? ''),
         });
       }
@@ -142,7 +142,7 @@ export const createApp = (deps: AppDeps): Express => {
     deps.logger.error('unexpected error', {
       method: request.method,
       path: request.originalUrl,
-      requestId: response.locals['requestId'],
+      requestId: response.locals.requestId,
       ...errorFields(error),
     });
     sendProblem(

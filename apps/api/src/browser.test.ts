@@ -28,7 +28,7 @@ interface Pages {
 
 const test = base.extend<{ browser: Browser; pages: Pages; stack: Stack }>({
   browser: [
-    // eslint-disable-next-line no-empty-pattern
+    // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern, and it has none
     async ({}, use) => {
       const browser = await launchBrowser();
       await use(browser);
@@ -306,11 +306,11 @@ describe('Bull Board at /admin/queues', () => {
         const counts = await api.queue.queue.getJobCounts('failed', 'completed', 'waiting', 'active', 'delayed');
         const stats = (await (await fetch(`${api.url}/api/tasks/stats`)).json()) as { totals: { completed: number } };
         return (
-          counts['failed'] === 2 &&
-          counts['completed'] === 0 &&
-          counts['waiting'] === 0 &&
-          counts['active'] === 0 &&
-          counts['delayed'] === 0 &&
+          counts.failed === 2 &&
+          counts.completed === 0 &&
+          counts.waiting === 0 &&
+          counts.active === 0 &&
+          counts.delayed === 0 &&
           stats.totals.completed === 100
         );
       },

@@ -51,7 +51,7 @@ describe('Bull Board at /admin/queues', () => {
 
     const [queue] = await boardQueues(api);
     expect(queue).toMatchObject({ name: queueName, readOnlyMode: false, allowRetries: true });
-    expect(queue?.counts['waiting']).toBe(1);
+    expect(queue?.counts.waiting).toBe(1);
   });
 
   test('answers 401 with a Basic challenge to a request without the configured credentials', async ({ startApi }) => {

@@ -73,14 +73,14 @@ describe('the request log', () => {
       status: 200,
       requestId: response.headers.get('x-request-id'),
     });
-    expect(line!.fields['durationMs']).toEqual(expect.any(Number));
+    expect(line!.fields.durationMs).toEqual(expect.any(Number));
   });
 
   it('keeps a sane X-Request-Id and sends it back; replaces one that is not', async () => {
     const app = await startApp();
     const kept = await app.request('/items/1', { 'X-Request-Id': 'edge-7f3a:92' });
     expect(kept.headers.get('x-request-id')).toBe('edge-7f3a:92');
-    expect(app.lines[0]!.fields['requestId']).toBe('edge-7f3a:92');
+    expect(app.lines[0]!.fields.requestId).toBe('edge-7f3a:92');
 
     for (const bad of ['two words', 'x'.repeat(129), '"quoted"']) {
       const replaced = await app.request('/items/1', { 'X-Request-Id': bad });
@@ -88,7 +88,7 @@ describe('the request log', () => {
     }
     const generated = await app.request('/items/1');
     expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-    expect(new Set(app.lines.map((l) => l.fields['requestId'])).size).toBe(app.lines.length);
+    expect(new Set(app.lines.map((l) => l.fields.requestId)).size).toBe(app.lines.length);
   });
 
   it('times requests by route pattern, never the raw path, also when the handler throws', async () => {
@@ -111,7 +111,7 @@ describe('the request log', () => {
       `sluice_http_request_duration_seconds_count{method="GET",route="${NO_ROUTE}",status="404"} 1`,
     );
     expect(text).not.toMatch(/route="\/items\/\d/);
-    expect(app.lines.find((l) => l.fields['status'] === 500)).toMatchObject({
+    expect(app.lines.find((l) => l.fields.status === 500)).toMatchObject({
       level: 'warn',
       fields: { route: '/items/:id/broken' },
     });

@@ -53,7 +53,7 @@ export const createRequestLog =
   (request, response, next) => {
     const started = process.hrtime.bigint();
     const requestId = requestIdFrom(request.get(REQUEST_ID_HEADER));
-    response.locals['requestId'] = requestId;
+    response.locals.requestId = requestId;
     response.setHeader(REQUEST_ID_HEADER, requestId);
     const routePattern = trackRoutePattern(request);
     // 'close' comes once for every response, sent in full or not (the client went away).

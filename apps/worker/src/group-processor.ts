@@ -29,6 +29,12 @@ type Decision =
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
+/** A job in a worker always has its id (BullMQ assigns one on add); Sluice's is the task id. */
+const idOf = (job: TaskJob): string => {
+  if (job.id === undefined) throw new Error('a job reached the worker without an id');
+  return job.id;
+};
+
 /** A retryable failure is final on the task's last attempt. */
 const decide = (outcome: TaskOutcome, attempt: number, maxAttempts: number): Decision => {
   if (outcome.ok) return { kind: 'completed', result: outcome.result ?? null };
@@ -98,7 +104,7 @@ export const createGroupProcessor =
     const handlerStarted = performance.now();
     if (type && runnable.length > 0) {
       const inputs: ReadonlyArray<TaskInput<unknown>> = runnable.map(({ job, index }) => ({
-        id: job.id!,
+        id: idOf(job),
         payload: payloads[index],
         attempt: attemptOf(job),
         maxAttempts: maxAttemptsOf(job),
@@ -119,17 +125,18 @@ export const createGroupProcessor =
         outcomes = inputs.map(() => ({ ok: false, error: `handler failed: ${message(error)}`, retry: true }));
       }
       runnable.forEach(({ job, index }, n) => {
-        decisions[index] = decide(outcomes[n]!, attemptOf(job), maxAttemptsOf(job));
+        const outcome = outcomes[n] ?? { ok: false, error: 'handler returned no outcome', retry: true };
+        decisions[index] = decide(outcome, attemptOf(job), maxAttemptsOf(job));
       });
     }
     const handlerMs = performance.now() - handlerStarted;
 
     const rows: TaskRow[] = [];
     jobs.forEach((job, index) => {
-      const decision = decisions[index]!;
-      if (decision.kind === 'retry') return;
+      const decision = decisions[index];
+      if (decision === undefined || decision.kind === 'retry') return;
       rows.push({
-        id: job.id!,
+        id: idOf(job),
         taskType: group.key,
         payload: job.data.payload,
         status: decision.kind === 'completed' ? 'COMPLETED' : 'FAILED',
@@ -173,13 +180,15 @@ export const createGroupProcessor =
       committed.rejected.map((r) => [r.id, `rejected by PostgreSQL (${r.sqlState}): ${r.message}`]),
     );
     jobs.forEach((job, index) => {
-      const message = rejected.get(job.id!);
+      const message = rejected.get(idOf(job));
       if (message !== undefined) decisions[index] = { kind: 'failed', error: message };
     });
 
     const labels = { task_type: group.key };
     const counts = { completed: 0, failed: 0, retried: 0 };
-    for (const decision of decisions) counts[decision!.kind === 'retry' ? 'retried' : decision!.kind] += 1;
+    for (const decision of decisions) {
+      if (decision !== undefined) counts[decision.kind === 'retry' ? 'retried' : decision.kind] += 1;
+    }
     metrics.handlerSeconds.observe(labels, handlerMs / 1000);
     metrics.commitSeconds.observe(labels, commitSeconds);
     for (const [outcome, n] of Object.entries(counts)) {
@@ -201,17 +210,13 @@ export const createGroupProcessor =
       commitMs: Math.round(commitSeconds * 100_000) / 100,
     });
 
-    return decisions.map((maybe): Outcome<Json> => {
-      const decision = maybe!;
-      switch (decision.kind) {
-        case 'completed':
-          // The result is in the task's row. BullMQ would serialise it once more into the job's
-          // completed event, and the job itself is removed at once (see jobOptions).
-          return { ok: true, value: null };
-        case 'failed':
-          return { ok: false, error: new UnrecoverableError(decision.error) };
-        case 'retry':
-          return { ok: false, error: new Error(decision.error) };
-      }
+    return decisions.map((decision): Outcome<Json> => {
+      // Every job has a decision by now; a missing one would be a bug here, and retrying is safe.
+      if (decision === undefined) return { ok: false, error: new Error('no decision was made for this task') };
+      // A completed task's result is in its row. BullMQ would serialise it once more into the
+      // job's completed event, and the job itself is removed at once (see jobOptions).
+      if (decision.kind === 'completed') return { ok: true, value: null };
+      if (decision.kind === 'failed') return { ok: false, error: new UnrecoverableError(decision.error) };
+      return { ok: false, error: new Error(decision.error) };
     });
   };

@@ -158,7 +158,9 @@ describe('the batching pipeline', () => {
     // Exponential backoff: each retry waits at least backoffDelayMs × 2^(n-1), so the gaps grow.
     expect(startedAt).toHaveLength(4);
     const gaps = startedAt.slice(1).map((t, n) => t - startedAt[n]!);
-    gaps.forEach((gap, n) => expect(gap).toBeGreaterThanOrEqual(RETRY.backoffDelayMs * 2 ** n));
+    gaps.forEach((gap, n) => {
+      expect(gap).toBeGreaterThanOrEqual(RETRY.backoffDelayMs * 2 ** n);
+    });
     expect(gaps[2]!).toBeGreaterThan(gaps[0]!);
   });
 

@@ -12,8 +12,10 @@ export interface DemoTask {
 export const demoTasks = (count: number, types: ReadonlyArray<string> = ['EMAIL', 'SMS', 'PUSH']): DemoTask[] => {
   const catalog = createDemoCatalog({ failureRate: 0, workMs: 0 });
   return Array.from({ length: count }, (_, n) => {
-    const taskType = types[n % types.length]!;
-    return { taskType, payload: catalog.get(taskType)!.sample(n) };
+    const taskType = types[n % types.length] ?? 'EMAIL';
+    const type = catalog.get(taskType);
+    if (type === undefined) throw new Error(`demoTasks: ${taskType} is not a demo task type`);
+    return { taskType, payload: type.sample(n) };
   });
 };
 

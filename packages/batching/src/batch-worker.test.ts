@@ -64,7 +64,7 @@ const numbered = (count: number, name = 'square', opts = {}) =>
 
 const settledCount = async (queue: Queue<Numbered, number>): Promise<number> => {
   const counts = await queue.getJobCounts('completed', 'failed');
-  return (counts['completed'] ?? 0) + (counts['failed'] ?? 0);
+  return (counts.completed ?? 0) + (counts.failed ?? 0);
 };
 
 describe('createBatchWorker against a real Redis', () => {

@@ -38,7 +38,7 @@ describe('validateSubmission', () => {
     expect(!inValue.ok && inValue.errors).toEqual([
       { pointer: '/payload/tags/1', message: 'text contains a NUL character (\\u0000)' },
     ]);
-    const inKey = validateSubmission(catalog, { taskType: 'EMAIL', payload: { ...email, ['k\u0000']: 1 } });
+    const inKey = validateSubmission(catalog, { taskType: 'EMAIL', payload: { ...email, 'k\u0000': 1 } });
     expect(!inKey.ok && inKey.errors[0]?.message).toBe('a key contains a NUL character (\\u0000)');
   });
 

@@ -55,8 +55,8 @@ const scanPayload = (payload: unknown, base: string): { unsafe?: FieldError; too
     if (LONE_SURROGATE.test(text)) return { pointer, message: `${what} contains an unpaired UTF-16 surrogate` };
     return undefined;
   };
-  while (pending.length > 0) {
-    const { value, pointer, depth } = pending.pop()!;
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { value, pointer, depth } = next;
     if (depth > MAX_PAYLOAD_DEPTH) {
       return unsafe({ pointer, message: `payload is nested deeper than ${MAX_PAYLOAD_DEPTH} levels` });
     }
@@ -67,7 +67,9 @@ const scanPayload = (payload: unknown, base: string): { unsafe?: FieldError; too
         tooLong ??= { pointer, message: `text is ${value.length} characters long; the limit is ${MAX_STRING_LENGTH}` };
       }
     } else if (Array.isArray(value)) {
-      value.forEach((item, index) => pending.push({ value: item, pointer: `${pointer}/${index}`, depth: depth + 1 }));
+      value.forEach((item, index) => {
+        pending.push({ value: item, pointer: `${pointer}/${index}`, depth: depth + 1 });
+      });
     } else if (isPlainObject(value)) {
       for (const [key, item] of Object.entries(value)) {
         const keyPointer = `${pointer}/${escapePointer(key.slice(0, MAX_KEY_LENGTH))}`;

@@ -35,12 +35,12 @@ describe('createLogger', () => {
       logger.warn('commit failed', { attempt: 2 });
       logger.error('gave up');
     });
-    expect(lines.map((line) => [line['level'], line['message']])).toEqual([
+    expect(lines.map((line) => [line.level, line.message])).toEqual([
       ['warn', 'commit failed'],
       ['error', 'gave up'],
     ]);
     expect(lines[0]).toMatchObject({ component: 'worker', workerId: 'w1', attempt: 2 });
-    expect(typeof lines[0]?.['timestamp']).toBe('string');
+    expect(typeof lines[0]?.timestamp).toBe('string');
   });
 
   it('filters a child logger by the same level, and follows a level changed later', () => {

@@ -35,7 +35,7 @@ const deleteQueueKeys = async (redisUrl: string, queueName: string): Promise<voi
  * test('commits a group', async ({ databaseUrl, redisUrl, queueName }) => { … });
  */
 export const test = base.extend<ServiceFixtures>({
-  // eslint-disable-next-line no-empty-pattern
+  // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern, and these have none
   redisUrl: async ({}, use) => {
     await use(inject('redisUrl'));
   },
@@ -44,7 +44,7 @@ export const test = base.extend<ServiceFixtures>({
     await use(name);
     await deleteQueueKeys(redisUrl, name);
   },
-  // eslint-disable-next-line no-empty-pattern
+  // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern, and these have none
   databaseUrl: async ({}, use) => {
     const admin = inject('postgresUrl');
     const url = await createDatabase(admin);

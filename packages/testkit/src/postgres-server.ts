@@ -147,7 +147,9 @@ export const startPostgresServer = async (options: PostgresServerOptions = {}): 
           .toString('utf8')
           .split('\n')
           .filter(Boolean)
-          .forEach((line) => onLog(line)),
+          .forEach((line) => {
+            onLog(line);
+          }),
       );
     }
     await waitForOutput(started, 'database system is ready to accept connections', tailOf(started));

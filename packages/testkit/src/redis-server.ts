@@ -83,7 +83,9 @@ export const startRedisServer = async (options: RedisServerOptions = {}): Promis
           .toString('utf8')
           .split('\n')
           .filter(Boolean)
-          .forEach((line) => onLog(line)),
+          .forEach((line) => {
+            onLog(line);
+          }),
       );
     }
     try {

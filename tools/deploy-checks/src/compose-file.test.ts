@@ -27,16 +27,16 @@ volumes:
 describe('parseComposeFile', () => {
   it('applies YAML merge keys and compose defaults, as docker compose sees the file', () => {
     const compose = parseComposeFile(text, {});
-    expect(compose.services['web']?.environment).toEqual({
+    expect(compose.services.web?.environment).toEqual({
       DATABASE_URL: 'postgres://app:secret@db/app',
       PORT: '8080',
     });
-    expect(compose.services['db']?.environment).toEqual({ POSTGRES_PASSWORD: 'secret' });
-    expect(parseComposeFile(text, { PASSWORD: 'pw' }).services['db']?.environment).toEqual({ POSTGRES_PASSWORD: 'pw' });
+    expect(compose.services.db?.environment).toEqual({ POSTGRES_PASSWORD: 'secret' });
+    expect(parseComposeFile(text, { PASSWORD: 'pw' }).services.db?.environment).toEqual({ POSTGRES_PASSWORD: 'pw' });
   });
 
   it('reads build, command, replicas, grace period, dependencies and volumes', () => {
-    const web = parseComposeFile(text, {}).services['web'];
+    const web = parseComposeFile(text, {}).services.web;
     expect(web).toMatchObject({
       build: { context: '.', dockerfile: 'deploy/Dockerfile' },
       command: ['node', 'main.js'],

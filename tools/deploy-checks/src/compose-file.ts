@@ -74,29 +74,29 @@ const dependsOnOf = (value: Json | undefined): Record<string, { condition: strin
   return Object.fromEntries(
     Object.entries(value).map(([name, spec]) => [
       name,
-      { condition: (isObject(spec) ? scalar(spec['condition']) : undefined) ?? 'service_started' },
+      { condition: (isObject(spec) ? scalar(spec.condition) : undefined) ?? 'service_started' },
     ]),
   );
 };
 
 const serviceOf = (raw: JsonObject): ComposeService => {
-  const build = raw['build'];
-  const healthcheck = raw['healthcheck'];
-  const deploy = raw['deploy'];
-  const command = raw['command'];
-  const replicas = isObject(deploy) ? deploy['replicas'] : undefined;
+  const build = raw.build;
+  const healthcheck = raw.healthcheck;
+  const deploy = raw.deploy;
+  const command = raw.command;
+  const replicas = isObject(deploy) ? deploy.replicas : undefined;
   const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>
     (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
   return {
-    ...optional('image', scalar(raw['image'])),
+    ...optional('image', scalar(raw.image)),
     ...optional(
       'build',
       typeof build === 'string'
         ? { context: build }
         : isObject(build)
           ? {
-              context: scalar(build['context']) ?? '.',
-              ...optional('dockerfile', scalar(build['dockerfile'])),
+              context: scalar(build.context) ?? '.',
+              ...optional('dockerfile', scalar(build.dockerfile)),
             }
           : undefined,
     ),
@@ -104,21 +104,21 @@ const serviceOf = (raw: JsonObject): ComposeService => {
       'command',
       typeof command === 'string' ? command : Array.isArray(command) ? strings(command) : undefined,
     ),
-    environment: environmentOf(raw['environment']),
-    ports: strings(raw['ports']),
-    volumes: strings(raw['volumes']),
-    dependsOn: dependsOnOf(raw['depends_on']),
+    environment: environmentOf(raw.environment),
+    ports: strings(raw.ports),
+    volumes: strings(raw.volumes),
+    dependsOn: dependsOnOf(raw.depends_on),
     ...optional(
       'healthcheck',
       isObject(healthcheck)
-        ? { test: typeof healthcheck['test'] === 'string' ? healthcheck['test'] : strings(healthcheck['test']) }
+        ? { test: typeof healthcheck.test === 'string' ? healthcheck.test : strings(healthcheck.test) }
         : undefined,
     ),
     ...optional('replicas', typeof replicas === 'number' ? replicas : undefined),
-    ...optional('stopGracePeriod', scalar(raw['stop_grace_period'])),
-    ...optional('init', typeof raw['init'] === 'boolean' ? raw['init'] : undefined),
-    ...optional('restart', scalar(raw['restart'])),
-    ...optional('containerName', scalar(raw['container_name'])),
+    ...optional('stopGracePeriod', scalar(raw.stop_grace_period)),
+    ...optional('init', typeof raw.init === 'boolean' ? raw.init : undefined),
+    ...optional('restart', scalar(raw.restart)),
+    ...optional('containerName', scalar(raw.container_name)),
   };
 };
 
@@ -134,10 +134,10 @@ const serviceOf = (raw: JsonObject): ComposeService => {
 export const parseComposeFile = (text: string, variables: Variables): ComposeFile => {
   const document = substitute(parse(text, { merge: true }) as Json, variables);
   if (!isObject(document)) throw new Error('a compose file must be a YAML mapping');
-  const services = document['services'];
-  const volumes = document['volumes'];
+  const services = document.services;
+  const volumes = document.volumes;
   return {
-    ...(typeof document['name'] === 'string' ? { name: document['name'] } : {}),
+    ...(typeof document.name === 'string' ? { name: document.name } : {}),
     services: isObject(services)
       ? Object.fromEntries(Object.entries(services).map(([name, raw]) => [name, serviceOf(isObject(raw) ? raw : {})]))
       : {},

@@ -36,7 +36,7 @@ describe('docker-compose.yml', () => {
   it('passes dclint: the compose specification schema and every style rule, without a warning', async () => {
     const manifest = createRequire(import.meta.url).resolve('dclint/package.json');
     const { bin } = JSON.parse(readFileSync(manifest, 'utf8')) as { bin: Record<string, string> };
-    const cli = join(dirname(manifest), bin['dclint'] ?? 'bin/dclint.cjs');
+    const cli = join(dirname(manifest), bin.dclint ?? 'bin/dclint.cjs');
     const lint = await runCommand(process.execPath, [cli, DEPLOY_FILES.compose, '--max-warnings', '0', '--no-color'], {
       cwd: REPO_ROOT,
     });
@@ -139,7 +139,7 @@ describe('docker-compose.yml', () => {
       GF_AUTH_ANONYMOUS_ENABLED: 'true',
       GF_AUTH_ANONYMOUS_ORG_ROLE: 'Viewer',
     });
-    const home = grafana.environment['GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH'] ?? '';
+    const home = grafana.environment.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH ?? '';
     expect(home).toMatch(/\/sluice\.json$/);
     expect(existsSync(repoPath('deploy/grafana/dashboards', 'sluice.json'))).toBe(true);
   });

@@ -101,8 +101,8 @@ describe('deploy/Dockerfile', () => {
     const settings = (runtime?.instructions ?? []).filter((i) => i.keyword === 'ENV').flatMap((i) => i.args);
     expect(settings).toContain(`NODE_OPTIONS=${API_NODE_OPTIONS}`);
     const byService = new Map(sluiceServices(compose));
-    expect(byService.get('worker')?.environment['NODE_OPTIONS']).toBe(WORKER_NODE_OPTIONS);
-    expect(byService.get('api')?.environment['NODE_OPTIONS']).toBeUndefined();
+    expect(byService.get('worker')?.environment.NODE_OPTIONS).toBe(WORKER_NODE_OPTIONS);
+    expect(byService.get('api')?.environment.NODE_OPTIONS).toBeUndefined();
   });
 
   it('runs as the unprivileged node user, node itself as the command, with no npm in the process tree', () => {

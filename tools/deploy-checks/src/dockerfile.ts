@@ -124,7 +124,7 @@ export const copiesOf = (stage: DockerStage): ReadonlyArray<DockerCopy> =>
   stage.instructions
     .filter((instruction) => instruction.keyword === 'COPY' || instruction.keyword === 'ADD')
     .map((instruction) => ({
-      ...(instruction.flags['from'] === undefined ? {} : { from: instruction.flags['from'] }),
+      ...(instruction.flags.from === undefined ? {} : { from: instruction.flags.from }),
       sources: instruction.args.slice(0, -1),
       destination: instruction.args.at(-1) ?? '',
       line: instruction.line,

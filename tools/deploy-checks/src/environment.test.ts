@@ -57,7 +57,7 @@ describe('the environment compose gives the api, the workers and the migrations'
     'points every process at the redis and postgres services, never at the loopback defaults (%s)',
     async (_, variables) => {
       const file = await readComposeFile(repoPath(DEPLOY_FILES.compose), variables);
-      const postgres = file.services['postgres']?.environment ?? {};
+      const postgres = file.services.postgres?.environment ?? {};
       for (const [name, service] of sluiceServices(file)) {
         const config = loadConfig(service.environment);
         const redis = new URL(config.redisUrl);
@@ -73,9 +73,9 @@ describe('the environment compose gives the api, the workers and the migrations'
           name,
         ).toEqual({
           host: 'postgres',
-          user: postgres['POSTGRES_USER'],
-          password: postgres['POSTGRES_PASSWORD'],
-          database: postgres['POSTGRES_DB'],
+          user: postgres.POSTGRES_USER,
+          password: postgres.POSTGRES_PASSWORD,
+          database: postgres.POSTGRES_DB,
         });
       }
     },

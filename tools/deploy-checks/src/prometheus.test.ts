@@ -34,14 +34,14 @@ describe('deploy/prometheus.yml', () => {
     const targets = prometheus.scrape_configs
       .flatMap((job) => job.static_configs ?? [])
       .flatMap((group) => group.targets);
-    const api = compose.services['api'];
+    const api = compose.services.api;
     expect(api).toBeDefined();
     expect(targets).toContain(`api:${loadConfig(api?.environment ?? {}).port}`);
   });
 
   it('finds every worker replica through DNS on the metrics port the workers serve', () => {
     const lookups = prometheus.scrape_configs.flatMap((job) => job.dns_sd_configs ?? []);
-    const worker = compose.services['worker'];
+    const worker = compose.services.worker;
     expect(worker?.replicas).toBeGreaterThan(1);
     expect(lookups).toContainEqual(
       expect.objectContaining({ names: ['worker'], port: loadConfig(worker?.environment ?? {}).metricsPort }),

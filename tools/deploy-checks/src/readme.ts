@@ -64,7 +64,7 @@ export const composeCommandServices = (markdown: string): ReadonlyArray<string> 
       } else if (token.startsWith('--scale=')) {
         names.push(token.slice('--scale='.length).split('=')[0] ?? '');
       } else if (token.startsWith('-')) {
-        continue;
+        // Any other flag names no service.
       } else if (verb === undefined) {
         verb = token;
       } else if (SERVICES.has(verb) || ONE_SERVICE.has(verb)) {

@@ -21,7 +21,7 @@ const span = (text, className) => {
 
 const row = (batch, now) => {
   const tr = document.createElement('tr');
-  tr.dataset['batchId'] = batch.id;
+  tr.dataset.batchId = batch.id;
   const id = cell(shortId(batch.id), 'id');
   id.title = `${batch.id} · ${batch.workerId}`;
   // Retried tasks and redelivered duplicates wrote no row; without them a group of 3 that shows

@@ -11,19 +11,19 @@ export const createStatus = (element, text) => {
   return {
     live: (at) => {
       downSince = undefined;
-      element.dataset['state'] = 'live';
+      element.dataset.state = 'live';
       element.removeAttribute('title');
       text.textContent = `live · ${formatClock(at, true)}`;
     },
     locked: () => {
       downSince = undefined;
-      element.dataset['state'] = 'locked';
+      element.dataset.state = 'locked';
       element.title = 'The api has API_KEYS set';
       text.textContent = 'API key needed';
     },
     down: (at, error) => {
       downSince ??= at;
-      element.dataset['state'] = 'down';
+      element.dataset.state = 'down';
       text.textContent = `api unreachable since ${formatClock(downSince, true)} · retrying`;
       element.title = error instanceof Error ? error.message : String(error);
     },

@@ -6,8 +6,8 @@ const setTotal = (name, value) => {
   const text = card?.querySelector('.value');
   if (!card || !text) return;
   text.textContent = formatCount(value);
-  card.dataset['value'] = String(value);
-  card.dataset['nonzero'] = String(value > 0);
+  card.dataset.value = String(value);
+  card.dataset.nonzero = String(value > 0);
 };
 
 /**

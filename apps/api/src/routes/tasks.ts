@@ -268,8 +268,11 @@ export const createTaskRoutes = ({ catalog, queue, store, metrics, backpressure 
     for (let start = 0; start < count; start += GENERATOR_CHUNK) {
       const chunk: Submission[] = [];
       for (let n = start; n < Math.min(count, start + GENERATOR_CHUNK); n += 1) {
-        const taskType = types[n % types.length]!;
-        chunk.push({ taskType, payload: catalog.get(taskType)!.sample(n) });
+        const type = types[n % types.length];
+        const sample = type === undefined ? undefined : catalog.get(type);
+        // parseGenerator accepted only known types, so neither is ever missing.
+        if (type === undefined || sample === undefined) throw new Error(`generator has no task type at ${n}`);
+        chunk.push({ taskType: type, payload: sample.sample(n) });
       }
       ids.push(...(await enqueueVia(() => queue.enqueue(chunk, Date.now()))));
       counted(chunk);
@@ -283,8 +286,8 @@ export const createTaskRoutes = ({ catalog, queue, store, metrics, backpressure 
   });
 
   router.get('/batches', async (request, response) => {
-    const limitText = request.query['limit'];
-    const before = request.query['before'];
+    const limitText = request.query.limit;
+    const before = request.query.before;
     const limit = limitText === undefined ? 20 : Number(limitText);
     if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
       throw badRequest('limit must be a whole number from 1 to 500.', [
@@ -301,7 +304,7 @@ export const createTaskRoutes = ({ catalog, queue, store, metrics, backpressure 
   });
 
   router.get('/throughput', async (request, response) => {
-    const secondsText = request.query['seconds'];
+    const secondsText = request.query.seconds;
     const seconds = secondsText === undefined ? DEFAULT_THROUGHPUT_SECONDS : Number(secondsText);
     if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_THROUGHPUT_SECONDS) {
       throw badRequest(`seconds must be a whole number from 1 to ${MAX_THROUGHPUT_SECONDS}.`, [

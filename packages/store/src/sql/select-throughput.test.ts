@@ -56,7 +56,9 @@ describe('throughput', () => {
 
     expect(points).toHaveLength(300);
     expect(points.at(-1)?.at.getTime()).toBe(until.getTime() - 1_000);
-    points.forEach((point, i) => expect(point.at.getTime()).toBe(until.getTime() - (300 - i) * 1_000));
+    points.forEach((point, i) => {
+      expect(point.at.getTime()).toBe(until.getTime() - (300 - i) * 1_000);
+    });
     const at = (ms: number) => points.find((point) => point.at.getTime() === ms);
     // Retried tasks wrote no row, so they are not throughput.
     expect(at(second)).toEqual({ at: new Date(second), tasks: 140, batches: 2 });

@@ -19,8 +19,8 @@ export const panelQueries = (dashboard: Dashboard): ReadonlyArray<PanelQuery> =>
     return [panel, ...nested].flatMap((p) =>
       ('targets' in p ? (p.targets ?? []) : []).map((target) => ({
         panel: p.title ?? '(untitled)',
-        refId: String(target['refId'] ?? ''),
-        expr: String(target['expr'] ?? ''),
+        refId: String(target.refId ?? ''),
+        expr: String(target.expr ?? ''),
       })),
     );
   });

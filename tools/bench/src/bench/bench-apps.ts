@@ -43,7 +43,7 @@ export const DEFAULT_SERVICE_ENV: Readonly<Record<string, string>> = Object.free
  * same, so that they are measured with as many jobs in flight as Sluice.
  */
 export const bullmqConcurrencyOf = (env: Readonly<Record<string, string>>): number =>
-  Number(env['BATCH_SIZE'] ?? '100') * (Number(env['BATCH_CONCURRENCY'] ?? '4') + 1);
+  Number(env.BATCH_SIZE ?? '100') * (Number(env.BATCH_CONCURRENCY ?? '4') + 1);
 
 export interface AppContext {
   /** The repository root: the apps run from their `dist/`. */

@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import { CONSUMERS, SCENARIOS, type Consumer, type ScenarioName } from './bench-result.js';
 import { OptionError } from '../option-error.js';
+import { parseFlags } from '../parse-flags.js';
 
 /**
  * Settings of one `npm run bench`. Durations are seconds on the command line and milliseconds
@@ -182,12 +182,7 @@ const url = (flag: string, text: string | undefined, schemes: ReadonlyArray<stri
  * const options = parseBenchArgs(['--quick', '--scenarios', 'commit'], { defaultJsonPath: 'bench/results.json' });
  */
 export const parseBenchArgs = (argv: ReadonlyArray<string>, context: BenchOptionContext): BenchOptions => {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: [...argv], options: SPEC, strict: true, allowPositionals: false }));
-  } catch (error) {
-    throw new OptionError(undefined, `${(error as Error).message} (see --help)`);
-  }
+  const values = parseFlags(argv, SPEC);
   const quick = values.quick;
   const pick = (given: string | undefined, full: string, scaled: string): string => given ?? (quick ? scaled : full);
   return Object.freeze({

@@ -95,7 +95,7 @@ const copyField = (value: string | null): string =>
     : value.replace(/[\\\n\r\t]/g, (c) => (c === '\\' ? '\\\\' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\t'));
 
 const copyLine = (task: TaskRow): string =>
-  [
+  `${[
     task.id,
     task.taskType,
     jsonOrNull(task.payload),
@@ -107,7 +107,7 @@ const copyLine = (task: TaskRow): string =>
     task.startedAt === null ? null : task.startedAt.toISOString(),
   ]
     .map(copyField)
-    .join('\t') + '\n';
+    .join('\t')}\n`;
 
 const copy = (pool: pg.Pool): CommitStrategy => {
   // A temporary table lives as long as its connection: create it once per connection, and let

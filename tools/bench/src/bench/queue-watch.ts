@@ -18,7 +18,7 @@ export const drainStateOf = (counts: Readonly<Record<string, number>>): DrainSta
   pending: ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']
     .map((state) => counts[state] ?? 0)
     .reduce((sum, n) => sum + n, 0),
-  failed: counts['failed'] ?? 0,
+  failed: counts.failed ?? 0,
 });
 
 export interface DrainOptions {
@@ -82,7 +82,7 @@ export const lastFinishOf = (entries: ReadonlyArray<StreamEntry>): number | unde
  */
 export const lastFinishedAt = async (redis: Redis, queue: Queue): Promise<number | undefined> => {
   const entries = (await redis.xrevrange(
-    queue.keys['events'] ?? `${queue.qualifiedName}:events`,
+    queue.keys.events ?? `${queue.qualifiedName}:events`,
     '+',
     '-',
     'COUNT',

@@ -24,7 +24,7 @@ const WORKERS = 2;
 export const runLatencyScenario = async (context: ScenarioContext): Promise<LatencyResult> => {
   const { options, servers, progress, signal } = context;
   const apps = appContextOf(context);
-  const timeoutMs = Number(apps.env['BATCH_TIMEOUT_MS']);
+  const timeoutMs = Number(apps.env.BATCH_TIMEOUT_MS);
   const runs: LatencyRun[] = [];
   await servers.reset([QUEUE]);
   const api = await startApi(apps, QUEUE);
@@ -125,7 +125,7 @@ export const runLatencyScenario = async (context: ScenarioContext): Promise<Late
   return {
     seconds: options.latencyMs / 1000,
     workers: WORKERS,
-    batchTimeoutMs: Number(apps.env['BATCH_TIMEOUT_MS']),
+    batchTimeoutMs: Number(apps.env.BATCH_TIMEOUT_MS),
     runs,
     levels,
   };

@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { OptionError } from '../option-error.js';
+import { parseFlags } from '../parse-flags.js';
 
 /**
  * Settings of one chaos run. Times are in seconds on the command line and in milliseconds here,
@@ -171,12 +171,7 @@ export const loadWindowMs = (options: Pick<ChaosOptions, 'tasks' | 'rate'>): num
  * const options = parseChaosArgs(['--tasks', '5000', '--seed', '7'], { randomSeed: 1, defaultJsonPath: 'x.json' });
  */
 export const parseChaosArgs = (argv: ReadonlyArray<string>, context: OptionContext): ChaosOptions => {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: [...argv], options: SPEC, strict: true, allowPositionals: false }));
-  } catch (error) {
-    throw new OptionError(undefined, `${(error as Error).message} (see --help)`);
-  }
+  const values = parseFlags(argv, SPEC);
   const tasks = number('tasks', values.tasks, 1, 10_000_000, true);
   const rate = number('rate', values.rate, 1, 100_000);
   const window = loadWindowMs({ tasks, rate });

@@ -229,7 +229,10 @@ export const createLoadClient = (options: LoadClientOptions): LoadClient => {
           return;
         }
         latencies.push(latencyMs);
-        refs.forEach((ref, n) => accepted.push({ ref, id: ids[n]! }));
+        refs.forEach((ref, n) => {
+          // idsOf checked that there is one id per task.
+          accepted.push({ ref, id: ids[n] ?? '' });
+        });
         return;
       }
       if (reply.status === 503) {
@@ -255,13 +258,15 @@ export const createLoadClient = (options: LoadClientOptions): LoadClient => {
   };
 
   const send = (indices: ReadonlyArray<number>): void => {
-    const body = JSON.stringify(single ? chaosTask(indices[0]!) : { tasks: indices.map(chaosTask) });
+    const first = indices[0];
+    if (first === undefined) return;
+    const body = JSON.stringify(single ? chaosTask(first) : { tasks: indices.map(chaosTask) });
     inFlight += 1;
     requests += 1;
     firstSentAtMs ??= clock();
     const sentAt = performance.now();
     // The key names the request's tasks: the same indices are re-sent under the same key.
-    const key = `${refOf(indices[0]!)}+${indices.length}`;
+    const key = `${refOf(first)}+${indices.length}`;
     void post(url, body, key, requestTimeoutMs).then((reply) => {
       inFlight -= 1;
       settle(indices, reply, performance.now() - sentAt);

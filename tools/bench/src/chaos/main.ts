@@ -9,7 +9,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OptionError } from '../option-error.js';
-import { CHAOS_USAGE, parseChaosArgs } from './chaos-options.js';
+import { CHAOS_USAGE, type ChaosOptions, parseChaosArgs } from './chaos-options.js';
 import { exitCodeOf } from './chaos-result.js';
 import { formatChaosReport } from './format-report.js';
 import { runChaos } from './run-chaos.js';
@@ -21,7 +21,7 @@ const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '
 const interrupted = new AbortController();
 
 const main = async (): Promise<number> => {
-  let options;
+  let options: ChaosOptions;
   try {
     options = parseChaosArgs(process.argv.slice(2), {
       randomSeed: Math.floor(Math.random() * 2 ** 31),

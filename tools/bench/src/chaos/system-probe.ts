@@ -85,12 +85,12 @@ export const createSystemProbe = async (options: SystemProbeOptions): Promise<Sy
       within(
         queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed').then(
           (counts): QueueCounts => ({
-            waiting: counts['waiting'] ?? 0,
-            active: counts['active'] ?? 0,
-            delayed: counts['delayed'] ?? 0,
-            prioritized: counts['prioritized'] ?? 0,
-            completed: counts['completed'] ?? 0,
-            failed: counts['failed'] ?? 0,
+            waiting: counts.waiting ?? 0,
+            active: counts.active ?? 0,
+            delayed: counts.delayed ?? 0,
+            prioritized: counts.prioritized ?? 0,
+            completed: counts.completed ?? 0,
+            failed: counts.failed ?? 0,
           }),
         ),
         timeoutMs,

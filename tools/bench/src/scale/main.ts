@@ -8,13 +8,13 @@ import { fileURLToPath } from 'node:url';
 import { formatScaleReport } from './format-scale.js';
 import { runScale } from './run-scale.js';
 import { OptionError } from '../option-error.js';
-import { parseScaleArgs, SCALE_USAGE } from './scale-options.js';
+import { parseScaleArgs, SCALE_USAGE, type ScaleOptions } from './scale-options.js';
 
 /** `dist/scale/` sits four levels below the repository root (tools/bench/dist/scale). */
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..', '..');
 
 const main = async (): Promise<number> => {
-  let options;
+  let options: ScaleOptions;
   try {
     options = parseScaleArgs(process.argv.slice(2), { defaultJsonPath: resolve(ROOT, 'bench', 'results-scale.json') });
   } catch (error) {

@@ -272,7 +272,7 @@ export const runScale = async (options: ScaleOptions, deps: ScaleDeps): Promise<
     await migrateToLatest(store);
     const probe = new Redis(redis.url, { maxRetriesPerRequest: 1 });
     probeRedis = probe;
-    const tasksQueue = new Queue(SCALE_SERVICE_ENV['QUEUE_NAME'] ?? 'tasks', { connection: probe });
+    const tasksQueue = new Queue(SCALE_SERVICE_ENV.QUEUE_NAME ?? 'tasks', { connection: probe });
     queue = tasksQueue;
     const machine = await describeMachine({ root: deps.root, redis: probe, db: store });
     const ticksPerSecond = await clockTicksPerSecond();

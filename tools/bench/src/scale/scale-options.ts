@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { OptionError } from '../option-error.js';
+import { parseFlags } from '../parse-flags.js';
 
 /** Settings of one scaling run. */
 export interface ScaleOptions {
@@ -68,12 +68,7 @@ export const parseScaleArgs = (
   argv: ReadonlyArray<string>,
   context: { readonly defaultJsonPath: string },
 ): ScaleOptions => {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: [...argv], options: SPEC, strict: true, allowPositionals: false }));
-  } catch (error) {
-    throw new OptionError('help', `${error instanceof Error ? error.message : String(error)} (see --help)`);
-  }
+  const values = parseFlags(argv, SPEC);
   const workerCounts = values.workers.split(',').map((part) => wholeNumber('workers', part, 1, 64));
   return {
     workerCounts,
