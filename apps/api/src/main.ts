@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { Redis } from 'ioredis';
-import { ConfigError, loadConfig } from '@sluice/config';
+import { ConfigError, loadConfig, untunedService } from '@sluice/config';
 import { createDb, createStore } from '@sluice/store';
 import { assertNoEviction, createDemoCatalog } from '@sluice/tasks';
 import {
@@ -20,6 +20,8 @@ import { createTaskQueue } from './task-queue.js';
 const main = async (): Promise<void> => {
   const config = loadConfig();
   const logger = createLogger({ component: 'api', level: config.log.level, format: config.log.format });
+  const untuned = untunedService('api', process.execArgv, config.nodeOptions);
+  if (untuned) logger.warn('started without the V8 flags Sluice is tuned and measured with', untuned);
 
   // No offline queue: while Redis is down a command fails at once and the client gets a 503,
   // rather than a request that hangs or a 202 for a task that was never stored.

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { ConfigError, loadConfig } from '@sluice/config';
+import { ConfigError, loadConfig, untunedService } from '@sluice/config';
 import { createDb, createStore } from '@sluice/store';
 import { assertNoEviction, createDemoCatalog } from '@sluice/tasks';
 import { Registry, createLogger, createMetrics, errorFields } from '@sluice/telemetry';
@@ -14,6 +14,8 @@ const main = async (): Promise<void> => {
     format: config.log.format,
     context: { workerId: config.workerId },
   });
+  const untuned = untunedService('worker', process.execArgv, config.nodeOptions);
+  if (untuned) logger.warn('started without the V8 flags Sluice is tuned and measured with', untuned);
   // BullMQ workers need maxRetriesPerRequest: null: their blocking commands must wait out a
   // Redis restart instead of failing, and ioredis reconnects by itself.
   const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });

@@ -141,6 +141,11 @@ export interface Config {
    * `/metrics` (`METRICS_USERNAME` and `METRICS_PASSWORD`, set together). Unset: metrics are open.
    */
   readonly metricsAuth?: { readonly username: string; readonly password: string };
+  /**
+   * Node's own `NODE_OPTIONS`, as the process was started with it (not a Sluice setting): the api
+   * and the worker compare it with the flags they are tuned for and say when those are missing.
+   */
+  readonly nodeOptions: string;
   readonly demo: {
     /** Share of demo tasks whose handler fails with a retryable error (`DEMO_FAILURE_RATE`). */
     readonly failureRate: number;
@@ -192,6 +197,7 @@ export const loadConfig = (env: Env = process.env): Config => {
       : {}),
     workers: raw.WORKERS,
     workerId: raw.WORKER_ID ?? `${hostname()}-${process.pid}`,
+    nodeOptions: env.NODE_OPTIONS ?? '',
     log: { level: raw.LOG_LEVEL, format: raw.LOG_FORMAT },
     board,
     demo: { failureRate: raw.DEMO_FAILURE_RATE, workMs: raw.DEMO_WORK_MS },

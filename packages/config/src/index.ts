@@ -1,5 +1,11 @@
 export { ConfigError } from './config-error.js';
-export { API_NODE_OPTIONS, WORKER_NODE_OPTIONS } from './service-node-options.js';
+export {
+  API_NODE_OPTIONS,
+  missingNodeFlags,
+  SERVICE_COMMANDS,
+  untunedService,
+  WORKER_NODE_OPTIONS,
+} from './service-node-options.js';
 export { CONFIG_VARIABLES, loadConfig, type BatchSettings, type Config } from './config.js';
 export {
   loadDevstackConfig,

@@ -23,3 +23,45 @@ export const API_NODE_OPTIONS = '--max-old-space-size=384';
  * api's: there it raised the peak to 194 MB for no gain that matters.
  */
 export const WORKER_NODE_OPTIONS = `${API_NODE_OPTIONS} --max-semi-space-size=32`;
+
+/** The process a set of tuned flags belongs to, and the command that starts it with them. */
+export const SERVICE_COMMANDS = Object.freeze({
+  api: `node ${API_NODE_OPTIONS} apps/api/dist/main.js`,
+  worker: `node ${WORKER_NODE_OPTIONS} apps/worker/dist/main.js`,
+});
+
+/**
+ * The flags of `tuned` that the process was started without, judged by name: a flag the operator
+ * set to another value (`--max-old-space-size=1024`) is their choice and counts as present.
+ * V8 sizes its heap when the process starts, so a process can only tell, not fix, what is missing.
+ *
+ * @example
+ * missingNodeFlags(WORKER_NODE_OPTIONS, ['--max-old-space-size=512'], ''); // ['--max-semi-space-size=32']
+ */
+export const missingNodeFlags = (
+  tuned: string,
+  execArgv: ReadonlyArray<string>,
+  nodeOptions: string,
+): ReadonlyArray<string> => {
+  const nameOf = (flag: string): string => (flag.split('=')[0] ?? flag).replaceAll('_', '-');
+  const given = new Set([...execArgv, ...nodeOptions.split(/\s+/)].filter(Boolean).map(nameOf));
+  return tuned.split(' ').filter((flag) => !given.has(nameOf(flag)));
+};
+
+/**
+ * What a service started without its tuned flags should say, and the command that starts it with
+ * them; `undefined` when nothing is missing.
+ *
+ * @example
+ * untunedService('worker', process.execArgv, config.nodeOptions);
+ * // { missing: ['--max-semi-space-size=32'], command: 'node --max-old-space-size=384 --max-semi-space-size=32 apps/worker/dist/main.js' }
+ */
+export const untunedService = (
+  service: keyof typeof SERVICE_COMMANDS,
+  execArgv: ReadonlyArray<string>,
+  nodeOptions: string,
+): { readonly missing: ReadonlyArray<string>; readonly command: string } | undefined => {
+  const tuned = service === 'api' ? API_NODE_OPTIONS : WORKER_NODE_OPTIONS;
+  const missing = missingNodeFlags(tuned, execArgv, nodeOptions);
+  return missing.length === 0 ? undefined : { missing, command: SERVICE_COMMANDS[service] };
+};
