@@ -1,4 +1,5 @@
 import type { Catalog } from './catalog.js';
+import { explainIssues } from './schema-issues.js';
 import { TASK_TYPE_NAME } from './task-type.js';
 
 /** Largest payload accepted, in bytes of its JSON text (64 KiB). */
@@ -152,7 +153,7 @@ export const validateSubmission = (catalog: Catalog, input: unknown, at = ''): V
   if (!parsed.success) {
     return {
       ok: false,
-      errors: parsed.error.issues.map((issue) => ({
+      errors: explainIssues(parsed.error.issues, payload).map((issue) => ({
         pointer: `${at}/payload${issue.path.map((segment) => `/${escapePointer(String(segment))}`).join('')}`,
         message: issue.message,
       })),
