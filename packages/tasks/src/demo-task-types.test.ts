@@ -41,6 +41,18 @@ describe('demo task types', () => {
     expect(outcome).toEqual({ ok: false, error: 'simulated permanent failure', retry: false });
   });
 
+  it("handles the seed's plain-text payload as the message itself", async () => {
+    expect(await email.handle([input('test data')])).toEqual([
+      { ok: true, result: { messageId: 'email-5e7f1c2b3a4d', to: null } },
+    ]);
+    expect(await catalog.get('SMS')!.handle([input('x'.repeat(161))])).toEqual([
+      { ok: true, result: { messageId: 'sms-5e7f1c2b3a4d', segments: 2 } },
+    ]);
+    expect(await catalog.get('PUSH')!.handle([input('test data')])).toEqual([
+      { ok: true, result: { messageId: 'push-5e7f1c2b3a4d' } },
+    ]);
+  });
+
   it('fails about DEMO_FAILURE_RATE of tasks, retryably', async () => {
     let n = 0;
     const flaky = createDemoCatalog({ failureRate: 0.5, workMs: 0, random: () => (n++ % 2 === 0 ? 0.1 : 0.9) });

@@ -27,6 +27,52 @@ describe('validateSubmission', () => {
     expect(!checked.ok && checked.errors.map((e) => e.pointer)).toEqual(['/payload/to']);
   });
 
+  it("accepts the seed's plain-text payload for EMAIL, SMS and PUSH, as sent", () => {
+    for (const taskType of ['EMAIL', 'SMS', 'PUSH']) {
+      expect(validateSubmission(catalog, { taskType, payload: 'test data' })).toEqual({
+        ok: true,
+        value: { taskType, payload: 'test data' },
+      });
+    }
+  });
+
+  it('still points at each wrong field of a structured payload, with the messages of the object schema', () => {
+    expect(validateSubmission(catalog, { taskType: 'SMS', payload: { to: 42, message: false } })).toEqual({
+      ok: false,
+      errors: [
+        { pointer: '/payload/to', message: 'Invalid input: expected string, received number' },
+        { pointer: '/payload/message', message: 'Invalid input: expected string, received boolean' },
+      ],
+    });
+    expect(validateSubmission(catalog, { taskType: 'EMAIL', payload: { subject: 'no recipient' } })).toEqual({
+      ok: false,
+      errors: [{ pointer: '/payload/to', message: 'must be an email address' }],
+    });
+    expect(validateSubmission(catalog, { taskType: 'PUSH', payload: { deviceToken: 'd' } })).toEqual({
+      ok: false,
+      errors: [{ pointer: '/payload/title', message: 'Invalid input: expected string, received undefined' }],
+    });
+  });
+
+  it('holds a text payload to the length of the field it stands for, and refuses other JSON types', () => {
+    expect(validateSubmission(catalog, { taskType: 'SMS', payload: 'x'.repeat(1_601) })).toEqual({
+      ok: false,
+      errors: [{ pointer: '/payload', message: 'must be a text of at most 1600 characters, or an object' }],
+    });
+    expect(validateSubmission(catalog, { taskType: 'PUSH', payload: '' })).toEqual({
+      ok: false,
+      errors: [{ pointer: '/payload', message: 'must not be empty' }],
+    });
+    expect(validateSubmission(catalog, { taskType: 'EMAIL', payload: 'x'.repeat(MAX_STRING_LENGTH + 1) })).toEqual({
+      ok: false,
+      errors: [{ pointer: '/payload', message: 'text is 32769 characters long; the limit is 32768' }],
+    });
+    expect(validateSubmission(catalog, { taskType: 'EMAIL', payload: 42 })).toEqual({
+      ok: false,
+      errors: [{ pointer: '/payload', message: 'Invalid input: expected object or string, received number' }],
+    });
+  });
+
   it('rejects a payload over 64 KiB with its size', () => {
     const payload = { ...email, body: 'x'.repeat(MAX_PAYLOAD_BYTES) };
     const checked = validateSubmission(catalog, { taskType: 'EMAIL', payload });
