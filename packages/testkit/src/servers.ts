@@ -2,6 +2,7 @@
 export { exited, tailOf, waitForOutput } from './child-process.js';
 export { freePort } from './free-port.js';
 export { startNodeProcess, type NodeProcess } from './node-process.js';
+export { othersCanReach } from './others-can-reach.js';
 export {
   startPostgresServer,
   type PostgresServer,

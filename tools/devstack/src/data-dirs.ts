@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { chmod, mkdir, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { chmod, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { othersCanReach } from '@sluice/testkit/servers';
 import type { DevstackPaths } from './paths.js';
 
 /** Where the local services keep their data this run. */
@@ -10,19 +11,6 @@ export interface DataDirs {
 }
 
 const isRoot = (): boolean => process.getuid?.() === 0;
-
-/** Whether a user other than the owner may pass through every folder above `path`. */
-const othersCanReach = async (path: string): Promise<boolean> => {
-  for (let dir = dirname(path); ; dir = dirname(dir)) {
-    const mode = await stat(dir).then(
-      (info) => info.mode,
-      () => undefined,
-    );
-    // A folder that does not exist yet will be created below with 0755.
-    if (mode !== undefined && (mode & 0o001) === 0) return false;
-    if (dirname(dir) === dir) return true;
-  }
-};
 
 /**
  * Creates `.sluice/` and decides where PostgreSQL's data goes.
