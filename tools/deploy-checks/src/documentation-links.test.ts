@@ -4,13 +4,6 @@ import { readDocumentation } from './documentation.js';
 import { brokenLinks } from './markdown-links.js';
 import { repoPath } from './repo-root.js';
 
-/**
- * Files another change is writing while the README already links to them: a link to one passes
- * while the file is missing, and is checked like any other (anchors included) once it exists.
- * Drop an entry when its file has landed.
- */
-const AWAITED: ReadonlyArray<string> = ['CONTRIBUTING.md'];
-
 const documentation = await readDocumentation();
 
 describe('the README, CONTRIBUTING.md and docs/', () => {
@@ -24,7 +17,7 @@ describe('the README, CONTRIBUTING.md and docs/', () => {
     const broken = brokenLinks(documentation, {
       exists: (path) => existsSync(repoPath(path)),
       readMarkdown: (path) => (existsSync(repoPath(path)) ? readFileSync(repoPath(path), 'utf8') : undefined),
-    }).filter(({ path }) => !(AWAITED.includes(path) && !existsSync(repoPath(path))));
+    });
     expect(broken.map(({ document, line, target, reason }) => `${document}:${line} ${target}: ${reason}`)).toEqual([]);
   });
 });
