@@ -1,3 +1,4 @@
+import { SERVICE_COMMANDS } from '@sluice/config';
 import { describe, expect, it } from 'vitest';
 import { readCompose } from './deployment.js';
 import { readDocumentation } from './documentation.js';
@@ -39,5 +40,11 @@ describe('tableNames', () => {
       '| `nope` | x |',
     ].join('\n');
     expect(tableNames(markdown, '### Stack')).toEqual(['redis']);
+  });
+
+  it('start the api and the worker in docs/production.md with the V8 flags they are tuned for', () => {
+    const production = documentation.get('docs/production.md') ?? '';
+    expect(production).toContain(SERVICE_COMMANDS.api);
+    expect(production).toContain(SERVICE_COMMANDS.worker);
   });
 });
