@@ -81,7 +81,7 @@ export interface BatchWorker<DataType, ResultType> {
   close(): Promise<void>;
 }
 
-/** The defaults of the batching fields, as the README and config document them. */
+/** The defaults of the batching fields, as docs/configuration.md and @sluice/config document them. */
 export const batchWorkerDefaults = Object.freeze({ size: 100, timeoutMs: 3_000, concurrency: 4 });
 
 /**

@@ -20,7 +20,7 @@ const quantile = (q: number, histogram: string, by: ReadonlyArray<string> = []):
 
 /**
  * The panels, in reading order: is work flowing, how is it grouped, how fast, what went wrong,
- * and are the processes healthy. Each description is the one line the README repeats.
+ * and are the processes healthy. Each description is the one line docs/operations.md repeats.
  */
 const panels = (): ReadonlyArray<UnplacedPanel> => [
   timeSeries({

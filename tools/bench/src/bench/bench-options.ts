@@ -44,7 +44,7 @@ export interface BenchOptions {
   readonly cpuProfDir: string | undefined;
   /** Extra settings of the api and the workers (`--env NAME=value`, repeatable). */
   readonly serviceEnv: Readonly<Record<string, string>>;
-  /** Print the table as Markdown too (`--markdown`), for the README. */
+  /** Print the table as Markdown too (`--markdown`), for docs/performance.md. */
   readonly markdown: boolean;
   readonly help: boolean;
 }

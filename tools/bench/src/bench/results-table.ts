@@ -1,5 +1,5 @@
 /**
- * The one table `npm run bench` prints (and the README holds): a row per figure with its median,
+ * The one table `npm run bench` prints (and docs/performance.md holds): a row per figure with its median,
  * its min–max over repeats, the number of repeats and a note. Pure: rows of strings, laid out as
  * plain text by `formatTable` or as Markdown by {@link formatMarkdownTable}.
  */
@@ -163,7 +163,7 @@ export const checkRows = (checks: ReadonlyArray<Check>): ReadonlyArray<Row> => [
 ];
 
 /**
- * The same rows as a Markdown table, for the README. A `|` inside a cell is escaped.
+ * The same rows as a Markdown table, for docs/performance.md. A `|` inside a cell is escaped.
  *
  * @example
  * formatMarkdownTable([['a', 'b'], ['1', '2']], ['left', 'right']);
