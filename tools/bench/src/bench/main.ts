@@ -1,21 +1,21 @@
 /**
  * `npm run bench`: starts Redis and a durable PostgreSQL (or uses the given ones), runs each
  * scenario, prints one table with the Done-when checks under it, and writes bench/results.json.
- * Wires the options, the signals and the output; each scenario lives in its own file.
+ * Wires the scenarios and the output; each scenario lives in its own file, the signals and the
+ * JSON file are `runCommand`'s.
  *
  * Exit status: 0 every scenario ran (whether or not each target was met: the table says), 1 a
  * scenario failed, 2 the command line cannot be used, 130 interrupted.
  */
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { describeMachine } from '../chaos/machine-info.js';
 import { createProgressLine } from '../chaos/progress-line.js';
 import { formatTable } from '../chaos/text-table.js';
-import { OptionError } from '../option-error.js';
+import { REPO_ROOT, type RunControl, runCommand } from '../command-shell.js';
 import { BENCH_USAGE, parseBenchArgs, type BenchOptions } from './bench-options.js';
 import type { BenchResults, ScenarioName } from './bench-result.js';
-import { startBenchServers, type BenchServers } from './bench-servers.js';
+import { startBenchServers } from './bench-servers.js';
 import { startCpuMeter } from './cpu-meter.js';
 import { summariseProfile, type CpuProfile } from './cpu-profile-summary.js';
 import { evaluateChecks } from './done-when.js';
@@ -29,30 +29,8 @@ import { runMemoryScenario } from './scenario-memory.js';
 import { runThroughputScenario } from './scenario-throughput.js';
 import { DEFAULT_SERVICE_ENV, bullmqConcurrencyOf } from './bench-apps.js';
 
-/** `dist/bench/` sits four levels below the repository root (tools/bench/dist/bench). */
-const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..', '..');
-
 /** Cores of someone else's load above which a scenario's figures are flagged as disturbed. */
 const FOREIGN_LOAD_WARNING = 0.1;
-
-const interrupted = new AbortController();
-const started = new Set<NodeChild>();
-let servers: BenchServers | undefined;
-
-const killEverything = (): void => {
-  for (const child of started) child.killNow();
-  servers?.killNow();
-};
-
-const onSignal = (signal: NodeJS.Signals): void => {
-  if (interrupted.signal.aborted) {
-    console.error(`${signal} again: killing every process the bench started`);
-    killEverything();
-    process.exit(130);
-  }
-  console.error(`\n${signal}: stopping after the current step (again to kill at once)`);
-  interrupted.abort();
-};
 
 /** Prints the ten busiest functions and areas of every profile the run wrote. */
 const summariseProfiles = async (dir: string): Promise<void> => {
@@ -77,28 +55,32 @@ const summariseProfiles = async (dir: string): Promise<void> => {
   }
 };
 
-const run = async (options: BenchOptions): Promise<number> => {
+const run = async (options: BenchOptions, control: RunControl): Promise<BenchResults> => {
   const runStarted = Date.now();
   const progress = createProgressLine(process.stdout);
-  servers = await startBenchServers({ redisUrl: options.redisUrl, databaseUrl: options.databaseUrl });
-  const shared = servers;
+  const started = new Set<NodeChild>();
+  const servers = await startBenchServers({ redisUrl: options.redisUrl, databaseUrl: options.databaseUrl });
+  control.onKillSwitch(() => {
+    for (const child of started) child.killNow();
+    servers.killNow();
+  });
   try {
-    const machine = await describeMachine({ root: ROOT, redis: shared.redis, db: shared.db });
-    const durable = shared.postgres.fsync === 'on' && shared.postgres.synchronousCommit === 'on';
+    const machine = await describeMachine({ root: REPO_ROOT, redis: servers.redis, db: servers.db });
+    const durable = servers.postgres.fsync === 'on' && servers.postgres.synchronousCommit === 'on';
     console.log(
       `${machine.cores} cores (${machine.cpuModel}), ${machine.memoryMb.toLocaleString('en-US')} MB · Node ${machine.node} · ` +
-        `Redis ${machine.redis} · PostgreSQL ${machine.postgres} (fsync=${shared.postgres.fsync}, ` +
-        `synchronous_commit=${shared.postgres.synchronousCommit}${durable ? ': durable, as in production' : ': NOT durable'}) · ` +
+        `Redis ${machine.redis} · PostgreSQL ${machine.postgres} (fsync=${servers.postgres.fsync}, ` +
+        `synchronous_commit=${servers.postgres.synchronousCommit}${durable ? ': durable, as in production' : ': NOT durable'}) · ` +
         `commit ${machine.commit}${machine.uncommitted.length > 0 ? ` + ${machine.uncommitted.length} changed files` : ''}`,
     );
     if (options.quick) console.log('--quick: counts scaled down; these are not the Done-when figures.');
 
     const context: ScenarioContext = {
       options,
-      servers: shared,
-      root: ROOT,
+      servers,
+      root: REPO_ROOT,
       progress,
-      signal: interrupted.signal,
+      signal: control.signal,
       started,
     };
     const runners: Readonly<Record<ScenarioName, (context: ScenarioContext) => Promise<unknown>>> = {
@@ -111,9 +93,9 @@ const run = async (options: BenchOptions): Promise<number> => {
     const outcomes: Partial<Record<ScenarioName, unknown>> = {};
     const failures: Partial<Record<ScenarioName, string>> = {};
     const foreignLoad: Partial<Record<ScenarioName, number>> = {};
-    const serverPids = [shared.redisPid, shared.postmasterPid].filter((pid): pid is number => pid !== undefined);
+    const serverPids = [servers.redisPid, servers.postmasterPid].filter((pid): pid is number => pid !== undefined);
     for (const scenario of options.scenarios) {
-      if (interrupted.signal.aborted) break;
+      if (control.signal.aborted) break;
       const scenarioStarted = Date.now();
       const meter = await startCpuMeter({}, serverPids);
       try {
@@ -142,7 +124,7 @@ const run = async (options: BenchOptions): Promise<number> => {
       at: new Date(runStarted).toISOString(),
       durationSeconds: (Date.now() - runStarted) / 1000,
       machine,
-      postgres: { fsync: shared.postgres.fsync, synchronousCommit: shared.postgres.synchronousCommit, durable },
+      postgres: { fsync: servers.postgres.fsync, synchronousCommit: servers.postgres.synchronousCommit, durable },
       settings: {
         ...options,
         serviceEnv: { ...DEFAULT_SERVICE_ENV, ...options.serviceEnv },
@@ -158,62 +140,41 @@ const run = async (options: BenchOptions): Promise<number> => {
       checks,
     };
 
-    const rows = resultRows(results);
-    console.log(`\n${formatTable(rows, RESULT_ALIGN)}\n`);
-    console.log(formatTable(checkRows(checks), ['left', 'left', 'right', 'left']));
-    const disturbed = Object.entries(foreignLoad).filter(([, cores]) => cores > FOREIGN_LOAD_WARNING);
-    if (disturbed.length > 0) {
-      console.log(
-        `\nWARNING: other processes loaded the machine during ${disturbed.map(([name, cores]) => `${name} (${cores.toFixed(2)} cores)`).join(', ')}; ` +
-          'run again on a quiet machine for figures to rely on.',
-      );
-    }
-    if (options.markdown) {
-      console.log(`\n${formatMarkdownTable(rows, RESULT_ALIGN)}\n`);
-      console.log(formatMarkdownTable(checkRows(checks), ['left', 'left', 'right', 'left']));
-    }
-    await mkdir(dirname(options.jsonPath), { recursive: true });
-    await writeFile(options.jsonPath, `${JSON.stringify(results, null, 2)}\n`);
-    console.log(
-      `\nwrote ${relative(process.cwd(), options.jsonPath) || options.jsonPath} in ${(results.durationSeconds / 60).toFixed(1)} min`,
-    );
-    if (options.cpuProfDir !== undefined) await summariseProfiles(options.cpuProfDir);
-    if (interrupted.signal.aborted) return 130;
-    return Object.keys(failures).length > 0 ? 1 : 0;
+    return results;
   } finally {
     // A scenario stops what it started; this is for one that failed half-way.
     await Promise.allSettled([...started].map((child) => child.stop(5_000)));
-    await shared.stop();
+    await servers.stop();
   }
 };
 
-const main = async (): Promise<number> => {
-  let options: BenchOptions;
-  try {
-    options = parseBenchArgs(process.argv.slice(2), { defaultJsonPath: resolve(ROOT, 'bench', 'results.json') });
-  } catch (error) {
-    if (error instanceof OptionError) {
-      console.error(error.message);
-      return 2;
-    }
-    throw error;
+/** Prints the table, the Done-when checks and, with --cpu-prof, the busiest functions. */
+const report = async (results: BenchResults, jsonPath: string, options: BenchOptions): Promise<void> => {
+  const rows = resultRows(results);
+  console.log(`\n${formatTable(rows, RESULT_ALIGN)}\n`);
+  console.log(formatTable(checkRows(results.checks), ['left', 'left', 'right', 'left']));
+  const disturbed = Object.entries(results.foreignLoad).filter(([, cores]) => cores > FOREIGN_LOAD_WARNING);
+  if (disturbed.length > 0) {
+    console.log(
+      `\nWARNING: other processes loaded the machine during ${disturbed.map(([name, cores]) => `${name} (${cores.toFixed(2)} cores)`).join(', ')}; ` +
+        'run again on a quiet machine for figures to rely on.',
+    );
   }
-  if (options.help) {
-    process.stdout.write(BENCH_USAGE);
-    return 0;
+  if (options.markdown) {
+    console.log(`\n${formatMarkdownTable(rows, RESULT_ALIGN)}\n`);
+    console.log(formatMarkdownTable(checkRows(results.checks), ['left', 'left', 'right', 'left']));
   }
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
-  // However this process ends, nothing it started may outlive it.
-  process.on('exit', killEverything);
-  return run(options);
+  console.log(`\nwrote ${jsonPath} in ${(results.durationSeconds / 60).toFixed(1)} min`);
+  if (options.cpuProfDir !== undefined) await summariseProfiles(options.cpuProfDir);
 };
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    process.exitCode = interrupted.signal.aborted ? 130 : 1;
-  },
-);
+void runCommand({
+  name: 'bench',
+  usage: BENCH_USAGE,
+  parse: (argv) => parseBenchArgs(argv, { defaultJsonPath: resolve(REPO_ROOT, 'bench', 'results.json') }),
+  stopping: 'stopping after the current step',
+  run,
+  report,
+  exitCode: (results) => (Object.keys(results.failures).length > 0 ? 1 : 0),
+  crashExitCode: 1,
+});

@@ -1,12 +1,9 @@
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../command-shell.js';
 import { parseChaosArgs } from './chaos-options.js';
 import { formatChaosReport } from './format-report.js';
 import { runChaos } from './run-chaos.js';
-
-/** This file sits in tools/bench/src/chaos, four levels below the repository root. */
-const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..', '..');
 
 describe('a short chaos run', () => {
   it('loses, duplicates and invents no task across a worker SIGKILL, a Redis crash and a 10 s PostgreSQL outage', async () => {
@@ -33,9 +30,13 @@ describe('a short chaos run', () => {
         '20250101',
         '--quiet',
       ],
-      { randomSeed: 0, defaultJsonPath: resolve(ROOT, 'bench', 'results-chaos-test.json') },
+      { randomSeed: 0, defaultJsonPath: resolve(REPO_ROOT, 'bench', 'results-chaos-test.json') },
     );
-    const result = await runChaos(options, { out: process.stdout, root: ROOT, signal: new AbortController().signal });
+    const result = await runChaos(options, {
+      out: process.stdout,
+      root: REPO_ROOT,
+      signal: new AbortController().signal,
+    });
     const report = formatChaosReport(result, { maxOffenders: 20 });
 
     expect(
