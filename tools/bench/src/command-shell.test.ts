@@ -3,180 +3,121 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Command, type CommandHost, type RunControl, runCommand } from './command-shell.js';
+import { type CommandHost, type RunControl, runCommand } from './command-shell.js';
 import { OptionError } from './option-error.js';
-
-/** A `process` stand-in: an emitter for the signals, and what was written and how it exited. */
-const fakeHost = (cwd: string, ...args: string[]) => {
-  const events = new EventEmitter();
-  const written = { stdout: '', stderr: '' };
-  const exits: number[] = [];
-  const host: CommandHost = {
-    argv: ['node', 'main.js', ...args],
-    stdout: { write: (text: string) => (written.stdout += text) },
-    stderr: { write: (text: string) => (written.stderr += text) },
-    exitCode: undefined,
-    on: (event, listener) => events.on(event, listener),
-    exit: (code) => exits.push(code),
-    cwd: () => cwd,
-  };
-  return { host, events, written, exits };
-};
-
-interface Options {
-  readonly help: boolean;
-  readonly jsonPath: string;
-}
 
 let dir = '';
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'command-shell-'));
 });
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+afterEach(() => rm(dir, { recursive: true, force: true }));
 
-/** A command whose run is `run`, writing to `<dir>/out/result.json` unless `--help`. */
-const command = (
-  run: (control: RunControl) => Promise<{ readonly ok: boolean }>,
-  reported: string[] = [],
-): Command<Options, { readonly ok: boolean }> => ({
-  name: 'test run',
-  usage: 'usage: test\n',
-  parse: (argv) => {
-    if (argv.some((arg) => arg !== '--help')) throw new OptionError(argv[0]?.slice(2), 'unknown flag (see --help)');
-    return { help: argv.includes('--help'), jsonPath: join(dir, 'out', 'result.json') };
-  },
-  stopping: 'stopping after the current step',
-  run: (_options, control) => run(control),
-  report: (result, jsonPath) => {
-    reported.push(`${result.ok} in ${jsonPath}`);
-  },
-  exitCode: (result) => (result.ok ? 0 : 1),
-  crashExitCode: 2,
-});
+/**
+ * Runs a command whose run is `run` on a stand-in for `process` (an emitter for the signals)
+ * with `args`; its JSON goes to `<dir>/out/result.json`, its report and exit are recorded.
+ */
+const runWith = async (
+  run: (control: RunControl, signals: EventEmitter) => Promise<{ readonly ok: boolean }>,
+  { args = [] as string[], cwd = dir } = {},
+) => {
+  const signals = new EventEmitter();
+  const seen = { stdout: '', stderr: '', reported: [] as string[], exits: [] as number[] };
+  const host: CommandHost = {
+    argv: ['node', 'main.js', ...args],
+    stdout: { write: (text: string) => (seen.stdout += text) },
+    stderr: { write: (text: string) => (seen.stderr += text) },
+    exitCode: undefined,
+    on: (event, listener) => signals.on(event, listener),
+    exit: (code) => seen.exits.push(code),
+    cwd: () => cwd,
+  };
+  await runCommand(
+    {
+      name: 'test run',
+      usage: 'usage: test\n',
+      parse: (argv) => {
+        const unknown = argv.find((arg) => arg !== '--help');
+        if (unknown !== undefined) throw new OptionError(unknown.slice(2), 'unknown flag');
+        return { help: argv.includes('--help'), jsonPath: join(dir, 'out', 'result.json') };
+      },
+      stopping: 'stopping after the current step',
+      run: (_options, control) => run(control, signals),
+      report: (result, jsonPath) => {
+        seen.reported.push(`${result.ok} in ${jsonPath}`);
+      },
+      exitCode: (result) => (result.ok ? 0 : 1),
+      crashExitCode: 2,
+    },
+    host,
+  );
+  return { ...seen, exitCode: host.exitCode, signals };
+};
 
 describe('runCommand', () => {
-  it('writes the JSON result, reports it with the path relative to the working directory, and exits with the result’s code', async () => {
-    const { host } = fakeHost(dir);
-    const reported: string[] = [];
-    await runCommand(
-      command(async () => ({ ok: false }), reported),
-      host,
-    );
+  it('writes the JSON, reports its path below the working directory, and exits with the result’s code', async () => {
+    const seen = await runWith(async () => ({ ok: false }));
     expect(JSON.parse(await readFile(join(dir, 'out', 'result.json'), 'utf8'))).toEqual({ ok: false });
-    expect(reported).toEqual([`false in ${join('out', 'result.json')}`]);
-    expect(host.exitCode).toBe(1);
+    expect(seen.reported).toEqual([`false in ${join('out', 'result.json')}`]);
+    expect(seen.exitCode).toBe(1);
   });
 
-  it('shows the JSON path as given when it lies outside the working directory', async () => {
-    const { host } = fakeHost(join(dir, 'elsewhere'));
-    const reported: string[] = [];
-    await runCommand(
-      command(async () => ({ ok: true }), reported),
-      host,
-    );
-    expect(reported).toEqual([`true in ${join(dir, 'out', 'result.json')}`]);
-    expect(host.exitCode).toBe(0);
+  it('reports the JSON path as given when it lies outside the working directory', async () => {
+    const seen = await runWith(async () => ({ ok: true }), { cwd: join(dir, 'elsewhere') });
+    expect(seen.reported).toEqual([`true in ${join(dir, 'out', 'result.json')}`]);
+    expect(seen.exitCode).toBe(0);
   });
 
   it('exits 2 with the option’s message for a command line it cannot use, and runs nothing', async () => {
-    const { host, written } = fakeHost(dir, '--nope');
-    let ran = false;
-    await runCommand(
-      command(async () => {
-        ran = true;
-        return { ok: true };
-      }),
-      host,
-    );
-    expect(host.exitCode).toBe(2);
-    expect(written.stderr).toBe('--nope: unknown flag (see --help)\n');
-    expect(ran).toBe(false);
+    const seen = await runWith(() => Promise.reject(new Error('ran')), { args: ['--nope'] });
+    expect(seen.stderr).toBe('--nope: unknown flag\n');
+    expect(seen.exitCode).toBe(2);
   });
 
-  it('prints the usage for --help and exits 0 without a handler for the signals', async () => {
-    const { host, events, written } = fakeHost(dir, '--help');
-    await runCommand(
-      command(async () => ({ ok: false })),
-      host,
-    );
-    expect(written.stdout).toBe('usage: test\n');
-    expect(host.exitCode).toBe(0);
-    expect(events.listenerCount('SIGINT')).toBe(0);
+  it('prints the usage for --help and exits 0 without touching the signals', async () => {
+    const seen = await runWith(() => Promise.reject(new Error('ran')), { args: ['--help'] });
+    expect(seen.stdout).toBe('usage: test\n');
+    expect(seen.exitCode).toBe(0);
+    expect(seen.signals.listenerCount('SIGINT')).toBe(0);
   });
 
-  it('stops at the first signal and exits 130, however the result came out', async () => {
-    const { host, events, written, exits } = fakeHost(dir);
-    await runCommand(
-      command(async (control) => {
-        events.emit('SIGTERM', 'SIGTERM');
-        expect(control.signal.aborted).toBe(true);
-        return { ok: true };
-      }),
-      host,
-    );
-    expect(written.stderr).toBe('\nSIGTERM: stopping after the current step (again to kill at once)\n');
-    expect(host.exitCode).toBe(130);
-    expect(exits).toEqual([]);
+  it('aborts the run at the first signal and exits 130, whatever the result says', async () => {
+    const seen = await runWith(async (control, signals) => {
+      signals.emit('SIGTERM', 'SIGTERM');
+      return { ok: control.signal.aborted };
+    });
+    expect(seen.reported).toEqual([`true in ${join('out', 'result.json')}`]);
+    expect(seen.stderr).toBe('\nSIGTERM: stopping after the current step (again to kill at once)\n');
+    expect(seen.exitCode).toBe(130);
+    expect(seen.exits).toEqual([]);
   });
 
-  it('kills every process the run started and exits 130 at the second signal', async () => {
-    const { host, events, written, exits } = fakeHost(dir);
+  it('kills every process the run started and exits 130 at the second signal, and again on exit', async () => {
     const kills: string[] = [];
-    await runCommand(
-      command(async (control) => {
-        control.onKillSwitch(() => kills.push('killed'));
-        events.emit('SIGINT', 'SIGINT');
-        expect(kills).toEqual([]);
-        events.emit('SIGINT', 'SIGINT');
-        return { ok: true };
-      }),
-      host,
-    );
+    const seen = await runWith(async (control, signals) => {
+      control.onKillSwitch(() => kills.push('killed'));
+      signals.emit('SIGINT', 'SIGINT');
+      signals.emit('SIGINT', 'SIGINT');
+      return { ok: true };
+    });
     expect(kills).toEqual(['killed']);
-    expect(exits).toEqual([130]);
-    expect(written.stderr).toContain('SIGINT again: killing every process this run started\n');
-  });
-
-  it('kills every process the run started when the process exits', async () => {
-    const { host, events } = fakeHost(dir);
-    const kills: string[] = [];
-    await runCommand(
-      command(async (control) => {
-        control.onKillSwitch(() => kills.push('killed'));
-        return { ok: true };
-      }),
-      host,
-    );
-    events.emit('exit');
-    expect(kills).toEqual(['killed']);
+    expect(seen.exits).toEqual([130]);
+    expect(seen.stderr).toContain('SIGINT again: killing every process this run started\n');
+    seen.signals.emit('exit');
+    expect(kills).toEqual(['killed', 'killed']);
   });
 
   it('prints a run that throws with the command’s name and exits with its crash code', async () => {
-    const { host, written } = fakeHost(dir);
-    await runCommand(
-      command(async () => {
-        throw new Error('no redis-server');
-      }),
-      host,
-    );
-    expect(written.stderr).toMatch(/^test run failed: Error: no redis-server\n {4}at /);
-    expect(host.exitCode).toBe(2);
+    const seen = await runWith(() => Promise.reject(new Error('no redis-server')));
+    expect(seen.stderr).toMatch(/^test run failed: Error: no redis-server\n {4}at /);
+    expect(seen.exitCode).toBe(2);
   });
 
   it('exits 130 when the run throws because it was interrupted', async () => {
-    const { host, events, written } = fakeHost(dir);
-    await runCommand(
-      command(async () => {
-        events.emit('SIGHUP', 'SIGHUP');
-        throw new Error('the run was interrupted');
-      }),
-      host,
-    );
-    expect(written.stderr).toContain(
-      'interrupted; every process this run started is stopped. the run was interrupted\n',
-    );
-    expect(host.exitCode).toBe(130);
+    const seen = await runWith(async (_control, signals) => {
+      signals.emit('SIGHUP', 'SIGHUP');
+      throw new Error('the run was interrupted');
+    });
+    expect(seen.stderr).toContain('interrupted; every process this run started is stopped. the run was interrupted\n');
+    expect(seen.exitCode).toBe(130);
   });
 });
