@@ -3,8 +3,8 @@
  * and PUSH types (which the api validates them against), and finished groups for the commit
  * scenario. Deterministic in `n`, so every run sends the same bytes.
  */
-import { randomBytes } from 'node:crypto';
 import type { GroupCommit, TaskRow } from '@sluice/store';
+import { newId } from '@sluice/tasks';
 
 export type DemoTaskType = 'EMAIL' | 'SMS' | 'PUSH';
 
@@ -36,16 +36,6 @@ export const sampleTask = (
   }
 };
 
-/** A UUIDv7 as production ids are: 48-bit Unix ms, version and variant bits, random rest. */
-export const uuidv7 = (now: number = Date.now()): string => {
-  const bytes = randomBytes(16);
-  bytes.writeUIntBE(now, 0, 6);
-  bytes.writeUInt8(0x70 | (bytes.readUInt8(6) & 0x0f), 6);
-  bytes.writeUInt8(0x80 | (bytes.readUInt8(8) & 0x3f), 8);
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-};
-
 /**
  * A finished group as a worker hands it to the store: EMAIL tasks of a few hundred bytes of
  * JSON each (with quotes, backslashes, tabs and non-ASCII, which every encoding must escape),
@@ -57,7 +47,7 @@ export const uuidv7 = (now: number = Date.now()): string => {
 export const sampleGroup = (size: number): GroupCommit => {
   const now = Date.now();
   const tasks: TaskRow[] = Array.from({ length: size }, (_, i) => {
-    const id = uuidv7(now);
+    const id = newId(now);
     const failed = i % 10 === 9;
     return {
       id,
@@ -79,7 +69,7 @@ export const sampleGroup = (size: number): GroupCommit => {
   });
   return {
     batch: {
-      id: uuidv7(now),
+      id: newId(now),
       workerId: 'bench',
       taskType: 'EMAIL',
       trigger: 'size',
