@@ -1,6 +1,7 @@
 import { CONSUMERS, SCENARIOS, type Consumer, type ScenarioName } from './bench-result.js';
 import { OptionError } from '../option-error.js';
 import { parseFlags } from '../parse-flags.js';
+import { seconds, serviceEnv, wholeNumber } from '../flag-values.js';
 
 /**
  * Settings of one `npm run bench`. Durations are seconds on the command line and milliseconds
@@ -104,22 +105,6 @@ export interface BenchOptionContext {
   readonly defaultJsonPath: string;
 }
 
-const wholeNumber = (flag: string, text: string, min: number, max: number): number => {
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isInteger(value))
-    throw new OptionError(flag, `must be a whole number (got ${JSON.stringify(text)})`);
-  if (value < min || value > max) throw new OptionError(flag, `must be from ${min} to ${max} (got ${text})`);
-  return value;
-};
-
-const seconds = (flag: string, text: string, min: number, max: number): number => {
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value < min || value > max) {
-    throw new OptionError(flag, `must be a number of seconds from ${min} to ${max} (got ${JSON.stringify(text)})`);
-  }
-  return Math.round(value * 1000);
-};
-
 const list = (text: string): ReadonlyArray<string> =>
   text
     .split(',')
@@ -144,21 +129,6 @@ const numbers = (flag: string, text: string, min: number, max: number): Readonly
   const values = list(text).map((item) => wholeNumber(flag, item, min, max));
   if (values.length === 0) throw new OptionError(flag, 'give at least one number');
   return values;
-};
-
-const ENV_NAME = /^[A-Z][A-Z0-9_]*$/;
-
-const serviceEnv = (entries: ReadonlyArray<string>): Readonly<Record<string, string>> => {
-  const env: Record<string, string> = {};
-  for (const entry of entries) {
-    const at = entry.indexOf('=');
-    const name = at < 0 ? entry : entry.slice(0, at);
-    if (at < 0 || !ENV_NAME.test(name)) {
-      throw new OptionError('env', `expected NAME=value with an upper-case NAME (got ${JSON.stringify(entry)})`);
-    }
-    env[name] = entry.slice(at + 1);
-  }
-  return Object.freeze(env);
 };
 
 const url = (flag: string, text: string | undefined, schemes: ReadonlyArray<string>): string | undefined => {

@@ -1,5 +1,6 @@
 import { OptionError } from '../option-error.js';
 import { parseFlags } from '../parse-flags.js';
+import { number, seconds, serviceEnv } from '../flag-values.js';
 
 /**
  * Settings of one chaos run. Times are in seconds on the command line and in milliseconds here,
@@ -125,38 +126,11 @@ rate while killing workers, restarting Redis and stopping PostgreSQL; then check
   --quiet                 only the final table
 `;
 
-const number = (flag: string, text: string, min: number, max: number, integer = false): number => {
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value))
-    throw new OptionError(flag, `must be a number (got ${JSON.stringify(text)})`);
-  if (integer && !Number.isInteger(value)) throw new OptionError(flag, `must be a whole number (got ${text})`);
-  if (value < min || value > max) throw new OptionError(flag, `must be from ${min} to ${max} (got ${text})`);
-  return value;
-};
-
-const seconds = (flag: string, text: string, min: number, max: number): number =>
-  Math.round(number(flag, text, min, max) * 1000);
-
 /** `off` (or `none`) turns a one-off fault off; otherwise seconds from the start of the load. */
 const momentOrOff = (flag: string, text: string | undefined, fallbackMs: number): number | undefined => {
   if (text === undefined) return fallbackMs;
   if (text === 'off' || text === 'none') return undefined;
   return seconds(flag, text, 0, 86_400);
-};
-
-const ENV_NAME = /^[A-Z][A-Z0-9_]*$/;
-
-const serviceEnv = (entries: ReadonlyArray<string>): Readonly<Record<string, string>> => {
-  const env: Record<string, string> = { ...DEFAULT_SERVICE_ENV };
-  for (const entry of entries) {
-    const at = entry.indexOf('=');
-    const name = at < 0 ? entry : entry.slice(0, at);
-    if (at < 0 || !ENV_NAME.test(name)) {
-      throw new OptionError('env', `expected NAME=value with an upper-case NAME (got ${JSON.stringify(entry)})`);
-    }
-    env[name] = entry.slice(at + 1);
-  }
-  return Object.freeze(env);
 };
 
 /** How long the load lasts at the requested rate, in ms: the window the faults fall into. */
@@ -198,7 +172,7 @@ export const parseChaosArgs = (argv: ReadonlyArray<string>, context: OptionConte
     quiet: values.quiet,
     help: values.help,
     keepLogs: values['keep-logs'],
-    serviceEnv: serviceEnv(values.env),
+    serviceEnv: serviceEnv(values.env, DEFAULT_SERVICE_ENV),
   };
   // A kill must not land on a worker that is still down from the previous one: it would be a
   // no-op counted as a fault.

@@ -1,5 +1,5 @@
-import { OptionError } from '../option-error.js';
 import { parseFlags } from '../parse-flags.js';
+import { serviceEnv, wholeNumber } from '../flag-values.js';
 
 /** Settings of one scaling run. */
 export interface ScaleOptions {
@@ -50,14 +50,6 @@ const SPEC = {
   help: { type: 'boolean', default: false },
 } as const;
 
-const wholeNumber = (flag: string, text: string, min: number, max: number): number => {
-  const value = Number(text);
-  if (!/^\d+$/.test(text.trim()) || value < min || value > max) {
-    throw new OptionError(flag, `must be a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
-  }
-  return value;
-};
-
 /**
  * Reads the scaling run's command line.
  *
@@ -77,14 +69,7 @@ export const parseScaleArgs = (
     inFlight: wholeNumber('in-flight', values['in-flight'], 1, 64),
     drainTimeoutMs: wholeNumber('drain-timeout', values['drain-timeout'], 1, 3_600) * 1_000,
     jsonPath: values.json ?? context.defaultJsonPath,
-    serviceEnv: Object.fromEntries(
-      (values.env ?? []).map((entry) => {
-        const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(entry);
-        if (match === null)
-          throw new OptionError('env', `expected NAME=value with an upper-case NAME, got ${JSON.stringify(entry)}`);
-        return [match[1] ?? '', match[2] ?? ''];
-      }),
-    ),
+    serviceEnv: serviceEnv(values.env),
     help: values.help,
   };
 };
