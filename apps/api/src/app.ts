@@ -26,7 +26,10 @@ export interface AppDeps extends TaskRoutesDeps {
   readonly apiKeys?: ReadonlyArray<string>;
   /** Per-client request budget on /api, shared by replicas through Redis; default: unlimited. */
   readonly rateLimiter?: RateLimiter;
-  /** Basic credentials for /metrics and /actuator/prometheus (`config.metricsAuth`); default: open. */
+  /**
+   * Basic credentials for /metrics, /actuator/prometheus and /actuator/metrics (`config.metricsAuth`);
+   * default: open.
+   */
   readonly metricsAuth?: BasicCredentials;
 }
 
