@@ -6,6 +6,7 @@
  * `onUnexpectedExit` and started again a second later, so one defect does not end the run
  * before it can be measured.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createWriteStream, rmSync, type WriteStream } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import {
@@ -57,8 +58,6 @@ const DATABASE = 'sluice_chaos';
 /** How long a worker may take to flush on SIGTERM when the stack stops, in ms. */
 const STOP_GRACE_MS = 15_000;
 const RESTART_AFTER_CRASH_MS = 1_000;
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Resolves when the api answers its health check with 200 (Redis and PostgreSQL reachable). */
 const waitForHealth = async (apiUrl: string, api: NodeService, timeoutMs: number): Promise<void> => {

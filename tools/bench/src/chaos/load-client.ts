@@ -14,6 +14,7 @@
  *   the refs are looked up after the drain instead.
  * - any other status: rejected, final. A task of ours should never be, so it is reported.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AcceptedTask } from './reconcile.js';
 import { chaosTask, refOf } from './chaos-task.js';
 import { dueTasks } from './pacing.js';
@@ -161,8 +162,6 @@ const idsOf = (body: string, count: number, single: boolean): ReadonlyArray<stri
 
 const percentile = (sorted: ReadonlyArray<number>, p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** How often the send loop wakes, in ms: fine enough for a steady rate, cheap enough to ignore. */
 const TICK_MS = 5;

@@ -11,8 +11,10 @@
  * Output goes straight to a log file (the child writes to the file descriptor itself), so a
  * chatty worker costs this process nothing and the log survives for the post-mortem.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, closeSync, openSync, readFileSync } from 'node:fs';
+import { exited } from '@sluice/testkit/servers';
 
 export interface NodeServiceOptions {
   /** Shown in the log and in reports: `api`, `worker-2`. */
@@ -60,13 +62,6 @@ export interface NodeService {
   /** The last lines of the log. */
   tail(lines: number): string;
 }
-
-const exitOf = (child: ChildProcess): Promise<void> =>
-  child.exitCode !== null || child.signalCode !== null
-    ? Promise.resolve()
-    : new Promise((resolve) => child.once('exit', () => resolve()));
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Creates a service; nothing runs until `start()`.
@@ -138,7 +133,7 @@ export const createNodeService = (options: NodeServiceOptions): NodeService => {
       expected.add(running);
       mark(`SIGKILL (pid ${running.pid})`);
       running.kill('SIGKILL');
-      await exitOf(running);
+      await exited(running);
       return running.pid;
     },
     stop: async (graceMs) => {
@@ -147,11 +142,11 @@ export const createNodeService = (options: NodeServiceOptions): NodeService => {
       expected.add(running);
       mark(`SIGTERM (pid ${running.pid})`);
       running.kill('SIGTERM');
-      const exited = await Promise.race([exitOf(running).then(() => true), sleep(graceMs).then(() => false)]);
-      if (!exited) {
+      const gone = await Promise.race([exited(running).then(() => true), sleep(graceMs).then(() => false)]);
+      if (!gone) {
         mark(`did not exit within ${graceMs} ms of SIGTERM: SIGKILL`);
         running.kill('SIGKILL');
-        await exitOf(running);
+        await exited(running);
       }
     },
     killNow: () => {

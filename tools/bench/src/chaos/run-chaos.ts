@@ -5,6 +5,7 @@
  *
  * Times in the report are measured from the start of the load (the fault plan's clock).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,7 +40,6 @@ const DRAIN_POLL_MS = 500;
 const OFFENDERS_DETAILED = 20;
 const OFFENDERS_KEPT = 1_000;
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const n = (value: number): string => value.toLocaleString('en-US');
 
 /**

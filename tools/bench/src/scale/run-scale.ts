@@ -10,6 +10,7 @@
  * Each measurement records the CPU every part of the stack used, and checks that every task was
  * committed exactly once.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { readFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { Queue } from 'bullmq';
@@ -126,8 +127,6 @@ export interface ScaleDeps {
   /** Receives a function that SIGKILLs everything started so far, for a process exiting now. */
   readonly onKillSwitch?: (killNow: () => void) => void;
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 const stopProcess = async (child: NodeProcess): Promise<void> => {
   child.kill('SIGTERM');
