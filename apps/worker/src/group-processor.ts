@@ -1,9 +1,18 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Group, Outcome } from '@sluice/batching';
-import type { CommitResult, Store, TaskRow } from '@sluice/store';
+import { isTransientError, type CommitResult, type Store, type TaskRow } from '@sluice/store';
 import type { Logger, Metrics } from '@sluice/telemetry';
 import type { OutageBackoff } from './outage-backoff.js';
-import { newId, type Catalog, type JobData, type Json, type TaskInput, type TaskOutcome } from '@sluice/tasks';
+import {
+  checkJob,
+  newId,
+  outcomeProblem,
+  type Catalog,
+  type JobData,
+  type Json,
+  type TaskInput,
+  type TaskOutcome,
+} from '@sluice/tasks';
 
 export type TaskJob = Job<JobData, Json, string>;
 
@@ -21,60 +30,166 @@ export interface GroupProcessorDeps {
   readonly afterCommit?: () => void;
 }
 
-/** What the worker decided for one task of the group. */
+/** What the worker decided for one job of the group. */
 type Decision =
   | { readonly kind: 'completed'; readonly result: Json }
   | { readonly kind: 'failed'; readonly error: string } // final: a FAILED row, then BullMQ's failed set
-  | { readonly kind: 'retry'; readonly error: string }; // no row: BullMQ retries it after its backoff
+  | { readonly kind: 'retry'; readonly error: string } // no row: BullMQ retries it after its backoff
+  | { readonly kind: 'invalid'; readonly error: string }; // not a task (see checkJob): no row, failed set
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-/** A job in a worker always has its id (BullMQ assigns one on add); Sluice's is the task id. */
-const idOf = (job: TaskJob): string => {
-  if (job.id === undefined) throw new Error('a job reached the worker without an id');
-  return job.id;
+/**
+ * Why the store could not write `result` as JSON (a BigInt, a cycle, a bare function), or
+ * `undefined` when it can. Checked per task before the commit, since the store refuses the whole
+ * group for one such value.
+ */
+const unencodable = (result: unknown): string | undefined => {
+  try {
+    if (result === undefined || JSON.stringify(result) !== undefined) return undefined;
+    return `${typeof result} is not a JSON value`;
+  } catch (error) {
+    // V8's cycle message runs over several lines, pointing into the value.
+    return message(error).split('\n')[0];
+  }
 };
 
-/** A retryable failure is final on the task's last attempt. */
-const decide = (outcome: TaskOutcome, attempt: number, maxAttempts: number): Decision => {
-  if (outcome.ok) return { kind: 'completed', result: outcome.result ?? null };
-  return outcome.retry && attempt < maxAttempts
-    ? { kind: 'retry', error: outcome.error }
-    : { kind: 'failed', error: outcome.error };
+/**
+ * The worker's decision for what a handler answered for one task. A retryable failure is final
+ * on the task's last attempt. An answer that is not an outcome, or a result that cannot be
+ * stored, is the handler's fault for this task only: it is retried like any retryable failure.
+ */
+const decide = (answer: unknown, attempt: number, maxAttempts: number): Decision => {
+  const retryable = (error: string): Decision =>
+    attempt < maxAttempts ? { kind: 'retry', error } : { kind: 'failed', error };
+  const problem = outcomeProblem(answer);
+  if (problem !== undefined) return retryable(`the handler answered ${problem}`);
+  const outcome = answer as TaskOutcome;
+  if (!outcome.ok) return outcome.retry ? retryable(outcome.error) : { kind: 'failed', error: outcome.error };
+  const unstorable = unencodable(outcome.result);
+  if (unstorable !== undefined) return retryable(`the handler's result cannot be stored as JSON: ${unstorable}`);
+  return { kind: 'completed', result: outcome.result ?? null };
+};
+
+/** How a job settles for a decision. */
+const settle = (decision: Decision): Outcome<Json> => {
+  // A completed task's result is in its row. BullMQ would serialise it once more into the
+  // job's completed event, and the job itself is removed at once (see jobOptions).
+  if (decision.kind === 'completed') return { ok: true, value: null };
+  if (decision.kind === 'retry') return { ok: false, error: new Error(decision.error) };
+  return { ok: false, error: new UnrecoverableError(decision.error) };
 };
 
 /**
  * Runs a released group through its task type's handler and commits the finished tasks in one
  * statement. Returns one outcome per job for the BatchWorker to settle: a value completes the
  * job; an `UnrecoverableError` sends it straight to BullMQ's failed set (its FAILED row is
- * already committed); any other error lets BullMQ retry it with backoff.
+ * already committed, or it is not a task and can have no row); any other error lets BullMQ retry
+ * it with backoff.
  *
- * If the commit itself throws, this rejects: every job of the group then goes back to BullMQ and
- * nothing of the group was written (the commit is one statement).
+ * Faults stay with the tasks they concern. A job that is not a task (see `checkJob`) fails for
+ * good, alone, before the handler runs. An answer of the handler that is not an outcome, or a
+ * result JSON cannot hold, fails that task's attempt alone. A commit that fails for a transient
+ * reason (see `isTransientError`) wrote nothing and sends the group back without spending an
+ * attempt; any other commit error also wrote nothing, and fails this attempt of every task of
+ * the group, so that it ends after the tasks' attempts rather than looping.
  */
 export const createGroupProcessor =
   (deps: GroupProcessorDeps) =>
   async (group: Group<TaskJob>): Promise<ReadonlyArray<Outcome<Json>>> => {
     const { catalog, store, workerId, metrics, logger } = deps;
 
+    const jobs = group.items;
+    const type = catalog.get(group.key);
+    const attemptOf = (job: TaskJob): number => job.attemptsMade + 1;
+    const maxAttemptsOf = (job: TaskJob): number => job.opts.attempts ?? 1;
+
+    // The api enqueues only valid tasks, but anything with access to Redis can add a job: check
+    // each one, and its payload against its type's schema. The handler gets the schema's output
+    // (defaults and transforms applied), not the raw JSON.
+    const checked = jobs.map((job) => checkJob(job.id, job.data));
+    const payloads: unknown[] = [];
+    const decisions: Array<Decision | undefined> = checked.map((check, index) => {
+      if (!check.ok) return { kind: 'invalid', error: check.reason };
+      if (!type) return { kind: 'failed', error: `unknown task type ${JSON.stringify(group.key)}` };
+      const parsed = type.payload.safeParse(check.data.payload);
+      if (!parsed.success) return { kind: 'failed', error: `invalid payload: ${parsed.error.message}` };
+      payloads[index] = parsed.data;
+      return undefined;
+    });
+    const runnable = jobs.flatMap((job, index) => {
+      const check = checked[index];
+      return decisions[index] === undefined && check?.ok ? [{ job, index, id: check.id, data: check.data }] : [];
+    });
+
+    const handlerStarted = performance.now();
+    if (type && runnable.length > 0) {
+      const inputs: ReadonlyArray<TaskInput<unknown>> = runnable.map(({ job, index, id, data }) => ({
+        id,
+        payload: payloads[index],
+        attempt: attemptOf(job),
+        maxAttempts: maxAttemptsOf(job),
+        submittedAt: new Date(data.submittedAt),
+      }));
+      let answers: ReadonlyArray<unknown>;
+      try {
+        answers = await type.handle(inputs);
+        if (answers.length !== inputs.length) {
+          throw new Error(`handler of ${type.name} returned ${answers.length} outcomes for ${inputs.length} tasks`);
+        }
+      } catch (error) {
+        logger.warn('handler failed for the whole group', {
+          taskType: group.key,
+          size: inputs.length,
+          error: message(error),
+        });
+        answers = inputs.map(() => ({ ok: false, error: `handler failed: ${message(error)}`, retry: true }));
+      }
+      runnable.forEach(({ job, index }, n) => {
+        decisions[index] = decide(answers[n], attemptOf(job), maxAttemptsOf(job));
+      });
+    }
+    const handlerMs = performance.now() - handlerStarted;
+
+    const rows: TaskRow[] = [];
+    jobs.forEach((job, index) => {
+      const decision = decisions[index];
+      const check = checked[index];
+      if (decision === undefined || !check?.ok || (decision.kind !== 'completed' && decision.kind !== 'failed')) return;
+      rows.push({
+        id: check.id,
+        taskType: group.key,
+        payload: check.data.payload,
+        status: decision.kind === 'completed' ? 'COMPLETED' : 'FAILED',
+        result: decision.kind === 'completed' ? decision.result : null,
+        error: decision.kind === 'failed' ? decision.error : null,
+        attempts: attemptOf(job),
+        submittedAt: new Date(check.data.submittedAt),
+        startedAt: job.processedOn ? new Date(job.processedOn) : null,
+      });
+    });
+
     /**
-     * Sends every job of an uncommitted group back to BullMQ's delayed set without spending an
+     * Sends the tasks of an uncommitted group back to BullMQ's delayed set without spending an
      * attempt (`moveToDelayed` + DelayedError): an outage is not the task's fault. A job that
      * cannot be moved (Redis is down too) fails this attempt instead; if even that cannot be
-     * recorded, its lock lapses and the stalled-job check returns it to the queue.
+     * recorded, its lock lapses and the stalled-job check returns it to the queue. A job that is
+     * not a task fails for good all the same.
      */
-    const postpone = async (held: ReadonlyArray<TaskJob>, error: unknown): Promise<ReadonlyArray<Outcome<Json>>> => {
+    const postpone = async (error: unknown): Promise<ReadonlyArray<Outcome<Json>>> => {
       const delayMs = deps.outageBackoff.next();
       logger.warn('commit failed; group postponed', {
         taskType: group.key,
-        size: held.length,
+        size: jobs.length,
         delayMs,
         error: error instanceof Error ? error.message : String(error),
       });
       deps.onCommitUnavailable?.(error);
       const until = Date.now() + delayMs;
       return Promise.all(
-        held.map(async (job): Promise<Outcome<Json>> => {
+        jobs.map(async (job, index): Promise<Outcome<Json>> => {
+          const decision = decisions[index];
+          if (decision?.kind === 'invalid') return settle(decision);
           try {
             await job.moveToDelayed(until, job.token);
             return { ok: false, error: new DelayedError() };
@@ -84,69 +199,19 @@ export const createGroupProcessor =
         }),
       );
     };
-    const jobs = group.items;
-    const type = catalog.get(group.key);
-    const attemptOf = (job: TaskJob): number => job.attemptsMade + 1;
-    const maxAttemptsOf = (job: TaskJob): number => job.opts.attempts ?? 1;
 
-    // Payloads were validated by the api; check again, since anyone can put a job on the queue.
-    // The handler gets the schema's output (defaults and transforms applied), not the raw JSON.
-    const payloads: unknown[] = [];
-    const decisions: Array<Decision | undefined> = jobs.map((job, index) => {
-      if (!type) return { kind: 'failed', error: `unknown task type ${JSON.stringify(group.key)}` };
-      const parsed = type.payload.safeParse(job.data.payload);
-      if (!parsed.success) return { kind: 'failed', error: `invalid payload: ${parsed.error.message}` };
-      payloads[index] = parsed.data;
-      return undefined;
-    });
-    const runnable = jobs.flatMap((job, index) => (decisions[index] === undefined ? [{ job, index }] : []));
-
-    const handlerStarted = performance.now();
-    if (type && runnable.length > 0) {
-      const inputs: ReadonlyArray<TaskInput<unknown>> = runnable.map(({ job, index }) => ({
-        id: idOf(job),
-        payload: payloads[index],
-        attempt: attemptOf(job),
-        maxAttempts: maxAttemptsOf(job),
-        submittedAt: new Date(job.data.submittedAt),
-      }));
-      let outcomes: ReadonlyArray<TaskOutcome>;
-      try {
-        outcomes = await type.handle(inputs);
-        if (outcomes.length !== inputs.length) {
-          throw new Error(`handler of ${type.name} returned ${outcomes.length} outcomes for ${inputs.length} tasks`);
-        }
-      } catch (error) {
-        logger.warn('handler failed for the whole group', {
-          taskType: group.key,
-          size: inputs.length,
-          error: message(error),
-        });
-        outcomes = inputs.map(() => ({ ok: false, error: `handler failed: ${message(error)}`, retry: true }));
-      }
-      runnable.forEach(({ job, index }, n) => {
-        const outcome = outcomes[n] ?? { ok: false, error: 'handler returned no outcome', retry: true };
-        decisions[index] = decide(outcome, attemptOf(job), maxAttemptsOf(job));
-      });
-    }
-    const handlerMs = performance.now() - handlerStarted;
-
-    const rows: TaskRow[] = [];
-    jobs.forEach((job, index) => {
-      const decision = decisions[index];
-      if (decision === undefined || decision.kind === 'retry') return;
-      rows.push({
-        id: idOf(job),
+    /** A commit error no retry of the group can heal: every task spends this attempt on it. */
+    const failAttempt = (error: unknown): ReadonlyArray<Outcome<Json>> => {
+      logger.error('commit failed for a reason that is not transient; every task of the group fails this attempt', {
         taskType: group.key,
-        payload: job.data.payload,
-        status: decision.kind === 'completed' ? 'COMPLETED' : 'FAILED',
-        result: decision.kind === 'completed' ? decision.result : null,
-        error: decision.kind === 'failed' ? decision.error : null,
-        attempts: attemptOf(job),
-        submittedAt: new Date(job.data.submittedAt),
-        startedAt: job.processedOn ? new Date(job.processedOn) : null,
+        size: jobs.length,
+        error: message(error),
       });
-    });
+      const failure = `commit failed: ${message(error)}`;
+      return decisions.map((decision) =>
+        decision?.kind === 'invalid' ? settle(decision) : { ok: false, error: new Error(failure) },
+      );
+    };
 
     const batchId = newId();
     const commitStarted = performance.now();
@@ -161,14 +226,15 @@ export const createGroupProcessor =
           openedAt: new Date(group.openedAt),
           flushedAt: new Date(group.releasedAt),
           handlerMs,
-          size: jobs.length,
+          // Jobs that are not tasks are no part of the batch: they can have no row.
+          size: checked.filter((check) => check.ok).length,
         },
         tasks: rows,
       });
     } catch (error) {
-      // Rows the database rejects for their data are isolated inside commitGroup, so what is left
-      // is transient (connection lost, server restarting) and the transaction wrote nothing.
-      return postpone(jobs, error);
+      // Rows the database rejects for their data are isolated inside commitGroup; whatever else
+      // went wrong, the transaction wrote nothing.
+      return isTransientError(error) ? postpone(error) : failAttempt(error);
     }
     deps.outageBackoff.reset();
     deps.afterCommit?.();
@@ -179,15 +245,16 @@ export const createGroupProcessor =
     const rejected = new Map(
       committed.rejected.map((r) => [r.id, `rejected by PostgreSQL (${r.sqlState}): ${r.message}`]),
     );
-    jobs.forEach((job, index) => {
-      const message = rejected.get(idOf(job));
-      if (message !== undefined) decisions[index] = { kind: 'failed', error: message };
+    checked.forEach((check, index) => {
+      const reason = check.ok ? rejected.get(check.id) : undefined;
+      if (reason !== undefined) decisions[index] = { kind: 'failed', error: reason };
     });
 
     const labels = { task_type: group.key };
     const counts = { completed: 0, failed: 0, retried: 0 };
     for (const decision of decisions) {
-      if (decision !== undefined) counts[decision.kind === 'retry' ? 'retried' : decision.kind] += 1;
+      if (decision === undefined) continue;
+      counts[decision.kind === 'retry' ? 'retried' : decision.kind === 'invalid' ? 'failed' : decision.kind] += 1;
     }
     metrics.handlerSeconds.observe(labels, handlerMs / 1000);
     metrics.commitSeconds.observe(labels, commitSeconds);
@@ -210,13 +277,11 @@ export const createGroupProcessor =
       commitMs: Math.round(commitSeconds * 100_000) / 100,
     });
 
-    return decisions.map((decision): Outcome<Json> => {
-      // Every job has a decision by now; a missing one would be a bug here, and retrying is safe.
-      if (decision === undefined) return { ok: false, error: new Error('no decision was made for this task') };
-      // A completed task's result is in its row. BullMQ would serialise it once more into the
-      // job's completed event, and the job itself is removed at once (see jobOptions).
-      if (decision.kind === 'completed') return { ok: true, value: null };
-      if (decision.kind === 'failed') return { ok: false, error: new UnrecoverableError(decision.error) };
-      return { ok: false, error: new Error(decision.error) };
-    });
+    return decisions.map(
+      (decision): Outcome<Json> =>
+        // Every job has a decision by now; a missing one would be a bug here, and retrying is safe.
+        decision === undefined
+          ? { ok: false, error: new Error('no decision was made for this task') }
+          : settle(decision),
+    );
   };

@@ -1,72 +1,11 @@
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { describe, expect } from 'vitest';
-import { createDb, createStore, migrateToLatest, type Database } from '@sluice/store';
-import { createDemoCatalog, type JobData } from '@sluice/tasks';
-import { Registry, createLogger, createMetrics } from '@sluice/telemetry';
-import { test as base, waitFor } from '@sluice/testkit';
-import type { Kysely } from 'kysely';
-import { countRows, demoTasks, submitTasks } from './test-tasks.js';
-import { createWorker } from './worker.js';
-
-interface Pipeline {
-  readonly db: Kysely<Database>;
-  readonly queue: Queue<JobData>;
-  /** Enqueues tasks the way the api does, returning their ids. */
-  submit(tasks: ReadonlyArray<{ taskType: string; payload: unknown }>): Promise<string[]>;
-  /** Starts a worker; closed with the fixture. */
-  startWorker(
-    batch?: Partial<{ size: number; timeoutMs: number; concurrency: number }>,
-  ): ReturnType<typeof createWorker>;
-  committedCount(): Promise<number>;
-}
-
-const RETRY = { maxRetries: 3, backoffDelayMs: 200 };
-
-const test = base.extend<{ pipeline: Pipeline }>({
-  pipeline: async ({ redisUrl, databaseUrl, queueName }, use) => {
-    const db = createDb(databaseUrl, { poolSize: 6 });
-    await migrateToLatest(db);
-    const producer = new Redis(redisUrl, { maxRetriesPerRequest: null });
-    const queue = new Queue<JobData>(queueName, { connection: producer });
-    const connections: Redis[] = [producer];
-    const workers: Array<ReturnType<typeof createWorker>> = [];
-    const pipeline: Pipeline = {
-      db,
-      queue,
-      submit: (tasks) => submitTasks(queue, tasks, RETRY),
-      startWorker: (batch = {}) => {
-        const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
-        connections.push(connection);
-        const worker = createWorker({
-          config: {
-            queueName,
-            workerId: `test-worker-${workers.length + 1}`,
-            batch: { size: 100, timeoutMs: 3_000, concurrency: 4, ...RETRY, ...batch },
-            recovery: { lockDurationMs: 15_000, stalledIntervalMs: 5_000, maxStalledCount: 5 },
-          },
-          connection,
-          catalog: createDemoCatalog({ failureRate: 0, workMs: 1 }),
-          store: createStore(db),
-          logger: createLogger({ component: 'worker', level: 'error' }),
-          metrics: createMetrics(new Registry(), { defaults: false }),
-        });
-        workers.push(worker);
-        return worker;
-      },
-      committedCount: () => countRows(db),
-    };
-    await use(pipeline);
-    await Promise.all(workers.map((worker) => worker.close()));
-    await queue.close();
-    for (const connection of connections) connection.disconnect();
-    await db.destroy();
-  },
-});
+import { waitFor } from '@sluice/testkit';
+import { RETRY, test } from './test-pipeline.js';
+import { demoTasks } from './test-tasks.js';
 
 describe('the batching pipeline', () => {
   test('commits 500 tasks of three types as COMPLETED rows, in groups of at most 100', async ({ pipeline }) => {
-    pipeline.startWorker({ timeoutMs: 500 });
+    pipeline.startWorker({ batch: { timeoutMs: 500 } });
     const ids = await pipeline.submit(demoTasks(500));
     await waitFor(async () => (await pipeline.committedCount()) === 500, { what: '500 rows committed' });
     const rows = await pipeline.db.selectFrom('tasks').select(['id', 'status', 'attempts']).execute();
@@ -80,7 +19,7 @@ describe('the batching pipeline', () => {
 
   test('fills groups released by size with exactly 100 tasks each under a 10,000-task load', async ({ pipeline }) => {
     await pipeline.submit(demoTasks(10_000));
-    pipeline.startWorker({ timeoutMs: 5_000 });
+    pipeline.startWorker({ batch: { timeoutMs: 5_000 } });
     await waitFor(async () => (await pipeline.committedCount()) === 10_000, {
       what: '10,000 rows committed',
       timeoutMs: 120_000,
@@ -96,7 +35,7 @@ describe('the batching pipeline', () => {
     pipeline,
   }) => {
     const timeoutMs = 1_500;
-    pipeline.startWorker({ timeoutMs });
+    pipeline.startWorker({ batch: { timeoutMs } });
     const [id] = await pipeline.submit(demoTasks(1, ['SMS']));
     const task = await waitFor(
       () => pipeline.db.selectFrom('tasks').selectAll().where('id', '=', id!).executeTakeFirst(),
@@ -116,7 +55,7 @@ describe('the batching pipeline', () => {
   });
 
   test('retries a task that fails twice and commits it COMPLETED on its third attempt', async ({ pipeline }) => {
-    pipeline.startWorker({ timeoutMs: 100 });
+    pipeline.startWorker({ batch: { timeoutMs: 100 } });
     const [id] = await pipeline.submit([
       { taskType: 'EMAIL', payload: { to: 'a@example.com', simulate: { failAttempts: 2 } } },
     ]);
@@ -133,7 +72,7 @@ describe('the batching pipeline', () => {
   test('fails a task that always fails after BATCH_MAX_RETRIES + 1 attempts with growing delays, into the failed set', async ({
     pipeline,
   }) => {
-    const worker = pipeline.startWorker({ timeoutMs: 50 });
+    const worker = pipeline.startWorker({ batch: { timeoutMs: 50 } });
     const startedAt: number[] = [];
     worker.worker.on('active', () => startedAt.push(Date.now()));
     const [id] = await pipeline.submit([
@@ -165,7 +104,7 @@ describe('the batching pipeline', () => {
   });
 
   test('fails a task permanently on its first attempt when its handler says not to retry', async ({ pipeline }) => {
-    pipeline.startWorker({ timeoutMs: 50 });
+    pipeline.startWorker({ batch: { timeoutMs: 50 } });
     const [id] = await pipeline.submit([
       { taskType: 'EMAIL', payload: { to: 'a@example.com', simulate: { fail: 'permanent' } } },
     ]);
@@ -193,7 +132,7 @@ describe('the batching pipeline', () => {
       taskType: 'EMAIL',
       payload: { to: `user${n}@example.com`, subject: poison.has(n) ? `bad\u0000${n}` : `ok ${n}` },
     }));
-    const worker = pipeline.startWorker({ timeoutMs: 60_000 });
+    const worker = pipeline.startWorker({ batch: { timeoutMs: 60_000 } });
     const ids = await pipeline.submit(tasks);
     await waitFor(async () => (await pipeline.committedCount()) === 100, { what: '100 rows' });
     const rows = await pipeline.db
@@ -221,7 +160,7 @@ describe('the batching pipeline', () => {
   });
 
   test('commits an open group when the worker closes, with the shutdown trigger', async ({ pipeline }) => {
-    const worker = pipeline.startWorker({ timeoutMs: 60_000 });
+    const worker = pipeline.startWorker({ batch: { timeoutMs: 60_000 } });
     await pipeline.submit(demoTasks(30, ['EMAIL']));
     await waitFor(() => worker.snapshot.heldItems === 30, { what: '30 jobs held in an open group' });
     await worker.close();

@@ -1,7 +1,7 @@
 export { createCatalog, type Catalog } from './catalog.js';
 export { createDemoCatalog, type DemoSettings } from './demo-task-types.js';
 export { canonicalJson, IDEMPOTENCY_KEY, taskIdForKey } from './idempotency.js';
-export { jobDataSchema, type JobData } from './job-data.js';
+export { checkJob, jobDataSchema, type CheckedJob, type JobData } from './job-data.js';
 export { DEFAULT_QUEUE_NAME, jobOptions, type RetrySettings } from './queue-contract.js';
 export { assertNoEviction, RedisPolicyError } from './redis-policy.js';
 export {
@@ -17,6 +17,7 @@ export {
 export { isUuid, newId } from './task-id.js';
 export {
   defineTaskType,
+  outcomeProblem,
   TASK_TYPE_NAME,
   type BatchHandler,
   type Json,

@@ -22,6 +22,38 @@ export type TaskOutcome =
   | { readonly ok: true; readonly result?: Json }
   | { readonly ok: false; readonly error: string; readonly retry: boolean };
 
+const kindOf = (value: unknown): string => {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return 'an array';
+  const type = typeof value;
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+};
+
+/**
+ * Why `value` is not a {@link TaskOutcome}, or `undefined` when it is one. A handler is user code,
+ * and nothing holds it to its type at run time: the worker checks each outcome it answers, so
+ * that one bad answer fails its own task rather than the group. The text completes "the handler
+ * answered …".
+ *
+ * @example
+ * outcomeProblem({ ok: true }); // undefined
+ * outcomeProblem(null); // 'null, not an outcome'
+ * outcomeProblem({ ok: false, error: 'x' }); // 'a malformed outcome: `retry` must be true or false when `ok` is false'
+ */
+export const outcomeProblem = (value: unknown): string | undefined => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return `${kindOf(value)}, not an outcome`;
+  const outcome = value as Record<string, unknown>;
+  if (outcome.ok === true) return undefined;
+  if (outcome.ok !== false) return `a malformed outcome: \`ok\` must be true or false, got ${kindOf(outcome.ok)}`;
+  if (typeof outcome.error !== 'string') {
+    return `a malformed outcome: \`error\` must be a string when \`ok\` is false, got ${kindOf(outcome.error)}`;
+  }
+  if (typeof outcome.retry !== 'boolean') {
+    return `a malformed outcome: \`retry\` must be true or false when \`ok\` is false, got ${kindOf(outcome.retry)}`;
+  }
+  return undefined;
+};
+
 /** Runs a whole group of one task type; returns one outcome per task, in the same order. */
 export type BatchHandler<P> = (tasks: ReadonlyArray<TaskInput<P>>) => Promise<ReadonlyArray<TaskOutcome>>;
 

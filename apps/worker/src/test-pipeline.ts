@@ -1,0 +1,73 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Kysely } from 'kysely';
+import { createDb, createStore, migrateToLatest, type Database } from '@sluice/store';
+import { createDemoCatalog, type Catalog, type JobData } from '@sluice/tasks';
+import { Registry, createLogger, createMetrics, type Logger } from '@sluice/telemetry';
+import { test as base } from '@sluice/testkit';
+import { countRows, submitTasks } from './test-tasks.js';
+import { createWorker } from './worker.js';
+
+/** What a spec may change about the worker it starts; the rest is as in production. */
+export interface WorkerSetup {
+  readonly batch?: Partial<{ size: number; timeoutMs: number; concurrency: number }>;
+  /** Default: the demo catalog, with no simulated failures and 1 ms of work. */
+  readonly catalog?: Catalog;
+  /** Default: a logger that prints errors only. */
+  readonly logger?: Logger;
+}
+
+export interface Pipeline {
+  readonly db: Kysely<Database>;
+  readonly queue: Queue<JobData>;
+  /** Enqueues tasks the way the api does, returning their ids. */
+  submit(tasks: ReadonlyArray<{ taskType: string; payload: unknown }>): Promise<string[]>;
+  /** Starts a worker in this process; closed with the fixture. */
+  startWorker(setup?: WorkerSetup): ReturnType<typeof createWorker>;
+  committedCount(): Promise<number>;
+}
+
+/** The retry settings every pipeline job is submitted with: 4 attempts, 200 ms backoff doubling. */
+export const RETRY = { maxRetries: 3, backoffDelayMs: 200 };
+
+/** testkit's `test` plus a pipeline: a migrated database, a queue, and workers started on demand. */
+export const test = base.extend<{ pipeline: Pipeline }>({
+  pipeline: async ({ redisUrl, databaseUrl, queueName }, use) => {
+    const db = createDb(databaseUrl, { poolSize: 6 });
+    await migrateToLatest(db);
+    const producer = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    const queue = new Queue<JobData>(queueName, { connection: producer });
+    const connections: Redis[] = [producer];
+    const workers: Array<ReturnType<typeof createWorker>> = [];
+    const pipeline: Pipeline = {
+      db,
+      queue,
+      submit: (tasks) => submitTasks(queue, tasks, RETRY),
+      startWorker: (setup = {}) => {
+        const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+        connections.push(connection);
+        const worker = createWorker({
+          config: {
+            queueName,
+            workerId: `test-worker-${workers.length + 1}`,
+            batch: { size: 100, timeoutMs: 3_000, concurrency: 4, ...RETRY, ...setup.batch },
+            recovery: { lockDurationMs: 15_000, stalledIntervalMs: 5_000, maxStalledCount: 5 },
+          },
+          connection,
+          catalog: setup.catalog ?? createDemoCatalog({ failureRate: 0, workMs: 1 }),
+          store: createStore(db),
+          logger: setup.logger ?? createLogger({ component: 'worker', level: 'error' }),
+          metrics: createMetrics(new Registry(), { defaults: false }),
+        });
+        workers.push(worker);
+        return worker;
+      },
+      committedCount: () => countRows(db),
+    };
+    await use(pipeline);
+    await Promise.all(workers.map((worker) => worker.close()));
+    await queue.close();
+    for (const connection of connections) connection.disconnect();
+    await db.destroy();
+  },
+});
