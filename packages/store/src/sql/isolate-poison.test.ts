@@ -76,6 +76,27 @@ const standInFor = (task: TaskRow, refusal: { readonly sqlState: string; readonl
   error: `rejected by PostgreSQL (${refusal.sqlState}): ${refusal.message}`,
 });
 
+/**
+ * The subtransaction cache of the first backend found waiting for a lock in this database: how
+ * many subtransaction ids its transaction holds (up to 64) and whether it overflowed.
+ */
+const subtransactionsOfLockWaiter = async (
+  admin: Kysely<Database>,
+): Promise<{ readonly count: number; readonly overflowed: boolean }> => {
+  for (;;) {
+    const { rows } = await sql<{ count: number; overflowed: boolean }>`
+      SELECT cache.subxact_count AS count, cache.subxact_overflowed AS overflowed
+      FROM pg_stat_activity AS activity
+      JOIN pg_stat_get_backend_idset() AS backend ON pg_stat_get_backend_pid(backend) = activity.pid
+      CROSS JOIN LATERAL pg_stat_get_backend_subxact(backend) AS cache
+      WHERE activity.wait_event_type = 'Lock' AND activity.datname = current_database()
+    `.execute(admin);
+    const [waiter] = rows;
+    if (waiter !== undefined) return waiter;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+};
+
 describe('commitGroup, when PostgreSQL refuses some rows for their data', () => {
   test('writes the 97 good rows of 100 as given and the 3 refused ones as FAILED, in one transaction within 43 writes', async ({
     db,
@@ -256,6 +277,43 @@ describe('commitGroup, when PostgreSQL refuses some rows for their data', () => 
     });
     expect(await store.findTask(rerunRefused.id)).toMatchObject({ status: 'COMPLETED', result: earlier[5]?.result });
     expect(await countRows(db, 'tasks')).toBe(10 + 20 + 2);
+  });
+
+  test("releases each refused attempt's savepoint: 90 refused rows leave the server's subtransaction cache unoverflowed", async ({
+    databaseUrl,
+    store,
+  }) => {
+    const admin = createDb(databaseUrl, { poolSize: 2 });
+    try {
+      // 90 refused rows, then 10 good ones: the search makes well over 64 refused attempts.
+      const tasks = sortedTasks(100).map((task, i) => (i < 90 ? { ...task, ...nulPayload } : task));
+      // The last refused row is inserted only by the final write, as its FAILED stand-in.
+      const blocker = tasks[89] as TaskRow;
+
+      const { cache, result } = await admin.connection().execute(async (holder) => {
+        // An uncommitted row with the blocker's id holds the final write back, and with it the
+        // isolation's transaction, until we have looked at that transaction from outside.
+        await sql`BEGIN`.execute(holder);
+        await sql`
+          INSERT INTO tasks (id, task_type, status, attempts, submitted_at, committed_at, batch_id)
+          VALUES (${blocker.id}::uuid, 'EMAIL', 'COMPLETED', 1, now(), now(), gen_random_uuid())
+        `.execute(holder);
+        const committing = store.commitGroup(groupOf(tasks));
+        const cache = await subtransactionsOfLockWaiter(admin);
+        await sql`ROLLBACK`.execute(holder);
+        return { cache, result: await committing };
+      });
+
+      expect(result.rejected).toHaveLength(90);
+      expect(result).toMatchObject({ inserted: 100, duplicates: 0 });
+      // Each savepoint left open nests the next attempt one level deeper; a write at depth d
+      // gives every open level a transaction id. Past 64 the cache overflows, and every other
+      // session's snapshot then has to look subtransactions up in pg_subtrans.
+      expect(cache).toEqual({ overflowed: false, count: expect.any(Number) });
+      expect(cache.count).toBeLessThan(64);
+    } finally {
+      await admin.destroy();
+    }
   });
 
   test("throws the batch row's own refusal (a batch id used before) and writes nothing", async ({ db, store }) => {

@@ -61,8 +61,9 @@ const halves = <T>(rows: ReadonlyArray<T>): readonly [ReadonlyArray<T>, Readonly
  * transaction, so a crash or a lost connection part-way leaves nothing behind.
  *
  * The search: rows that failed together are split in halves and each half is tried under its
- * own SAVEPOINT; a half that fails is rolled back to its savepoint and split again, down to
- * single rows, each of which is then known bad with its own error message. When the first
+ * own SAVEPOINT; a half that fails is rolled back to its savepoint (which is then released, so
+ * attempts never nest) and split again, down to single rows, each of which is then known bad
+ * with its own error message. When the first
  * half of a failing set goes in, the fault must lie in the second, so a second half of more
  * than one row is split without being tried whole. With k bad rows among n that is at most
  * about 2·k·log2(n) attempts; one final statement then writes the stand-in FAILED rows and the
@@ -100,7 +101,12 @@ export const isolatePoison = async (
         return undefined;
       } catch (error) {
         if (!blamesTaskRows(error)) throw error;
+        // ROLLBACK TO keeps the savepoint open: without the RELEASE, each refused attempt would
+        // nest the next one a level deeper, every level under a write takes a transaction id,
+        // and past 64 of those the server's subtransaction cache overflows, which slows every
+        // other session's snapshots.
         await sql`ROLLBACK TO SAVEPOINT attempt`.execute(trx);
+        await sql`RELEASE SAVEPOINT attempt`.execute(trx);
         return error;
       }
     };
