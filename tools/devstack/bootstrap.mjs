@@ -65,12 +65,18 @@ const workspaceDirs = (rootManifest) => {
 };
 
 /**
- * A hash of the inputs of `npm install`: the lock file and every manifest. The Node ABI version
- * is part of it because native add-ons (msgpackr-extract) must be rebuilt for a new Node major.
+ * The stamp: the Node ABI the tree was installed for, and a hash of the inputs of `npm install`
+ * (the lock file and every manifest). They are kept apart because they need different steps: a
+ * changed manifest needs `npm install`, while a new Node major (the same tree run on Node 20,
+ * then 24) needs its native add-ons rebuilt, which `npm install` alone does not do.
  */
+const installStamp = () => `node-abi=${process.versions.modules} files=${installHash()}`;
+const abiOf = (stamp) => /^node-abi=(\S+)/.exec(stamp ?? '')?.[1];
+const filesOf = (stamp) => /files=(\S+)$/.exec(stamp ?? '')?.[1];
+
+/** A hash of the inputs of `npm install`: the lock file and every manifest. */
 const installHash = () => {
   const hash = createHash('sha256');
-  hash.update(`node-abi:${process.versions.modules}\n`);
   const rootManifestText = readFileSync(join(root, 'package.json'), 'utf8');
   const files = [
     lockFile,
@@ -166,9 +172,18 @@ process.once('SIGINT', () => {
 });
 
 const install = async () => {
-  const expected = installHash();
+  const stamp = readStamp();
   const haveModules = existsSync(nodeModules);
-  if (haveModules && readStamp() === expected) return;
+  if (haveModules && stamp === installStamp()) return;
+  if (haveModules && filesOf(stamp) === installHash() && abiOf(stamp) !== undefined) {
+    await step(
+      `rebuilding native add-ons (Node's ABI ${abiOf(stamp)} → ${process.versions.modules})`,
+      'npm',
+      ['rebuild'],
+    );
+    writeFileSync(stampFile, `${installStamp()}\n`);
+    return;
+  }
 
   // A fresh clone gets `npm ci`: it installs exactly what the lock file says, never rewrites it,
   // and is faster than `npm install` on an empty tree. An existing tree gets `npm install`,
@@ -189,11 +204,11 @@ const install = async () => {
       await step('installing dependencies (npm install)', 'npm', ['install', '--no-audit', '--no-fund']);
     }
   } else {
-    const why = !haveModules ? 'no node_modules' : readStamp() === undefined ? 'first run' : 'package files changed';
+    const why = !haveModules ? 'no node_modules' : stamp === undefined ? 'first run' : 'package files changed';
     await step(`installing dependencies (npm install: ${why})`, 'npm', ['install', '--no-audit', '--no-fund']);
   }
   // Hash again: `npm install` may have rewritten package-lock.json.
-  writeFileSync(stampFile, `${installHash()}\n`);
+  writeFileSync(stampFile, `${installStamp()}\n`);
 };
 
 /** Turns turbo's closing lines into "9 tasks, 9 cached"; empty when they are not recognised. */
