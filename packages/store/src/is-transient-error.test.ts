@@ -83,6 +83,20 @@ describe('isTransientError', () => {
     expect(isTransientError(failure)).toBe(true);
   });
 
+  test("is true for node-postgres's own query timeout (no answer from the server in time)", async ({ databaseUrl }) => {
+    // The server stays quiet for 300 ms; the client waits 50.
+    const db = createDb(databaseUrl, { poolSize: 1, statementTimeoutMs: 0, queryTimeoutMs: 50 });
+    try {
+      const failure = await sql`SELECT pg_sleep(0.3)`.execute(db).catch((error: unknown) => error);
+
+      expect(failure).toMatchObject({ message: 'Query read timeout' });
+      expect(isTransientError(failure)).toBe(true);
+      expect(isDataError(failure)).toBe(false);
+    } finally {
+      await db.destroy();
+    }
+  });
+
   test('is true for a row lock that is not available (55P03)', async ({ db, admin }) => {
     await sql`CREATE TABLE lock_target (id integer PRIMARY KEY)`.execute(admin);
     await sql`INSERT INTO lock_target VALUES (1)`.execute(admin);

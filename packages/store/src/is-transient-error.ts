@@ -1,3 +1,4 @@
+import { QUERY_READ_TIMEOUT } from './drop-timed-out-connections.js';
 import { errorChain } from './error-chain.js';
 import { sqlStateOf } from './sql-state.js';
 
@@ -44,6 +45,9 @@ const TRANSIENT_DRIVER_MESSAGES: ReadonlySet<string> = new Set([
   'Connection terminated due to connection timeout',
   'timeout exceeded when trying to connect',
   'Client has encountered a connection error and is not queryable',
+  // query_timeout passed with no answer: a server gone without a word, or one too busy to cancel
+  // the statement itself. Like a connection lost mid-statement, its outcome is in doubt (below).
+  QUERY_READ_TIMEOUT,
 ]);
 
 const codeOf = (error: unknown): string | undefined =>
@@ -64,13 +68,15 @@ const isTransientLink = (error: unknown): boolean => {
 /**
  * Whether `error` says "the database could not do it right now" rather than "it cannot be
  * done": a lost or refused connection, a server shutting down or starting up, a deadlock or
- * serialization failure, a lock or statement timeout, a server out of resources. Looks
- * through `cause` and `AggregateError` wrappers.
+ * serialization failure, a lock or statement timeout, a server that did not answer within the
+ * client's query timeout, a server out of resources. Looks through `cause` and `AggregateError`
+ * wrappers.
  *
  * For a failed `commitGroup` this means nothing was written (the commit is one transaction)
- * and the whole group can be tried again later. One case is in doubt: a connection lost while
- * COMMIT itself was on the wire may have committed; trying again is still safe for the task
- * rows, which `ON CONFLICT (id) DO NOTHING` never writes twice.
+ * and the whole group can be tried again later. One case is in doubt: a connection lost, or a
+ * query timeout passed, while the writing statement or COMMIT was on the wire may have
+ * committed; trying again is still safe for the task rows, which `ON CONFLICT (id) DO NOTHING`
+ * never writes twice.
  *
  * @example
  * try {

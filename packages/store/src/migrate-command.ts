@@ -41,8 +41,10 @@ export const runMigrateCommand = async (databaseUrl: string, out: CommandOutput)
     out.error(`cannot reach or create database ${target}: ${reasonOf(error)}`);
     return 1;
   }
-  // The migrator works on a single connection; more would only be opened and left idle.
-  const db = createDb(databaseUrl, { poolSize: 1 });
+  // The migrator works on a single connection; more would only be opened and left idle. A
+  // migration may rightly run for minutes (an index over a big table), so neither timeout
+  // applies; keepalive still finds a server that is gone.
+  const db = createDb(databaseUrl, { poolSize: 1, statementTimeoutMs: 0, queryTimeoutMs: 0 });
   try {
     const applied = await migrateToLatest(db);
     if (applied.length === 0) out.log(`database ${target} is up to date`);
