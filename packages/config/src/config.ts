@@ -122,7 +122,7 @@ export interface Config {
     readonly password?: string;
     readonly readOnly: boolean;
   };
-  /** Waiting jobs above which the api answers 503 instead of enqueueing (`QUEUE_HIGH_WATER`). */
+  /** The most tasks that may be waiting: the api answers 503 to a submission that would pass it (`QUEUE_HIGH_WATER`). */
   readonly queueHighWater: number;
   /**
    * Bearer keys every /api route requires (`API_KEYS`, comma-separated, each 16–256 visible

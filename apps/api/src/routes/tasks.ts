@@ -31,7 +31,7 @@ export interface TaskRoutesDeps {
   readonly queue: TaskQueue;
   readonly store: Pick<Store, 'findTask' | 'stats' | 'recentBatches' | 'throughput'>;
   readonly metrics: Pick<Metrics, 'tasksSubmitted'>;
-  /** Refuses submissions while the queue is above its high-water mark; default: never. */
+  /** Refuses submissions that would take the queue above its high-water mark; default: never. */
   readonly backpressure?: Backpressure;
 }
 
@@ -205,7 +205,7 @@ export const createTaskRoutes = ({ catalog, queue, store, metrics, backpressure 
     const key = idempotencyKeyOf(request);
     const checked = validateSubmission(catalog, requireJsonBody(request));
     if (!checked.ok) throw invalidTask(checked.errors);
-    await viaRedis(async () => backpressure?.check());
+    await viaRedis(async () => backpressure?.admit(1));
     if (key !== undefined) {
       // A replay answers 200 with the task as it is now; the same key with another body is a 422.
       const id = taskIdForKey(key);
@@ -239,7 +239,6 @@ export const createTaskRoutes = ({ catalog, queue, store, metrics, backpressure 
 
   router.post('/batch', async (request, response) => {
     const body = requireJsonBody(request);
-    await viaRedis(async () => backpressure?.check());
     if (!isObject(body)) throw badRequest('The body must be { "tasks": [...] } or { "count": n, "taskTypes": [...] }.');
     if ('tasks' in body) {
       const { tasks } = body;
@@ -254,6 +253,7 @@ export const createTaskRoutes = ({ catalog, queue, store, metrics, backpressure 
         else errors.push(...checked.errors);
       });
       if (errors.length > 0) throw invalidTask(errors);
+      await viaRedis(async () => backpressure?.admit(submissions.length));
       // addBulk pipelines its jobs, so a connection lost mid-request can leave part of it enqueued.
       // With an Idempotency-Key the ids are derived from it, and re-sending adds only what is missing.
       const key = idempotencyKeyOf(request);
@@ -264,6 +264,7 @@ export const createTaskRoutes = ({ catalog, queue, store, metrics, backpressure 
       return;
     }
     const { count, types } = parseGenerator(catalog, body);
+    await viaRedis(async () => backpressure?.admit(count));
     const ids: string[] = [];
     for (let start = 0; start < count; start += GENERATOR_CHUNK) {
       const chunk: Submission[] = [];
