@@ -35,7 +35,7 @@ const main = async (): Promise<void> => {
   await once(redis, 'ready');
   await assertNoEviction(redis);
 
-  const db = createDb(config.databaseUrl, { poolSize: config.dbPoolSize });
+  const db = createDb(config.databaseUrl, { poolSize: config.dbPoolSize, ...config.dbConnection });
   const store = createStore(db);
   const queue = createTaskQueue(redis, {
     queueName: config.queueName,

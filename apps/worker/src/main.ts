@@ -22,7 +22,7 @@ const main = async (): Promise<void> => {
   connection.on('error', (error: Error) => logger.warn('redis connection error', { error: error.message }));
   await assertNoEviction(connection);
 
-  const db = createDb(config.databaseUrl, { poolSize: config.dbPoolSize });
+  const db = createDb(config.databaseUrl, { poolSize: config.dbPoolSize, ...config.dbConnection });
   const store = createStore(db);
   const metrics = createMetrics(new Registry());
   // Before the worker takes jobs: a taken port stops the process before it holds any.

@@ -88,6 +88,36 @@ describe('loadConfig', () => {
     );
   });
 
+  it('bounds PostgreSQL statements by default: 30 s on the server, the client its default above that, keepalive after 10 s', () => {
+    expect(loadConfig({}).dbConnection).toEqual({ statementTimeoutMs: 30_000, keepAliveInitialDelayMs: 10_000 });
+    expect(
+      loadConfig({
+        DB_STATEMENT_TIMEOUT_MS: '5000',
+        DB_QUERY_TIMEOUT_MS: '6000',
+        DB_KEEPALIVE_INITIAL_DELAY_MS: '0',
+      }).dbConnection,
+    ).toEqual({ statementTimeoutMs: 5_000, queryTimeoutMs: 6_000, keepAliveInitialDelayMs: 0 });
+    expect(loadConfig({ DB_STATEMENT_TIMEOUT_MS: '0', DB_QUERY_TIMEOUT_MS: '0' }).dbConnection).toMatchObject({
+      statementTimeoutMs: 0,
+      queryTimeoutMs: 0,
+    });
+  });
+
+  it('refuses a query timeout that would give up before the server can cancel, and a keepalive delay under a second', () => {
+    expect(() => loadConfig({ DB_QUERY_TIMEOUT_MS: '30000' })).toThrow(
+      /DB_QUERY_TIMEOUT_MS: must be 0 or above DB_STATEMENT_TIMEOUT_MS \(30000\).*\(got "30000"\)/,
+    );
+    expect(() => loadConfig({ DB_STATEMENT_TIMEOUT_MS: '60000' })).not.toThrow();
+    expect(loadConfig({ DB_STATEMENT_TIMEOUT_MS: '0', DB_QUERY_TIMEOUT_MS: '100' }).dbConnection.queryTimeoutMs).toBe(
+      100,
+    );
+    expect(() => loadConfig({ DB_KEEPALIVE_INITIAL_DELAY_MS: '500' })).toThrow(
+      /DB_KEEPALIVE_INITIAL_DELAY_MS: must be 0 \(off\) or at least 1000/,
+    );
+    expect(() => loadConfig({ DB_STATEMENT_TIMEOUT_MS: '-1' })).toThrow(/DB_STATEMENT_TIMEOUT_MS: must be at least 0/);
+    expect(() => loadConfig({ DB_QUERY_TIMEOUT_MS: '1.5' })).toThrow(/DB_QUERY_TIMEOUT_MS: must be a whole number/);
+  });
+
   it('requires the metrics username and password together', () => {
     expect(loadConfig({}).metricsAuth).toBeUndefined();
     expect(() => loadConfig({ METRICS_PASSWORD: 'x' })).toThrow(

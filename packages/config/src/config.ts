@@ -30,6 +30,9 @@ const schema = z.object({
     z.enum(['crash-after-commit'], { error: 'must be crash-after-commit (a test-only fault)' }).optional(),
   ),
   DB_POOL_SIZE: integer(0, 0, 200),
+  DB_STATEMENT_TIMEOUT_MS: integer(30_000, 0, 3_600_000),
+  DB_QUERY_TIMEOUT_MS: optionalInteger(0, 3_600_000),
+  DB_KEEPALIVE_INITIAL_DELAY_MS: integer(10_000, 0, 3_600_000),
   WORKERS: integer(2, 1, 64),
   WORKER_ID: optionalText(),
   LOG_LEVEL: logLevel(),
@@ -112,6 +115,21 @@ export interface Config {
   readonly faultInjection?: 'crash-after-commit';
   /** PostgreSQL connections per process; 0 picks BATCH_CONCURRENCY + 1 (`DB_POOL_SIZE`). */
   readonly dbPoolSize: number;
+  /**
+   * How long a PostgreSQL connection may keep a process waiting, named as `createDb` takes them.
+   * `statementTimeoutMs` (`DB_STATEMENT_TIMEOUT_MS`, default 30,000): the server cancels a
+   * statement that runs longer. `queryTimeoutMs` (`DB_QUERY_TIMEOUT_MS`): the client gives up
+   * on a connection that has not answered for that long, which is how a half-open one ends;
+   * above the statement timeout when both are set; unset, `createDb` takes the statement
+   * timeout + 5,000. `keepAliveInitialDelayMs` (`DB_KEEPALIVE_INITIAL_DELAY_MS`, default 10,000;
+   * 0 or at least 1,000): idle time before TCP keepalive probes. 0 turns each off, and a
+   * statement timeout of 0 also the default query timeout.
+   */
+  readonly dbConnection: {
+    readonly statementTimeoutMs: number;
+    readonly queryTimeoutMs?: number;
+    readonly keepAliveInitialDelayMs: number;
+  };
   /** Worker processes `npm start` runs (`WORKERS`, default 2). */
   readonly workers: number;
   /** This process's name in logs and in `batches.worker_id` (`WORKER_ID`, default host-pid). */
@@ -189,6 +207,11 @@ export const loadConfig = (env: Env = process.env): Config => {
     },
     ...(raw.FAULT_INJECTION === undefined ? {} : { faultInjection: raw.FAULT_INJECTION }),
     dbPoolSize: raw.DB_POOL_SIZE === 0 ? raw.BATCH_CONCURRENCY + 1 : raw.DB_POOL_SIZE,
+    dbConnection: {
+      statementTimeoutMs: raw.DB_STATEMENT_TIMEOUT_MS,
+      ...(raw.DB_QUERY_TIMEOUT_MS === undefined ? {} : { queryTimeoutMs: raw.DB_QUERY_TIMEOUT_MS }),
+      keepAliveInitialDelayMs: raw.DB_KEEPALIVE_INITIAL_DELAY_MS,
+    },
     queueHighWater: raw.QUEUE_HIGH_WATER,
     apiKeys: raw.API_KEYS ?? [],
     rateLimit: { points: raw.RATE_LIMIT_POINTS, windowSeconds: raw.RATE_LIMIT_WINDOW_SECONDS },
@@ -202,6 +225,30 @@ export const loadConfig = (env: Env = process.env): Config => {
     board,
     demo: { failureRate: raw.DEMO_FAILURE_RATE, workMs: raw.DEMO_WORK_MS },
   };
+  if (
+    raw.DB_QUERY_TIMEOUT_MS !== undefined &&
+    raw.DB_QUERY_TIMEOUT_MS > 0 &&
+    raw.DB_STATEMENT_TIMEOUT_MS > 0 &&
+    raw.DB_QUERY_TIMEOUT_MS <= raw.DB_STATEMENT_TIMEOUT_MS
+  ) {
+    throw new ConfigError([
+      {
+        variable: 'DB_QUERY_TIMEOUT_MS',
+        message:
+          `must be 0 or above DB_STATEMENT_TIMEOUT_MS (${raw.DB_STATEMENT_TIMEOUT_MS}), so that the server cancels ` +
+          `a slow statement before the client gives up on its connection (got "${raw.DB_QUERY_TIMEOUT_MS}")`,
+      },
+    ]);
+  }
+  const keepAliveDelay = raw.DB_KEEPALIVE_INITIAL_DELAY_MS;
+  if (keepAliveDelay > 0 && keepAliveDelay < 1_000) {
+    throw new ConfigError([
+      {
+        variable: 'DB_KEEPALIVE_INITIAL_DELAY_MS',
+        message: `must be 0 (off) or at least 1000, as the kernel counts whole seconds (got "${keepAliveDelay}")`,
+      },
+    ]);
+  }
   if ((raw.METRICS_USERNAME === undefined) !== (raw.METRICS_PASSWORD === undefined)) {
     throw new ConfigError([
       {
