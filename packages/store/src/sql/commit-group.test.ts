@@ -113,12 +113,42 @@ describe('commitGroup', () => {
     expect(rows).toEqual([{ completed: 0, failed: 60, duplicates: 40 }]);
   });
 
+  test('says which tasks it wrote, in id order and spelled as given: the others already had a row', async ({
+    store,
+  }) => {
+    const earlier = finishedTasks(3);
+    await store.commitGroup(groupOf(earlier));
+    const shouted = finishedTask({ id: finishedTask().id.toUpperCase() });
+    const fresh = finishedTasks(2);
+
+    const result = await store.commitGroup(groupOf([earlier[1], shouted, ...fresh].flatMap((task) => task ?? [])));
+
+    expect(result).toMatchObject({ inserted: 3, duplicates: 1 });
+    expect(result.written).toEqual([shouted.id, ...fresh.map((task) => task.id)].sort());
+    expect(await store.findTask(shouted.id.toLowerCase())).toMatchObject({ status: 'COMPLETED' });
+  });
+
+  test('says which tasks it wrote after isolating a refused row: the stand-in counts, a duplicate does not', async ({
+    store,
+  }) => {
+    const [earlier] = finishedTasks(1);
+    await store.commitGroup(groupOf(earlier ? [earlier] : []));
+    const good = finishedTasks(4);
+    const poison = finishedTask({ payload: { subject: 'bad\u0000' } });
+
+    const result = await store.commitGroup(groupOf([...good, poison, ...(earlier ? [earlier] : [])]));
+
+    expect(result.rejected.map((task) => task.id)).toEqual([poison.id]);
+    expect(result).toMatchObject({ inserted: 5, duplicates: 1 });
+    expect(result.written).toEqual([...good, poison].map((task) => task.id).sort());
+  });
+
   test('writes a task listed twice in one group once, counting the second as a duplicate', async ({ db, store }) => {
     const task = finishedTask();
 
     const result = await store.commitGroup(groupOf([task, task]));
 
-    expect(result).toMatchObject({ inserted: 1, duplicates: 1 });
+    expect(result).toMatchObject({ inserted: 1, duplicates: 1, written: [task.id] });
     expect(await countRows(db, 'tasks')).toBe(1);
   });
 

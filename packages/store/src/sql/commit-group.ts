@@ -1,18 +1,41 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import { checkGroup } from './check-group.js';
-import type { CommitResult, GroupCommit } from './group-commit.js';
+import type { CommitResult, GroupBatch, GroupCommit } from './group-commit.js';
 import { blamesTaskRows, isolatePoison } from './isolate-poison.js';
-import { toTaskValues } from './task-values.js';
+import { toTaskValues, type TaskValues } from './task-values.js';
 import { writeGroup } from './write-group.js';
 
 const byId = <T extends { readonly id: string }>(a: T, b: T): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
+/** The one-statement write, or poison isolation when PostgreSQL refuses it for its task rows. */
+const writeOrIsolate = async (
+  db: Kysely<Database>,
+  batch: GroupBatch,
+  rows: ReadonlyArray<TaskValues>,
+): Promise<CommitResult> => {
+  try {
+    const written = await writeGroup(db, batch, rows);
+    return {
+      inserted: written.inserted,
+      duplicates: written.duplicates,
+      committedAt: written.committed_at,
+      rejected: [],
+      written: written.written_ids,
+    };
+  } catch (error) {
+    if (rows.length === 0 || !blamesTaskRows(error)) throw error;
+    return isolatePoison(db, batch, rows, error);
+  }
+};
+
 /**
  * Writes a group's task rows and its batch row, normally with one SQL statement: one round
  * trip, atomic on its own, no BEGIN/COMMIT. `ON CONFLICT (id) DO NOTHING` skips a task whose
- * row already exists (BullMQ redelivered it after a crash between commit and acknowledgement),
- * and the batch row counts only what was really written.
+ * row already exists (BullMQ redelivered it after a crash between commit and acknowledgement,
+ * or ran it again after its worker lost the lock), and the batch row counts only what was
+ * really written. {@link CommitResult.written} lists the ids written, so the caller can tell
+ * which of its tasks were duplicates and settle those as their existing rows say.
  *
  * **Poison isolation.** When PostgreSQL refuses that statement for its data (SQLSTATE class
  * 22, such as a `\u0000` escape in a payload, or class 23, such as a check constraint), nothing
@@ -36,27 +59,20 @@ const byId = <T extends { readonly id: string }>(a: T, b: T): number => (a.id < 
  *   result that cannot be turned into JSON.
  *
  * @example
- * const { inserted, duplicates, rejected } = await commitGroup(db, {
+ * const { written, rejected } = await commitGroup(db, {
  *   batch: { id: uuidv7(), workerId: 'w1', taskType: 'EMAIL', trigger: 'size',
  *            openedAt, flushedAt: new Date(), handlerMs: 12.5, size: 100 },
  *   tasks: finished, // ≤ 100 rows; the rest were sent back for a retry
  * });
  * for (const { id, message } of rejected) failForGood(id, message);
+ * const duplicates = finished.filter((task) => !written.includes(task.id)); // rows already there
  */
 export const commitGroup = async (db: Kysely<Database>, group: GroupCommit): Promise<CommitResult> => {
   checkGroup(group);
   const { batch } = group;
   const rows = [...group.tasks].sort(byId).map(toTaskValues);
-  try {
-    const written = await writeGroup(db, batch, rows);
-    return {
-      inserted: written.inserted,
-      duplicates: written.duplicates,
-      committedAt: written.committed_at,
-      rejected: [],
-    };
-  } catch (error) {
-    if (rows.length === 0 || !blamesTaskRows(error)) throw error;
-    return isolatePoison(db, batch, rows, error);
-  }
+  const committed = await writeOrIsolate(db, batch, rows);
+  // PostgreSQL prints a uuid in lower case: give each id back as the caller spelled it, once.
+  const unclaimed = new Set(committed.written);
+  return { ...committed, written: rows.flatMap((row) => (unclaimed.delete(row.id.toLowerCase()) ? [row.id] : [])) };
 };

@@ -67,6 +67,13 @@ export interface CommitResult {
    * `duplicates`. A rejected task whose id already had a row counts here, not in `rejected`.
    */
   readonly duplicates: number;
+  /**
+   * The ids of the task rows this commit wrote, spelled as given, in id order; the FAILED rows
+   * of {@link rejected} tasks included. A task that is not listed was a duplicate: its id
+   * already had a row (an earlier run of the task committed it), which is what the task's
+   * outcome is now.
+   */
+  readonly written: ReadonlyArray<string>;
   /** Server time of the commit, as stored in `committed_at` of every row it wrote. */
   readonly committedAt: Date;
   /**

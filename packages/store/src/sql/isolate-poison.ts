@@ -9,7 +9,7 @@ import { withoutNul } from '../without-nul.js';
 import type { CommitResult, GroupBatch, RejectedTask } from './group-commit.js';
 import { insertTasks } from './insert-tasks.js';
 import type { TaskValues } from './task-values.js';
-import { writeFinalRows } from './write-final-rows.js';
+import { writeGroup } from './write-group.js';
 
 /**
  * Whether PostgreSQL refused a statement for the values of its task rows: a data error
@@ -86,6 +86,7 @@ export const isolatePoison = async (
   runInTransaction(db, async (trx: Transaction<Database>) => {
     let completedEarlier = 0;
     let failedEarlier = 0;
+    const writtenEarlier: string[] = [];
     const refused: Array<{ readonly row: TaskValues; readonly reason: Omit<RejectedTask, 'id'> }> = [];
 
     /** Tries `part` under a savepoint: `undefined` when it went in, else the refusal. */
@@ -94,7 +95,8 @@ export const isolatePoison = async (
       try {
         const { rows: written } = await insertTasks(part, batch.id).execute(trx);
         await sql`RELEASE SAVEPOINT attempt`.execute(trx);
-        for (const { status } of written) {
+        for (const { id, status } of written) {
+          writtenEarlier.push(id);
           if (status === 'COMPLETED') completedEarlier += 1;
           else failedEarlier += 1;
         }
@@ -127,21 +129,23 @@ export const isolatePoison = async (
 
     await isolate(rows, refusal);
 
-    const final = await writeFinalRows(
+    const final = await writeGroup(
       trx,
       batch,
       refused.map(({ row, reason }) => standIn(row, reason)),
       { taskCount: rows.length, completedEarlier, failedEarlier },
     );
-    // A task listed twice, or already committed, is a duplicate: its stand-in was skipped.
+    // A task listed twice, or already committed, is a duplicate: its stand-in was skipped. The
+    // ids come back as PostgreSQL prints a uuid, in lower case.
     const unclaimed = new Set(final.written_ids);
     const rejected = refused
-      .filter(({ row }) => unclaimed.delete(row.id))
+      .filter(({ row }) => unclaimed.delete(row.id.toLowerCase()))
       .map(({ row, reason }): RejectedTask => ({ id: row.id, ...reason }));
     return {
       inserted: final.inserted,
       duplicates: final.duplicates,
       committedAt: final.committed_at,
       rejected,
+      written: [...writtenEarlier, ...final.written_ids],
     };
   });
