@@ -1,5 +1,6 @@
 import { test, waitFor } from '@sluice/testkit';
 import { Queue, UnrecoverableError, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createBatchWorker, type BatchWorkerOptions } from './batch-worker.js';
 import type { FlushTrigger, Group, Outcome } from './batcher.js';
@@ -244,6 +245,36 @@ describe('createBatchWorker against a real Redis', () => {
     const completed = await queue.getJobs(['completed'], 0, -1);
     expect(completed.map((job) => job.attemptsStarted)).toEqual([1, 1, 1]);
     expect(errors).toEqual([]);
+  });
+
+  test('leaves a held job out of its group once its lock could not be renewed: this worker can no longer settle it', async ({
+    redisUrl,
+    queueName,
+  }) => {
+    const queue = openQueue(redisUrl, queueName);
+    const [, lost] = await queue.addBulk(numbered(3));
+    const lostId = lost?.id ?? '';
+    const { batchWorker, seen } = startWorker(redisUrl, queueName, {
+      size: 100,
+      timeoutMs: 600_000,
+      // Renewal every 500 ms; no stalled check during the test, so the job stays where it is.
+      workerOptions: { lockDuration: 1_000, stalledInterval: 600_000 },
+    });
+    const renewalFailed: string[] = [];
+    batchWorker.worker.on('lockRenewalFailed', (jobIds) => renewalFailed.push(...jobIds));
+    await waitFor(() => batchWorker.snapshot.heldItems === 3, { what: '3 jobs held in an open group' });
+
+    // What an event-loop stall longer than the lock leaves behind: the lock has expired.
+    const redis = new Redis(redisUrl);
+    await redis.del(`bull:${queueName}:${lostId}:lock`);
+    redis.disconnect();
+    await waitFor(() => renewalFailed.includes(lostId), { what: 'the failed renewal reported' });
+    await batchWorker.close();
+
+    expect(seen.map((group) => group.jobs.map((job) => job.n))).toEqual([[1, 3]]);
+    expect(await queue.getCompletedCount()).toBe(2);
+    // Still active, lock gone: the next stalled check hands it to whichever worker comes next.
+    expect(await queue.getJobState(lostId)).toBe('active');
   });
 
   test('lets a group fill while others are processed: BullMQ concurrency is size × (concurrency + 1)', async ({

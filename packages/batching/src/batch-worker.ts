@@ -17,6 +17,8 @@
 import { Worker, type ConnectionOptions, type Job, type WorkerOptions } from 'bullmq';
 import { createBatcher, type BatcherObserver, type BatcherSnapshot, type Group, type Outcome } from './batcher.js';
 import { InvalidOptionError } from './invalid-option-error.js';
+import { LockLostError } from './lock-lost-error.js';
+import { OutcomeCountError } from './outcome-count-error.js';
 
 /** BullMQ Worker options a caller may override; the connection has its own field. */
 export type WorkerOverrides = Omit<WorkerOptions, 'connection'>;
@@ -47,7 +49,9 @@ export interface BatchWorkerOptions<DataType, ResultType> {
    * `{ ok: true, value }` completes with `value` as its return value. A job with `{ ok: false,
    * error }` fails with `error`, so BullMQ applies the job's `attempts` and `backoff` (an
    * `UnrecoverableError` from bullmq skips the remaining attempts). A throw or rejection fails
-   * every job of the group with that error. Required.
+   * every job of the group with that error. A job whose lock BullMQ could not renew while it
+   * was held is left out of the group it was in: this worker can no longer settle it, and it
+   * runs again on the worker that gets it next (see `LockLostError`). Required.
    */
   readonly processGroup: (group: Group<Job<DataType, ResultType>>) => Promise<ReadonlyArray<Outcome<ResultType>>>;
   /** Hooks for metrics and logs, passed to the batcher unchanged. Default: none. */
@@ -147,13 +151,43 @@ export const createBatchWorker = <DataType, ResultType>(
   checkKeepJobs('removeOnComplete', workerOptions.removeOnComplete);
   checkKeepJobs('removeOnFail', workerOptions.removeOnFail);
 
+  // Jobs held here by id, and those whose lock could not be renewed. BullMQ renews each job id
+  // with the token of the job it last handed out under that id, so `held` keeps that one too.
+  const held = new Map<string, Job<DataType, ResultType>>();
+  const lost = new WeakSet<Job<DataType, ResultType>>();
+
+  /**
+   * `processGroup` for the jobs of `group` this worker still holds. A job whose lock renewal
+   * failed has lost its lock for good (the lock expired during an event-loop stall, or another
+   * worker took the job over after a stalled check): this worker can no longer complete or fail
+   * it, since BullMQ refuses both without the lock, and the job runs again wherever it goes next.
+   * Running it here as well would only be a second run nobody can acknowledge, so it is left out
+   * and answered with a LockLostError, which BullMQ cannot record either.
+   */
+  const processHeld = async (group: Group<Job<DataType, ResultType>>): Promise<ReadonlyArray<Outcome<ResultType>>> => {
+    if (!group.items.some((job) => lost.has(job))) return processGroup(group);
+    const kept = group.items.filter((job) => !lost.has(job));
+    const answers = kept.length === 0 ? [] : await processGroup({ ...group, items: kept });
+    if (!Array.isArray(answers) || answers.length !== kept.length) {
+      throw new OutcomeCountError(group.key, kept.length, Array.isArray(answers) ? answers.length : undefined);
+    }
+    let next = 0;
+    return group.items.map((job): Outcome<ResultType> => {
+      if (lost.has(job)) return { ok: false, error: new LockLostError(job.id) };
+      next += 1;
+      // Passed on as processGroup gave it: the batcher rejects a missing outcome itself.
+      return answers[next - 1] as Outcome<ResultType>;
+    });
+  };
+
   // Built before the Worker so a bad size/timeoutMs/concurrency/processGroup throws (naming the
   // field) before any connection opens.
+  if (typeof processGroup !== 'function') throw new InvalidOptionError('processGroup', 'a function', processGroup);
   const batcher = createBatcher<Job<DataType, ResultType>, ResultType>({
     size,
     timeoutMs,
     concurrency,
-    process: processGroup,
+    process: processHeld,
     ...(observer === undefined ? {} : { observer }),
   });
 
@@ -161,7 +195,14 @@ export const createBatchWorker = <DataType, ResultType>(
     queueName,
     // The job's promise is the processor's answer: a failed outcome rejects it, and BullMQ's own
     // failure path (attempts, backoff, UnrecoverableError) takes over from there.
-    async (job) => batcher.add(keyOf(job), job),
+    async (job) => {
+      if (job.id !== undefined) held.set(job.id, job);
+      try {
+        return await batcher.add(keyOf(job), job);
+      } finally {
+        if (job.id !== undefined && held.get(job.id) === job) held.delete(job.id);
+      }
+    },
     {
       // Enough active jobs to fill one more group while `concurrency` groups are processed; with
       // only `size`, a group could fill only after the previous one committed.
@@ -171,6 +212,14 @@ export const createBatchWorker = <DataType, ResultType>(
       connection,
     },
   );
+
+  // BullMQ names the jobs whose lock it could not extend (it also emits an `error` for each).
+  worker.on('lockRenewalFailed', (jobIds) => {
+    for (const id of jobIds) {
+      const job = held.get(id);
+      if (job !== undefined) lost.add(job);
+    }
+  });
 
   let closing: Promise<void> | undefined;
   const close = async (): Promise<void> => {

@@ -51,4 +51,5 @@ export {
 } from './batcher.js';
 export { systemClock, type Clock } from './clock.js';
 export { InvalidOptionError } from './invalid-option-error.js';
+export { LockLostError } from './lock-lost-error.js';
 export { OutcomeCountError } from './outcome-count-error.js';
