@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
 import { sql } from 'kysely';
-import { describe, expect } from 'vitest';
+import { describe, expect, vi } from 'vitest';
 import {
   createCatalog,
   defineTaskType,
@@ -10,6 +10,7 @@ import {
   type JobData,
   type TaskOutcome,
 } from '@sluice/tasks';
+import { createLogger } from '@sluice/telemetry';
 import { waitFor } from '@sluice/testkit';
 import { RETRY, test, type Pipeline } from './test-pipeline.js';
 
@@ -162,5 +163,22 @@ describe('a fault in one task fails that task only', () => {
       expect(job.failedReason).toMatch(/batches are read-only here/);
     }
     expect(await pipeline.committedCount()).toBe(0);
+  });
+
+  test('logs "task failed for good" for a task that fails permanently on its first attempt', async ({ pipeline }) => {
+    const logger = createLogger({ component: 'worker', level: 'error' });
+    const warn = vi.spyOn(logger, 'warn');
+    const [id] = await pipeline.submit(probes('fail'));
+    pipeline.startWorker({ catalog: probeCatalog, logger, batch: { timeoutMs: 100 } });
+
+    expect((await failedJob(pipeline, id ?? '')).attemptsMade).toBe(1);
+    await waitFor(() => warn.mock.calls.some(([message]) => (message as unknown) === 'task failed for good'), {
+      what: 'the log line',
+      timeoutMs: 5_000,
+    });
+    expect(warn).toHaveBeenCalledWith(
+      'task failed for good',
+      expect.objectContaining({ taskId: id, taskType: 'PROBE', attempts: 1, error: 'this can never work' }),
+    );
   });
 });

@@ -3,6 +3,7 @@ import type { Config } from '@sluice/config';
 import type { Store } from '@sluice/store';
 import { createGroupGauges, zeroWorkerSeries, type Logger, type Metrics } from '@sluice/telemetry';
 import type { Catalog, JobData, Json } from '@sluice/tasks';
+import { UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createCommitGate, type CommitGate } from './commit-gate.js';
 import { createGroupProcessor } from './group-processor.js';
@@ -77,7 +78,11 @@ export const createWorker = (deps: WorkerDeps): BatchWorker<JobData, Json> => {
     logger.error('worker error', { error: error.message, stack: error.stack }),
   );
   worker.worker.on('failed', (job, error) => {
-    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
+    // As BullMQ decides it (Job.shouldRetryJob): a job goes to the failed set for good on its
+    // last attempt, or on any attempt with an UnrecoverableError (a permanent failure, a
+    // rejected row, a job that is not a task). `failed` fires for a retried attempt too.
+    const forGood = error instanceof UnrecoverableError || error.name === 'UnrecoverableError';
+    if (job && (forGood || job.attemptsMade >= (job.opts.attempts ?? 1))) {
       logger.warn('task failed for good', {
         taskId: job.id,
         taskType: job.name,

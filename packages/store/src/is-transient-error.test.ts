@@ -127,7 +127,9 @@ describe('isTransientError', () => {
 
   test('is true for a query on a client whose connection was lost', async ({ databaseUrl, admin }) => {
     const client = new pg.Client({ connectionString: databaseUrl });
-    const lost = new Promise<unknown>((resolve) => client.once('error', resolve));
+    // `on`, not `once`: the server's FATAL message and then the socket closing each emit an
+    // 'error', and the second, unheard, would be an uncaught exception.
+    const lost = new Promise<unknown>((resolve) => client.on('error', resolve));
     await client.connect();
     try {
       const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
