@@ -5,6 +5,7 @@ import { commitGroup } from './sql/commit-group.js';
 import type { CommitResult, GroupCommit } from './sql/group-commit.js';
 import { findBatch } from './sql/find-batch.js';
 import { findTask } from './sql/find-task.js';
+import { findTasks } from './sql/find-tasks.js';
 import { ping } from './sql/ping.js';
 import { selectGroupSizes, type GroupSizeCount } from './sql/select-group-sizes.js';
 import { selectRecentBatches, type BatchPage, type RecentBatchesQuery } from './sql/select-recent-batches.js';
@@ -21,6 +22,8 @@ export interface Store {
   commitGroup(group: GroupCommit): Promise<CommitResult>;
   /** A committed task, or `undefined`. */
   findTask(id: string): Promise<TaskRecord | undefined>;
+  /** The committed rows among `ids`, in one statement; ids without a row are absent. */
+  findTasks(ids: ReadonlyArray<string>): Promise<ReadonlyArray<TaskRecord>>;
   /** A batch row, or `undefined`. */
   findBatch(id: string): Promise<BatchRecord | undefined>;
   /** Totals, per task type, per trigger and commit times, from the `batches` table. */
@@ -49,6 +52,7 @@ export const createStore = (db: Kysely<Database>): Store =>
   Object.freeze({
     commitGroup: (group: GroupCommit) => commitGroup(db, group),
     findTask: (id: string) => findTask(db, id),
+    findTasks: (ids: ReadonlyArray<string>) => findTasks(db, ids),
     findBatch: (id: string) => findBatch(db, id),
     stats: () => selectStats(db),
     groupSizes: () => selectGroupSizes(db),
