@@ -81,3 +81,37 @@ export const outcomeUnknown = (cause: unknown, retryAfterSeconds = 1): HttpProbl
       `request with the same Idempotency-Key after ${retryAfterSeconds} s; without a key a re-send may create them twice.`,
     { headers: { 'Retry-After': String(retryAfterSeconds) }, cause },
   );
+
+/**
+ * A keyed enqueue went through, but the look that follows it failed: the key's tasks are stored,
+ * and whether they are this request's or those of an earlier request with another body that got
+ * there first is not known. A re-send with the same key answers which.
+ */
+export const checkUnknown = (cause: unknown, retryAfterSeconds = 1): HttpProblem =>
+  new HttpProblem(
+    503,
+    'outcome-unknown',
+    'Service unavailable',
+    'The tasks were enqueued, but checking them afterwards failed: they are stored, whether as this ' +
+      "request's or as an earlier request's under the same Idempotency-Key. Re-send the same request " +
+      `with the same key after ${retryAfterSeconds} s: it answers with the tasks as they are, or 422 if the key holds others.`,
+    { headers: { 'Retry-After': String(retryAfterSeconds) }, cause },
+  );
+
+/**
+ * The Idempotency-Key already names tasks that are not this body's (compared in canonical form,
+ * so key order does not count); `errors` points at what differs. `raced`: another request with
+ * the key and another body enqueued at the same moment, and BullMQ kept its jobs where both had
+ * one, so this request's other tasks may be enqueued beside them.
+ */
+export const keyReused = (key: string, errors: ReadonlyArray<FieldError>, raced = false): HttpProblem =>
+  new HttpProblem(
+    422,
+    'idempotency-key-reused',
+    'Idempotency-Key reused',
+    `The Idempotency-Key ${JSON.stringify(key.slice(0, 64))} was already used for a different body; ` +
+      (raced
+        ? 'a request with that body was enqueued at the same moment, and tasks of this one may be enqueued beside it.'
+        : 'nothing was enqueued.'),
+    { errors: errors.slice(0, MAX_FIELD_ERRORS) },
+  );

@@ -41,6 +41,11 @@ export const startTestApi = async (options: {
   readonly rateLimit?: { readonly points: number; readonly windowSeconds: number };
   /** Basic credentials for the metrics endpoints; default: open. */
   readonly metricsAuth?: { readonly username: string; readonly password: string };
+  /**
+   * Wraps the queue the routes use (the returned `queue` stays the plain one), so a test can
+   * break a real server at an exact point of a request; default: the plain queue.
+   */
+  readonly wrapQueue?: (queue: TaskQueue) => TaskQueue;
 }): Promise<TestApi> => {
   const redis = new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   redis.on('error', () => undefined);
@@ -52,7 +57,7 @@ export const startTestApi = async (options: {
   const registry = new Registry();
   const app = createApp({
     catalog: createDemoCatalog({ failureRate: 0, workMs: 0 }),
-    queue,
+    queue: options.wrapQueue?.(queue) ?? queue,
     store,
     metrics: createMetrics(registry, { defaults: false }),
     registry,

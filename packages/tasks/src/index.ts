@@ -1,6 +1,12 @@
 export { createCatalog, type Catalog } from './catalog.js';
 export { createDemoCatalog, type DemoSettings } from './demo-task-types.js';
-export { canonicalJson, IDEMPOTENCY_KEY, taskIdForKey } from './idempotency.js';
+export {
+  bulkTaskIdsForKey,
+  canonicalJson,
+  IDEMPOTENCY_KEY,
+  taskIdForKey,
+  type BulkTaskIds,
+} from './idempotency.js';
 export { checkJob, jobDataSchema, type CheckedJob, type JobData } from './job-data.js';
 export { DEFAULT_QUEUE_NAME, jobOptions, type RetrySettings } from './queue-contract.js';
 export { assertNoEviction, RedisPolicyError } from './redis-policy.js';

@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import { MAX_THROUGHPUT_SECONDS, type Store } from '@sluice/store';
 import type { Metrics } from '@sluice/telemetry';
 import {
-  canonicalJson,
+  bulkTaskIdsForKey,
   IDEMPOTENCY_KEY,
   isUuid,
   taskIdForKey,
@@ -11,8 +11,11 @@ import {
   type FieldError,
   type Submission,
 } from '@sluice/tasks';
-import { badRequest, HttpProblem, invalidTask, outcomeUnknown, unavailable } from '../problem.js';
+import { clientOf } from '../api-key-auth.js';
 import type { Backpressure } from '../backpressure.js';
+import { submitKeyed, type KeyedSubmissionDeps } from '../keyed-submission.js';
+import { badRequest, HttpProblem, invalidTask, outcomeUnknown, unavailable } from '../problem.js';
+import { foundInQueue, foundInStore, type FoundTask } from '../task-lookup.js';
 import type { TaskQueue } from '../task-queue.js';
 
 /** Most tasks in one `{ "tasks": [...] }` request. */
@@ -29,7 +32,7 @@ const GENERATOR_CHUNK = 1_000;
 export interface TaskRoutesDeps {
   readonly catalog: Catalog;
   readonly queue: TaskQueue;
-  readonly store: Pick<Store, 'findTask' | 'stats' | 'recentBatches' | 'throughput'>;
+  readonly store: Pick<Store, 'findTask' | 'findTasks' | 'stats' | 'recentBatches' | 'throughput'>;
   readonly metrics: Pick<Metrics, 'tasksSubmitted'>;
   /** Refuses submissions that would take the queue above its high-water mark; default: never. */
   readonly backpressure?: Backpressure;
@@ -58,17 +61,6 @@ const idempotencyKeyOf = (request: Request): string | undefined => {
   }
   return key;
 };
-
-const keyReused = (key: string): HttpProblem =>
-  new HttpProblem(
-    422,
-    'idempotency-key-reused',
-    'Idempotency-Key reused',
-    `The Idempotency-Key ${JSON.stringify(key.slice(0, 64))} was already used for a different task; nothing was enqueued.`,
-  );
-
-const sameTask = (a: { taskType: string; payload: unknown }, b: { taskType: string; payload: unknown }): boolean =>
-  a.taskType === b.taskType && canonicalJson(a.payload) === canonicalJson(b.payload);
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -149,28 +141,10 @@ export const createTaskRoutes = ({ catalog, queue, store, metrics, backpressure 
   const router = Router();
 
   /** A task as the api shows it: its row once committed, else BullMQ's view of its job. */
-  const findTask = async (
-    id: string,
-  ): Promise<{ taskType: string; payload: unknown; view: Record<string, unknown> } | undefined> => {
+  const findTask = async (id: string): Promise<FoundTask | undefined> => {
     const fromStore = async () => {
       const row = await viaPostgres(() => store.findTask(id));
-      return (
-        row && {
-          taskType: row.taskType,
-          payload: row.payload,
-          view: {
-            id: row.id,
-            taskType: row.taskType,
-            status: row.status,
-            attempts: row.attempts,
-            result: row.result ?? null,
-            error: row.error ?? null,
-            batchId: row.batchId,
-            submittedAt: row.submittedAt,
-            committedAt: row.committedAt,
-          },
-        }
-      );
+      return row && foundInStore(row);
     };
     const committed = await fromStore();
     if (committed) return committed;
@@ -178,22 +152,12 @@ export const createTaskRoutes = ({ catalog, queue, store, metrics, backpressure 
     // A job BullMQ calls completed has committed its row: it may have landed after our first look.
     const again = queued === undefined || queued.state === 'COMPLETED' ? await fromStore() : undefined;
     if (again) return again;
-    if (!queued) return undefined;
-    return {
-      taskType: queued.taskType,
-      payload: queued.payload,
-      view: {
-        id,
-        taskType: queued.taskType,
-        status: queued.state,
-        attempts: queued.attempts,
-        result: null,
-        error: queued.error,
-        batchId: null,
-        submittedAt: queued.submittedAt,
-        committedAt: null,
-      },
-    };
+    return queued && foundInQueue(queued);
+  };
+  const keyedDeps: KeyedSubmissionDeps = {
+    queue,
+    store,
+    enqueue: (submissions, ids) => enqueueVia(() => queue.enqueue(submissions, Date.now(), ids)),
   };
   const counted = (submissions: ReadonlyArray<Submission>): void => {
     const byType = new Map<string, number>();
@@ -208,21 +172,22 @@ export const createTaskRoutes = ({ catalog, queue, store, metrics, backpressure 
     await viaRedis(async () => backpressure?.admit(1));
     if (key !== undefined) {
       // A replay answers 200 with the task as it is now; the same key with another body is a 422.
-      const id = taskIdForKey(key);
-      const before = await findTask(id);
-      if (before !== undefined) {
-        if (!sameTask(before, checked.value)) throw keyReused(key);
+      const id = taskIdForKey(key, clientOf(response));
+      const outcome = await submitKeyed(keyedDeps, {
+        key,
+        submissions: [checked.value],
+        ids: { own: [id], foreign: [] },
+        pointerOf: () => '',
+      });
+      const [before] = outcome.tasks;
+      if (outcome.existed[0] === true && before !== undefined) {
         response
           .status(200)
           .location(`/api/tasks/${id}`)
           .json({ ...before.view, links: { self: `/api/tasks/${id}` } });
         return;
       }
-      await enqueueVia(() => queue.enqueue([checked.value], Date.now(), [id]));
-      // Two first requests with one key may race: BullMQ keeps the first job, so check whose it is.
-      const after = await findTask(id);
-      if (after !== undefined && !sameTask(after, checked.value)) throw keyReused(key);
-      counted([checked.value]);
+      counted(outcome.enqueued);
       response
         .status(202)
         .location(`/api/tasks/${id}`)
@@ -254,13 +219,30 @@ export const createTaskRoutes = ({ catalog, queue, store, metrics, backpressure 
       });
       if (errors.length > 0) throw invalidTask(errors);
       await viaRedis(async () => backpressure?.admit(submissions.length));
-      // addBulk pipelines its jobs, so a connection lost mid-request can leave part of it enqueued.
-      // With an Idempotency-Key the ids are derived from it, and re-sending adds only what is missing.
       const key = idempotencyKeyOf(request);
-      const keyed = key === undefined ? undefined : submissions.map((_, index) => taskIdForKey(key, index));
-      const ids = await enqueueVia(() => queue.enqueue(submissions, Date.now(), keyed));
-      counted(submissions);
-      response.status(202).json({ accepted: ids.length, taskIds: ids });
+      if (key === undefined) {
+        const ids = await enqueueVia(() => queue.enqueue(submissions, Date.now()));
+        counted(submissions);
+        response.status(202).json({ accepted: ids.length, taskIds: ids });
+        return;
+      }
+      // addBulk pipelines its jobs, so a connection lost mid-request can leave part of it enqueued.
+      // With an Idempotency-Key the ids are derived from it, and a re-send, however late, adds
+      // only the tasks that neither Redis nor PostgreSQL holds.
+      const ids = bulkTaskIdsForKey(key, submissions.length, clientOf(response));
+      const outcome = await submitKeyed(keyedDeps, {
+        key,
+        submissions,
+        ids,
+        pointerOf: (index) => `/tasks/${index}`,
+      });
+      counted(outcome.enqueued);
+      response.status(202).json({
+        accepted: submissions.length,
+        enqueued: outcome.enqueued.length,
+        taskIds: ids.own,
+        tasks: ids.own.map((id, index) => ({ id, status: outcome.tasks[index]?.view.status ?? 'QUEUED' })),
+      });
       return;
     }
     const { count, types } = parseGenerator(catalog, body);
