@@ -89,12 +89,15 @@ export interface BatchWorker<DataType, ResultType> {
 export const batchWorkerDefaults = Object.freeze({ size: 100, timeoutMs: 3_000, concurrency: 4 });
 
 /**
- * Lock lifetime of a held job. The lock manager renews locks every lockDuration / 2 while the
- * process lives, so this only matters when the event loop stalls (a long synchronous handler, a
- * GC pause): the lock must outlast such a stall, or another worker's stalled check hands held
- * jobs out again and they run twice. Four timeouts, and never below BullMQ's own 30 s default,
- * leaves room for a full group wait plus a slow commit. The price is recovery time after a crash
- * (about lockDuration + stalledInterval), which the retry path tolerates.
+ * Lock lifetime of a held job. BullMQ's lock manager renews the lock of every active job every
+ * lockDuration / 2 (its `lockRenewTime`), and a held job stays active through its group's wait,
+ * its handler and its commit, so the lock has to cover none of them. It only has to outlast an
+ * event-loop stall (a long synchronous handler, a GC pause), during which no renewal can run: a
+ * stall longer than about lockDuration / 2 may let it expire, another worker's stalled check then
+ * hands the job out again, and it runs twice (see `LockLostError`). BullMQ's own 30 s default, or
+ * four timeouts when that is longer: a margin kept from before, not something a group's wait
+ * needs. The price of a long lock is recovery time after a crash (about lockDuration +
+ * stalledInterval).
  */
 const defaultLockDuration = (timeoutMs: number): number => Math.max(30_000, 4 * timeoutMs);
 
