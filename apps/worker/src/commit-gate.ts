@@ -8,7 +8,7 @@
  * is probed every `probeIntervalMs`; the first answer resumes the worker. A failure reported while
  * already closed changes nothing.
  */
-import type { Logger } from '@sluice/telemetry';
+import { errorMessage, type Logger } from '@sluice/telemetry';
 
 export interface CommitGateDeps {
   /** Pauses fetching new jobs (BullMQ `worker.pause(true)`). */
@@ -62,11 +62,13 @@ export const createCommitGate = (deps: CommitGateDeps): CommitGate => {
       if (state === 'closed' || disposed) return;
       state = 'closed';
       deps.logger.warn('database unavailable: pausing until it answers', {
-        error: error instanceof Error ? error.message : String(error),
+        error: errorMessage(error),
       });
       deps
         .pause()
-        .catch((pauseError: unknown) => deps.logger.warn('could not pause the worker', { error: String(pauseError) }));
+        .catch((pauseError: unknown) =>
+          deps.logger.warn('could not pause the worker', { error: errorMessage(pauseError) }),
+        );
       probeUntilOpen();
     },
     dispose: () => {

@@ -1,7 +1,7 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Group, Outcome } from '@sluice/batching';
 import { isTransientError, type CommitResult, type Store, type TaskRow } from '@sluice/store';
-import type { Logger, Metrics } from '@sluice/telemetry';
+import { errorMessage, type Logger, type Metrics } from '@sluice/telemetry';
 import type { OutageBackoff } from './outage-backoff.js';
 import {
   checkJob,
@@ -37,8 +37,6 @@ type Decision =
   | { readonly kind: 'retry'; readonly error: string } // no row: BullMQ retries it after its backoff
   | { readonly kind: 'invalid'; readonly error: string }; // not a task (see checkJob): no row, failed set
 
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
 /**
  * Why the store could not write `result` as JSON (a BigInt, a cycle, a bare function), or
  * `undefined` when it can. Checked per task before the commit, since the store refuses the whole
@@ -50,7 +48,7 @@ const unencodable = (result: unknown): string | undefined => {
     return `${typeof result} is not a JSON value`;
   } catch (error) {
     // V8's cycle message runs over several lines, pointing into the value.
-    return message(error).split('\n')[0];
+    return errorMessage(error).split('\n')[0];
   }
 };
 
@@ -141,9 +139,9 @@ export const createGroupProcessor =
         logger.warn('handler failed for the whole group', {
           taskType: group.key,
           size: inputs.length,
-          error: message(error),
+          error: errorMessage(error),
         });
-        answers = inputs.map(() => ({ ok: false, error: `handler failed: ${message(error)}`, retry: true }));
+        answers = inputs.map(() => ({ ok: false, error: `handler failed: ${errorMessage(error)}`, retry: true }));
       }
       runnable.forEach(({ job, index }, n) => {
         decisions[index] = decide(answers[n], attemptOf(job), maxAttemptsOf(job));
@@ -182,7 +180,7 @@ export const createGroupProcessor =
         taskType: group.key,
         size: jobs.length,
         delayMs,
-        error: error instanceof Error ? error.message : String(error),
+        error: errorMessage(error),
       });
       deps.onCommitUnavailable?.(error);
       const until = Date.now() + delayMs;
@@ -205,9 +203,9 @@ export const createGroupProcessor =
       logger.error('commit failed for a reason that is not transient; every task of the group fails this attempt', {
         taskType: group.key,
         size: jobs.length,
-        error: message(error),
+        error: errorMessage(error),
       });
-      const failure = `commit failed: ${message(error)}`;
+      const failure = `commit failed: ${errorMessage(error)}`;
       return decisions.map((decision) =>
         decision?.kind === 'invalid' ? settle(decision) : { ok: false, error: new Error(failure) },
       );

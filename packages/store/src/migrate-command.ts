@@ -1,5 +1,6 @@
 import { createDatabaseIfMissing } from './create-database-if-missing.js';
 import { createDb } from './create-db.js';
+import { errorMessage } from './error-message.js';
 import { migrateToLatest } from './migrate-to-latest.js';
 
 /** Where the command writes: `console` in the real binary, an array in tests. */
@@ -15,17 +16,6 @@ const describeTarget = (url: string): string => {
 };
 
 /**
- * A one-line reason. Node reports a refused connection to a name with several addresses
- * (`localhost`: ::1 and 127.0.0.1) as an AggregateError whose own message is empty.
- */
-const reasonOf = (error: unknown): string => {
-  if (error instanceof AggregateError && error.message === '') {
-    return error.errors.map(reasonOf).join('; ');
-  }
-  return error instanceof Error ? error.message : String(error);
-};
-
-/**
  * What the migrate binary does: create the database when it is missing, apply pending
  * migrations, and say what happened. Resolves to the process exit code (0 or 1) instead of
  * exiting, so it can be tested and the binary stays a two-line wrapper.
@@ -38,7 +28,7 @@ export const runMigrateCommand = async (databaseUrl: string, out: CommandOutput)
   try {
     if (await createDatabaseIfMissing(databaseUrl)) out.log(`created database ${target}`);
   } catch (error) {
-    out.error(`cannot reach or create database ${target}: ${reasonOf(error)}`);
+    out.error(`cannot reach or create database ${target}: ${errorMessage(error)}`);
     return 1;
   }
   // The migrator works on a single connection; more would only be opened and left idle. A
@@ -51,7 +41,7 @@ export const runMigrateCommand = async (databaseUrl: string, out: CommandOutput)
     for (const name of applied) out.log(`applied migration ${name} to ${target}`);
     return 0;
   } catch (error) {
-    out.error(`migrating ${target} failed: ${reasonOf(error)}`);
+    out.error(`migrating ${target} failed: ${errorMessage(error)}`);
     return 1;
   } finally {
     await db.destroy();

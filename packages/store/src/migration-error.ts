@@ -1,3 +1,5 @@
+import { errorMessage } from './error-message.js';
+
 /** Thrown by `migrateToLatest` when a migration (or the migrator itself) fails. */
 export class MigrationError extends Error {
   override readonly name = 'MigrationError';
@@ -7,7 +9,7 @@ export class MigrationError extends Error {
     readonly migrationName: string | undefined,
     options: { readonly cause: unknown },
   ) {
-    const reason = options.cause instanceof Error ? options.cause.message : String(options.cause);
+    const reason = errorMessage(options.cause);
     super(
       migrationName === undefined
         ? `migrations could not run: ${reason}`

@@ -5,7 +5,7 @@ export {
   type CommittedGroupCount,
   type CommittedGroupOptions,
 } from './committed-groups.js';
-export { errorFields } from './error-fields.js';
+export { errorFields, errorMessage } from './error-fields.js';
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
 export {
   DEFAULT_METRICS_PREFIX,

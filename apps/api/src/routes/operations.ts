@@ -1,5 +1,5 @@
 import { Router, type Request, type RequestHandler } from 'express';
-import type { BasicCredentials, Registry } from '@sluice/telemetry';
+import { errorMessage, type BasicCredentials, type Registry } from '@sluice/telemetry';
 import { parseTagFilters, toActuatorMetric } from '../actuator-metrics.js';
 import { createBasicAuth } from '../basic-auth.js';
 import { badRequest, HttpProblem } from '../problem.js';
@@ -24,7 +24,7 @@ const runCheck = async (check: HealthCheck): Promise<{ status: 'UP' | 'DOWN'; er
     ]);
     return { status: 'UP' };
   } catch (error) {
-    return { status: 'DOWN', error: error instanceof Error ? error.message : String(error) };
+    return { status: 'DOWN', error: errorMessage(error) };
   } finally {
     clearTimeout(timer);
   }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run migrate`, the compose one-shot service and `npm start` run this file from dist/.
 import { loadConfig } from '@sluice/config';
+import { errorMessage } from '../error-message.js';
 import { runMigrateCommand } from '../migrate-command.js';
 
 const main = async (): Promise<number> => {
@@ -8,7 +9,7 @@ const main = async (): Promise<number> => {
   try {
     databaseUrl = loadConfig().databaseUrl;
   } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
+    console.error(errorMessage(error));
     return 1;
   }
   return runMigrateCommand(databaseUrl, console);

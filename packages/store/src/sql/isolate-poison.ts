@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { errorChain } from '../error-chain.js';
+import { errorMessage } from '../error-message.js';
 import { isDataError } from '../is-data-error.js';
 import { isPgCount } from '../pg-integer.js';
 import { runInTransaction } from '../run-in-transaction.js';
@@ -29,7 +30,7 @@ const refusalOf = (error: unknown): Omit<RejectedTask, 'id'> => {
   const link = errorChain(error).find((candidate) => sqlStateOf(candidate) !== undefined && isDataError(candidate));
   return {
     sqlState: sqlStateOf(link) ?? 'unknown',
-    message: link instanceof Error ? link.message : String(link),
+    message: errorMessage(link),
   };
 };
 
