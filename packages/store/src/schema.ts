@@ -1,10 +1,12 @@
+import type { FlushTrigger } from '@sluice/batching';
 import type { ColumnType } from 'kysely';
 
 /** How a task ended. Only finished tasks have a row; a task waiting for a retry has none. */
 export type TaskStatus = 'COMPLETED' | 'FAILED';
 
-/** Why a group was released: it filled up, its oldest task waited too long, or the worker stopped. */
-export type FlushTrigger = 'size' | 'timeout' | 'shutdown';
+// The batcher decides why a group was released; `batches.trigger` records it. A type import:
+// the store loads nothing of BullMQ.
+export type { FlushTrigger };
 
 /** A `timestamptz` column: node-postgres reads it as a `Date`; writes accept a `Date`. */
 type Timestamp = ColumnType<Date, Date, never>;

@@ -2,6 +2,7 @@
  * What `npm run bench` measured, as written to `bench/results.json`. Every figure carries its
  * unit in its name; repeated measurements are a {@link Spread} (median, min, max).
  */
+import type { FlushTrigger } from '@sluice/store';
 import type { MachineInfo } from '../chaos/machine-info.js';
 import type { Check } from './done-when.js';
 import type { CommandCost } from './redis-command-stats.js';
@@ -104,7 +105,7 @@ export interface ThroughputResult {
 
 // ── 3. latency ───────────────────────────────────────────────────────────────────────────
 
-export type FlushTrigger = 'size' | 'timeout' | 'shutdown';
+export type { FlushTrigger };
 
 export interface LatencyRun {
   /** Tasks per second asked for. */
