@@ -176,11 +176,9 @@ const install = async () => {
   const haveModules = existsSync(nodeModules);
   if (haveModules && stamp === installStamp()) return;
   if (haveModules && filesOf(stamp) === installHash() && abiOf(stamp) !== undefined) {
-    await step(
-      `rebuilding native add-ons (Node's ABI ${abiOf(stamp)} → ${process.versions.modules})`,
-      'npm',
-      ['rebuild'],
-    );
+    await step(`rebuilding native add-ons (Node's ABI ${abiOf(stamp)} → ${process.versions.modules})`, 'npm', [
+      'rebuild',
+    ]);
     writeFileSync(stampFile, `${installStamp()}\n`);
     return;
   }
