@@ -1,6 +1,6 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Group, Outcome } from '@sluice/batching';
-import { isTransientError, type CommitResult, type Store, type TaskRow } from '@sluice/store';
+import { isTransientError, type CommitResult, type Store, type TaskRecord, type TaskRow } from '@sluice/store';
 import { errorMessage, type Logger, type Metrics } from '@sluice/telemetry';
 import type { OutageBackoff } from './outage-backoff.js';
 import {
@@ -18,7 +18,7 @@ export type TaskJob = Job<JobData, Json, string>;
 
 export interface GroupProcessorDeps {
   readonly catalog: Catalog;
-  readonly store: Pick<Store, 'commitGroup'>;
+  readonly store: Pick<Store, 'commitGroup' | 'findTasks'>;
   readonly workerId: string;
   readonly metrics: Metrics;
   readonly logger: Logger;
@@ -35,7 +35,11 @@ type Decision =
   | { readonly kind: 'completed'; readonly result: Json }
   | { readonly kind: 'failed'; readonly error: string } // final: a FAILED row, then BullMQ's failed set
   | { readonly kind: 'retry'; readonly error: string } // no row: BullMQ retries it after its backoff
-  | { readonly kind: 'invalid'; readonly error: string }; // not a task (see checkJob): no row, failed set
+  | { readonly kind: 'invalid'; readonly error: string } // not a task (see checkJob): no row, failed set
+  // An earlier run committed the task's row: the job settles as the row says, whatever this run decided.
+  | { readonly kind: 'duplicate'; readonly row: Pick<TaskRecord, 'status' | 'error'> }
+  // A duplicate whose row could not be read: back to BullMQ, to be settled by a later run.
+  | { readonly kind: 'unread'; readonly cause: unknown };
 
 /**
  * Why the store could not write `result` as JSON (a BigInt, a cycle, a bare function), or
@@ -69,12 +73,32 @@ const decide = (answer: unknown, attempt: number, maxAttempts: number): Decision
   return { kind: 'completed', result: outcome.result ?? null };
 };
 
-/** How a job settles for a decision. */
-const settle = (decision: Decision): Outcome<Json> => {
+/**
+ * Sends a job back to BullMQ's delayed set until `until` without spending an attempt
+ * (`moveToDelayed` + DelayedError): the database being away is not the task's fault. A job that
+ * cannot be moved (Redis is down too) fails this attempt instead; if even that cannot be
+ * recorded, its lock lapses and the stalled-job check returns it to the queue.
+ */
+const putBack = async (job: TaskJob, until: number, cause: unknown): Promise<Outcome<Json>> => {
+  try {
+    await job.moveToDelayed(until, job.token);
+    return { ok: false, error: new DelayedError() };
+  } catch {
+    return { ok: false, error: cause instanceof Error ? cause : new Error(String(cause)) };
+  }
+};
+
+/** How a job settles for a decision (an `unread` one is put back or fails this attempt). */
+const settle = (decision: Exclude<Decision, { kind: 'unread' }>): Outcome<Json> => {
   // A completed task's result is in its row. BullMQ would serialise it once more into the
   // job's completed event, and the job itself is removed at once (see jobOptions).
   if (decision.kind === 'completed') return { ok: true, value: null };
   if (decision.kind === 'retry') return { ok: false, error: new Error(decision.error) };
+  if (decision.kind === 'duplicate') {
+    return decision.row.status === 'COMPLETED'
+      ? { ok: true, value: null }
+      : { ok: false, error: new UnrecoverableError(decision.row.error ?? 'failed in an earlier run') };
+  }
   return { ok: false, error: new UnrecoverableError(decision.error) };
 };
 
@@ -91,6 +115,11 @@ const settle = (decision: Decision): Outcome<Json> => {
  * reason (see `isTransientError`) wrote nothing and sends the group back without spending an
  * attempt; any other commit error also wrote nothing, and fails this attempt of every task of
  * the group, so that it ends after the tasks' attempts rather than looping.
+ *
+ * A task whose row an earlier run already committed (a redelivery after a crash, or a second run
+ * after a lost lock) settles as that row says: COMPLETED completes the job, FAILED fails it for
+ * good with the row's error, whatever this run decided, so BullMQ's failed set never holds a task
+ * whose row is COMPLETED.
  */
 export const createGroupProcessor =
   (deps: GroupProcessorDeps) =>
@@ -168,11 +197,8 @@ export const createGroupProcessor =
     });
 
     /**
-     * Sends the tasks of an uncommitted group back to BullMQ's delayed set without spending an
-     * attempt (`moveToDelayed` + DelayedError): an outage is not the task's fault. A job that
-     * cannot be moved (Redis is down too) fails this attempt instead; if even that cannot be
-     * recorded, its lock lapses and the stalled-job check returns it to the queue. A job that is
-     * not a task fails for good all the same.
+     * Sends the tasks of an uncommitted group back to BullMQ (see `putBack`): an outage is not
+     * the tasks' fault. A job that is not a task fails for good all the same.
      */
     const postpone = async (error: unknown): Promise<ReadonlyArray<Outcome<Json>>> => {
       const delayMs = deps.outageBackoff.next();
@@ -185,15 +211,9 @@ export const createGroupProcessor =
       deps.onCommitUnavailable?.(error);
       const until = Date.now() + delayMs;
       return Promise.all(
-        jobs.map(async (job, index): Promise<Outcome<Json>> => {
+        jobs.map((job, index): Promise<Outcome<Json>> | Outcome<Json> => {
           const decision = decisions[index];
-          if (decision?.kind === 'invalid') return settle(decision);
-          try {
-            await job.moveToDelayed(until, job.token);
-            return { ok: false, error: new DelayedError() };
-          } catch {
-            return { ok: false, error: error instanceof Error ? error : new Error(String(error)) };
-          }
+          return decision?.kind === 'invalid' ? settle(decision) : putBack(job, until, error);
         }),
       );
     };
@@ -206,8 +226,9 @@ export const createGroupProcessor =
         error: errorMessage(error),
       });
       const failure = `commit failed: ${errorMessage(error)}`;
-      return decisions.map((decision) =>
-        decision?.kind === 'invalid' ? settle(decision) : { ok: false, error: new Error(failure) },
+      return decisions.map(
+        (decision): Outcome<Json> =>
+          decision?.kind === 'invalid' ? settle(decision) : { ok: false, error: new Error(failure) },
       );
     };
 
@@ -248,38 +269,81 @@ export const createGroupProcessor =
       if (reason !== undefined) decisions[index] = { kind: 'failed', error: reason };
     });
 
+    // A task this commit did not write was a duplicate: an earlier run committed its row (the job
+    // came back after a crash between commit and acknowledgement, or ran twice after a worker lost
+    // its lock), and what that row says is the task's outcome, whatever this run decided. A task
+    // to be retried may have such a row too. One more query, and only when there are any.
+    const written = new Set(committed.written);
+    const unsettled = checked.flatMap((check, index) => {
+      const kind = decisions[index]?.kind;
+      const skipped = (kind === 'completed' || kind === 'failed') && check.ok && !written.has(check.id);
+      return check.ok && (skipped || kind === 'retry') ? [{ index, id: check.id, skipped }] : [];
+    });
+    let retriesSettled = 0;
+    if (unsettled.length > 0) {
+      try {
+        // PostgreSQL prints a uuid in lower case; a job id may not be.
+        const found = await store.findTasks(unsettled.map(({ id }) => id));
+        const rowOf = new Map(found.map((row) => [row.id.toLowerCase(), row]));
+        for (const { index, id, skipped } of unsettled) {
+          const row = rowOf.get(id.toLowerCase());
+          if (row === undefined) continue; // a retry with no row; or a row deleted since: this run decides
+          decisions[index] = { kind: 'duplicate', row };
+          if (!skipped) retriesSettled += 1;
+        }
+      } catch (error) {
+        logger.warn('could not read the rows of tasks committed before; they go back to the queue', {
+          taskType: group.key,
+          tasks: unsettled.length,
+          error: errorMessage(error),
+        });
+        // A retry is a retry either way; a duplicate must not settle by this run's decision.
+        for (const { index, skipped } of unsettled) if (skipped) decisions[index] = { kind: 'unread', cause: error };
+      }
+    }
+
     const labels = { task_type: group.key };
     const counts = { completed: 0, failed: 0, retried: 0 };
     for (const decision of decisions) {
-      if (decision === undefined) continue;
+      if (decision === undefined || decision.kind === 'duplicate' || decision.kind === 'unread') continue;
       counts[decision.kind === 'retry' ? 'retried' : decision.kind === 'invalid' ? 'failed' : decision.kind] += 1;
     }
+    const duplicates = committed.duplicates + retriesSettled;
     metrics.handlerSeconds.observe(labels, handlerMs / 1000);
     metrics.commitSeconds.observe(labels, commitSeconds);
     for (const [outcome, n] of Object.entries(counts)) {
       if (n > 0) metrics.tasksFinished.inc({ ...labels, outcome }, n);
     }
-    if (committed.duplicates > 0) metrics.duplicatesSkipped.inc(labels, committed.duplicates);
+    if (duplicates > 0) metrics.duplicatesSkipped.inc(labels, duplicates);
     const committedAtMs = committed.committedAt.getTime();
     // One label lookup for the group, not one per task.
     const latency = metrics.taskLatencySeconds.labels(labels);
-    for (const row of rows) latency.observe((committedAtMs - row.submittedAt.getTime()) / 1000);
+    for (const row of rows) {
+      if (written.has(row.id)) latency.observe((committedAtMs - row.submittedAt.getTime()) / 1000);
+    }
     logger.info('group committed', {
       batchId,
       taskType: group.key,
       size: jobs.length,
       trigger: group.trigger,
       ...counts,
-      duplicates: committed.duplicates,
+      duplicates,
       handlerMs: Math.round(handlerMs * 100) / 100,
       commitMs: Math.round(commitSeconds * 100_000) / 100,
     });
 
-    return decisions.map(
-      (decision): Outcome<Json> =>
+    let until: number | undefined;
+    return Promise.all(
+      decisions.map((decision, index): Outcome<Json> | Promise<Outcome<Json>> => {
         // Every job has a decision by now; a missing one would be a bug here, and retrying is safe.
-        decision === undefined
-          ? { ok: false, error: new Error('no decision was made for this task') }
-          : settle(decision),
+        if (decision === undefined) return { ok: false, error: new Error('no decision was made for this task') };
+        if (decision.kind !== 'unread') return settle(decision);
+        const job = jobs[index];
+        if (job === undefined || !isTransientError(decision.cause)) {
+          return { ok: false, error: new Error(`could not read its committed row: ${errorMessage(decision.cause)}`) };
+        }
+        until ??= Date.now() + deps.outageBackoff.next();
+        return putBack(job, until, decision.cause);
+      }),
     );
   };

@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import { sql } from 'kysely';
 import { describe, expect, vi } from 'vitest';
+import { createStore } from '@sluice/store';
 import {
   createCatalog,
   defineTaskType,
@@ -180,5 +181,59 @@ describe('a fault in one task fails that task only', () => {
       'task failed for good',
       expect.objectContaining({ taskId: id, taskType: 'PROBE', attempts: 1, error: 'this can never work' }),
     );
+  });
+});
+
+describe('a task run again after its lock was lost settles as its committed row says', () => {
+  test('a job whose row is COMPLETED completes though this run says retry or fail; one whose row is FAILED fails with that row error', async ({
+    pipeline,
+  }) => {
+    const [doneThenRetry, doneThenFail, failedThenDone, fresh] = await pipeline.submit(
+      probes('retry', 'fail', 'ok', 'ok'),
+    );
+    // The first run's commit, by a worker that stalled past the lock and so never settled the jobs.
+    const now = new Date();
+    const firstRun = (id: string | undefined, status: 'COMPLETED' | 'FAILED') => ({
+      id: id ?? '',
+      taskType: 'PROBE',
+      payload: { answer: 'first run' },
+      status,
+      result: status === 'COMPLETED' ? { echo: 'first run' } : null,
+      error: status === 'FAILED' ? 'failed on the first run' : null,
+      attempts: 1,
+      submittedAt: now,
+      startedAt: now,
+    });
+    await createStore(pipeline.db).commitGroup({
+      batch: {
+        id: newId(),
+        workerId: 'worker-that-lost-its-locks',
+        taskType: 'PROBE',
+        trigger: 'size',
+        openedAt: now,
+        flushedAt: now,
+        handlerMs: 1,
+        size: 3,
+      },
+      tasks: [
+        firstRun(doneThenRetry, 'COMPLETED'),
+        firstRun(doneThenFail, 'COMPLETED'),
+        firstRun(failedThenDone, 'FAILED'),
+      ],
+    });
+    const worker = pipeline.startWorker({ catalog: probeCatalog, batch: { timeoutMs: 300 } });
+    const completed: string[] = [];
+    worker.worker.on('completed', (job) => completed.push(job.id ?? ''));
+
+    const failed = await failedJob(pipeline, failedThenDone ?? '');
+    expect(failed.failedReason).toBe('failed on the first run');
+    expect(failed.attemptsMade).toBe(1);
+    await waitFor(() => completed.length === 3, { what: '3 jobs completed', timeoutMs: 30_000 });
+    expect(completed.sort()).toEqual([doneThenRetry, doneThenFail, fresh].sort());
+    expect(await pipeline.queue.getFailedCount()).toBe(1);
+    expect(await rowOf(pipeline, doneThenRetry ?? '')).toMatchObject({ status: 'COMPLETED' });
+    expect(await rowOf(pipeline, doneThenFail ?? '')).toMatchObject({ status: 'COMPLETED' });
+    expect(await rowOf(pipeline, failedThenDone ?? '')).toMatchObject({ status: 'FAILED' });
+    expect(await rowOf(pipeline, fresh ?? '')).toMatchObject({ status: 'COMPLETED' });
   });
 });

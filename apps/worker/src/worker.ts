@@ -14,7 +14,7 @@ export interface WorkerDeps {
   /** A connection with `maxRetriesPerRequest: null`, as BullMQ workers require. */
   readonly connection: Redis;
   readonly catalog: Catalog;
-  readonly store: Pick<Store, 'commitGroup' | 'ping'>;
+  readonly store: Pick<Store, 'commitGroup' | 'findTasks' | 'ping'>;
   readonly logger: Logger;
   readonly metrics: Metrics;
   /** Test-only fault injection, run right after each commit (see FAULT_INJECTION). */
