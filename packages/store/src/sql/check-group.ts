@@ -1,7 +1,7 @@
+import { isUuid } from '@sluice/tasks';
 import { InvalidArgumentError } from '../invalid-argument-error.js';
 import { isPgCount, MAX_PG_INTEGER } from '../pg-integer.js';
 import type { FlushTrigger } from '../schema.js';
-import { isUuid } from '../uuid.js';
 import type { GroupCommit } from './group-commit.js';
 
 const TRIGGERS: ReadonlySet<FlushTrigger> = new Set(['size', 'timeout', 'shutdown']);

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
+import { isUuid } from '@sluice/tasks';
 import { batchRecordColumns, type BatchRecord } from '../batch-record.js';
 import type { Database } from '../schema.js';
-import { isUuid } from '../uuid.js';
 
 /**
  * The batch row `id`, or `undefined` when there is none (or `id` is not a UUID).

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
+import { isUuid } from '@sluice/tasks';
 import type { Database } from '../schema.js';
 import { taskRecordColumns, type TaskRecord } from '../task-record.js';
-import { isUuid } from '../uuid.js';
 
 /**
  * The committed row of task `id`, or `undefined` when there is none yet (the task is still in
@@ -13,6 +13,7 @@ import { isUuid } from '../uuid.js';
  * if (task?.status === 'FAILED') console.log(task.error);
  */
 export const findTask = async (db: Kysely<Database>, id: string): Promise<TaskRecord | undefined> => {
+  // A malformed id (from a URL, say) is simply not found, rather than a database error.
   if (!isUuid(id)) return undefined;
   return db.selectFrom('tasks').select(taskRecordColumns).where('id', '=', id).executeTakeFirst();
 };

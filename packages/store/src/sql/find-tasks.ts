@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
+import { isUuid } from '@sluice/tasks';
 import type { Database } from '../schema.js';
 import { taskRecordColumns, type TaskRecord } from '../task-record.js';
-import { isUuid } from '../uuid.js';
 
 /**
  * The committed rows among `ids`, in no particular order; ids with no row (and strings that are

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
+import { isUuid } from '@sluice/tasks';
 import { batchRecordColumns, type BatchRecord } from '../batch-record.js';
 import { InvalidArgumentError } from '../invalid-argument-error.js';
 import type { Database } from '../schema.js';
-import { isUuid } from '../uuid.js';
 
 /** The largest page `recentBatches` returns. */
 export const MAX_BATCH_PAGE = 1_000;
