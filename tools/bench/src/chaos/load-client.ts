@@ -215,7 +215,9 @@ export const createLoadClient = (options: LoadClientOptions): LoadClient => {
     if (reply.kind === 'answer') {
       lastAnsweredAtMs = clock();
       answers[reply.status] = (answers[reply.status] ?? 0) + 1;
-      if (reply.status === 202) {
+      // A single task re-sent under its key after an unanswered or outcome-unknown try is
+      // answered 200 with the task as it is now: accepted all the same, once.
+      if (reply.status === 202 || (single && reply.status === 200)) {
         const ids = idsOf(reply.body, indices.length, single);
         if (ids === undefined) {
           malformedAccepts += 1;
@@ -223,7 +225,7 @@ export const createLoadClient = (options: LoadClientOptions): LoadClient => {
             indeterminate.push({
               ref,
               cause: 'other',
-              detail: `202 without one id per task: ${reply.body.slice(0, 200)}`,
+              detail: `${reply.status} without one id per task: ${reply.body.slice(0, 200)}`,
             });
           return;
         }
