@@ -85,13 +85,7 @@ describe('the batching pipeline', () => {
     expect(task.status).toBe('FAILED');
     expect(task.attempts).toBe(RETRY.maxRetries + 1);
     expect(task.error).toBe('simulated failure on attempt 4');
-    const job = await waitFor(
-      async () => {
-        const found = await pipeline.queue.getJob(id!);
-        return found && (await found.getState()) === 'failed' ? found : undefined;
-      },
-      { what: 'job in the failed set' },
-    );
+    const job = await pipeline.failedJob(id!);
     expect(job.attemptsMade).toBe(RETRY.maxRetries + 1);
     expect(job.failedReason).toBe('simulated failure on attempt 4');
     // Exponential backoff: each retry waits at least backoffDelayMs × 2^(n-1), so the gaps grow.
@@ -113,13 +107,7 @@ describe('the batching pipeline', () => {
       { what: 'FAILED row' },
     );
     expect(task).toMatchObject({ status: 'FAILED', attempts: 1, error: 'simulated permanent failure' });
-    const job = await waitFor(
-      async () => {
-        const found = await pipeline.queue.getJob(id!);
-        return found && (await found.getState()) === 'failed' ? found : undefined;
-      },
-      { what: 'job in the failed set' },
-    );
+    const job = await pipeline.failedJob(id!);
     expect(job.attemptsMade).toBe(1);
   });
 

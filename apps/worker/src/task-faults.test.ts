@@ -1,4 +1,3 @@
-import type { Job } from 'bullmq';
 import { sql } from 'kysely';
 import { describe, expect, vi } from 'vitest';
 import { createStore } from '@sluice/store';
@@ -50,16 +49,6 @@ const probeCatalog = createCatalog([
 const probes = (...answers: ReadonlyArray<Answer>) =>
   answers.map((answer) => ({ taskType: 'PROBE', payload: { answer } }));
 
-/** The job once it is in BullMQ's failed set. */
-const failedJob = (pipeline: Pipeline, id: string, timeoutMs = 30_000): Promise<Job<JobData>> =>
-  waitFor(
-    async () => {
-      const job = await pipeline.queue.getJob(id);
-      return job && (await job.getState()) === 'failed' ? job : undefined;
-    },
-    { what: `job ${id} in the failed set`, timeoutMs },
-  );
-
 const rowOf = (pipeline: Pipeline, id: string) =>
   pipeline.db.selectFrom('tasks').select(['status', 'error', 'attempts']).where('id', '=', id).executeTakeFirst();
 
@@ -89,10 +78,10 @@ describe('a fault in one task fails that task only', () => {
     pipeline.startWorker({ catalog: probeCatalog, batch: { timeoutMs: 1_000 } });
 
     for (const id of good) expect(await committedRow(pipeline, id)).toMatchObject({ status: 'COMPLETED', attempts: 1 });
-    const foreign = await failedJob(pipeline, 'order-42');
+    const foreign = await pipeline.failedJob('order-42');
     expect(foreign.attemptsMade).toBe(1);
     expect(foreign.failedReason).toMatch(/^invalid job: its id "order-42" is not a UUID/);
-    const withoutDate = await failedJob(pipeline, undated);
+    const withoutDate = await pipeline.failedJob(undated);
     expect(withoutDate.attemptsMade).toBe(1);
     expect(withoutDate.failedReason).toMatch(/^invalid job: .*submittedAt/);
     // Neither can be a row: the id is the primary key, and submittedAt a column that must hold.
@@ -159,7 +148,7 @@ describe('a fault in one task fails that task only', () => {
     pipeline.startWorker({ catalog: probeCatalog, batch: { timeoutMs: 300 } });
 
     for (const id of ids) {
-      const job = await failedJob(pipeline, id);
+      const job = await pipeline.failedJob(id);
       expect(job.attemptsMade).toBe(RETRY.maxRetries + 1);
       expect(job.failedReason).toMatch(/batches are read-only here/);
     }
@@ -172,7 +161,7 @@ describe('a fault in one task fails that task only', () => {
     const [id] = await pipeline.submit(probes('fail'));
     pipeline.startWorker({ catalog: probeCatalog, logger, batch: { timeoutMs: 100 } });
 
-    expect((await failedJob(pipeline, id ?? '')).attemptsMade).toBe(1);
+    expect((await pipeline.failedJob(id ?? '')).attemptsMade).toBe(1);
     await waitFor(() => warn.mock.calls.some(([message]) => (message as unknown) === 'task failed for good'), {
       what: 'the log line',
       timeoutMs: 5_000,
@@ -225,7 +214,7 @@ describe('a task run again after its lock was lost settles as its committed row 
     const completed: string[] = [];
     worker.worker.on('completed', (job) => completed.push(job.id ?? ''));
 
-    const failed = await failedJob(pipeline, failedThenDone ?? '');
+    const failed = await pipeline.failedJob(failedThenDone ?? '');
     expect(failed.failedReason).toBe('failed on the first run');
     expect(failed.attemptsMade).toBe(1);
     await waitFor(() => completed.length === 3, { what: '3 jobs completed', timeoutMs: 30_000 });

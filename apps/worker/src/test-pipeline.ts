@@ -1,10 +1,10 @@
-import { Queue } from 'bullmq';
+import { type Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { createDb, createStore, migrateToLatest, type Database } from '@sluice/store';
 import { createDemoCatalog, type Catalog, type JobData } from '@sluice/tasks';
 import { Registry, createLogger, createMetrics, type Logger } from '@sluice/telemetry';
-import { test as base } from '@sluice/testkit';
+import { test as base, waitFor } from '@sluice/testkit';
 import { countRows, submitTasks } from './test-tasks.js';
 import { createWorker } from './worker.js';
 
@@ -25,6 +25,11 @@ export interface Pipeline {
   /** Starts a worker in this process; closed with the fixture. */
   startWorker(setup?: WorkerSetup): ReturnType<typeof createWorker>;
   committedCount(): Promise<number>;
+  /**
+   * The job once it is in BullMQ's failed set, read after its state: read before, it could be
+   * the job as it was during its last attempt, one attempt short.
+   */
+  failedJob(id: string, timeoutMs?: number): Promise<Job<JobData>>;
 }
 
 /** The retry settings every pipeline job is submitted with: 4 attempts, 200 ms backoff doubling. */
@@ -63,6 +68,11 @@ export const test = base.extend<{ pipeline: Pipeline }>({
         return worker;
       },
       committedCount: () => countRows(db),
+      failedJob: (id, timeoutMs = 60_000) =>
+        waitFor(async () => ((await queue.getJobState(id)) === 'failed' ? queue.getJob(id) : undefined), {
+          what: `job ${id} in the failed set`,
+          timeoutMs,
+        }),
     };
     await use(pipeline);
     await Promise.all(workers.map((worker) => worker.close()));
