@@ -11,7 +11,7 @@ import {
   rm,
   symlink,
 } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { othersCanReach } from './others-can-reach.js';
 
 /** The two programs the testkit runs; each finds its `lib/` and `share/` relative to itself. */
@@ -117,6 +117,26 @@ const trustedCopy = async (dir: string): Promise<boolean> => {
   );
 };
 
+/** A copy in progress takes seconds; one untouched for this long was left by a killed process. */
+const ABANDONED_AFTER_MS = 60 * 60 * 1000;
+
+/**
+ * Removes the half-made copies (`<target>.partial-XXXXXX`, about 60 MB each) that a process killed
+ * while copying left beside `target`. Only old ones and only our own: a younger one may be a
+ * concurrent run's copy in progress.
+ */
+const removeAbandonedCopies = async (target: string): Promise<void> => {
+  const prefix = `${basename(target)}.partial-`;
+  for (const name of await readdir(dirname(target)).catch(() => [] as string[])) {
+    if (!name.startsWith(prefix)) continue;
+    const path = join(dirname(target), name);
+    const info = await lstat(path).catch(() => undefined);
+    if (info?.isDirectory() && info.uid === process.getuid?.() && Date.now() - info.mtimeMs > ABANDONED_AFTER_MS) {
+      await rm(path, { recursive: true, force: true });
+    }
+  }
+};
+
 /**
  * Publishes a copy of `nativeDir` as `target`, once: the copy is made under a temporary name
  * beside it and renamed into place, so a concurrent process (two test runs starting at once)
@@ -124,6 +144,7 @@ const trustedCopy = async (dir: string): Promise<boolean> => {
  */
 const publishCopy = async (nativeDir: string, target: string): Promise<void> => {
   if (await trustedCopy(target)) return;
+  await removeAbandonedCopies(target);
   const partial = await mkdtemp(`${target}.partial-`);
   try {
     await copyOpenTree(nativeDir, partial);

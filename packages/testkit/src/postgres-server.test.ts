@@ -1,4 +1,4 @@
-import { chmod, cp, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
@@ -68,6 +68,26 @@ describe('a PostgreSQL started from a checkout under a private home', () => {
       } finally {
         await Promise.all(servers.map((server) => server.stop()));
       }
+    } finally {
+      await rm(copyRoot, { recursive: true, force: true });
+    }
+  });
+
+  it.runIf(isRoot)('removes a half-made copy that a killed run left an hour ago, and no younger one', async () => {
+    const copyRoot = await openFolder('sluice-binaries-');
+    try {
+      const { version } = JSON.parse(await readFile(join(packageDir, 'package.json'), 'utf8')) as { version: string };
+      const target = `sluice-postgres-${process.platform}-${process.arch}-${version}`;
+      const abandoned = join(copyRoot, `${target}.partial-abandoned`);
+      const inProgress = join(copyRoot, `${target}.partial-in-progress`);
+      await mkdir(abandoned);
+      await mkdir(inProgress);
+      const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+      await utimes(abandoned, twoHoursAgo, twoHoursAgo);
+
+      await postgresBinaries({ runAsOtherUser: true, packageDir, copyRoot });
+
+      expect((await readdir(copyRoot)).sort()).toEqual([target, `${target}.partial-in-progress`]);
     } finally {
       await rm(copyRoot, { recursive: true, force: true });
     }
