@@ -14,6 +14,7 @@ import {
 } from '@sluice/telemetry';
 import { createApp } from './app.js';
 import { createBackpressure } from './backpressure.js';
+import { keepConnectionsAlive } from './keep-alive.js';
 import { createRateLimiter } from './rate-limiter.js';
 import { createTaskQueue } from './task-queue.js';
 
@@ -88,7 +89,7 @@ const main = async (): Promise<void> => {
       { name: 'db', check: () => store.ping() },
     ],
   });
-  const server = app.listen(config.port);
+  const server = keepConnectionsAlive(app.listen(config.port), { keepAliveTimeoutMs: config.httpKeepAliveTimeoutMs });
   await once(server, 'listening');
   logger.info('api listening', { port: config.port, queue: config.queueName });
 

@@ -61,6 +61,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ BATCH_CONCURRENCY: '0' })).toThrow(/BATCH_CONCURRENCY: must be at least 1/);
   });
 
+  it("keeps the api's idle connections open longer than a load balancer's 60 s unless told otherwise", () => {
+    expect(loadConfig({}).httpKeepAliveTimeoutMs).toBe(65_000);
+    expect(loadConfig({ HTTP_KEEP_ALIVE_TIMEOUT_MS: '350000' }).httpKeepAliveTimeoutMs).toBe(350_000);
+    expect(() => loadConfig({ HTTP_KEEP_ALIVE_TIMEOUT_MS: '0' })).toThrow(
+      /HTTP_KEEP_ALIVE_TIMEOUT_MS: must be at least 1000/,
+    );
+  });
+
   it('reads the queue high-water mark', () => {
     expect(loadConfig({}).queueHighWater).toBe(1_000_000);
     expect(loadConfig({ QUEUE_HIGH_WATER: '5000' }).queueHighWater).toBe(5_000);

@@ -6,6 +6,7 @@ import { deepFreeze, parseEnv, type Env } from './parse-env.js';
 
 const schema = z.object({
   PORT: integer(8038, 0, 65_535),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: integer(65_000, 1_000, 3_600_000),
   METRICS_PORT: optionalInteger(0, 65_535),
   REDIS_URL: url(['redis', 'rediss']).default('redis://127.0.0.1:6379'),
   DATABASE_URL: url(['postgres', 'postgresql']).default('postgres://postgres@127.0.0.1:5432/sluice'),
@@ -89,6 +90,11 @@ export interface BatchSettings {
 /** Everything a Sluice process may be configured with, read once from the environment. */
 export interface Config {
   readonly port: number;
+  /**
+   * How long the api keeps an idle keep-alive connection open, in ms (`HTTP_KEEP_ALIVE_TIMEOUT_MS`,
+   * default 65,000): above a load balancer's idle timeout (60 s on most), so that it closes first.
+   */
+  readonly httpKeepAliveTimeoutMs: number;
   /**
    * Port of a worker's own `/metrics` and `/livez` server (`METRICS_PORT`; 0 picks a free one).
    * Unset: the worker takes 9464, or any free port when another worker on the host holds 9464.
@@ -188,6 +194,7 @@ export const loadConfig = (env: Env = process.env): Config => {
       : { readOnly: raw.BOARD_READ_ONLY };
   const config: Config = {
     port: raw.PORT,
+    httpKeepAliveTimeoutMs: raw.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     ...(raw.METRICS_PORT === undefined ? {} : { metricsPort: raw.METRICS_PORT }),
     redisUrl: raw.REDIS_URL,
     databaseUrl: raw.DATABASE_URL,
