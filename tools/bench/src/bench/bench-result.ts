@@ -119,8 +119,6 @@ export interface LatencyRun {
   readonly latencyMs: Percentiles;
   /** Groups committed, by what released them. */
   readonly flushes: Readonly<Record<FlushTrigger, number>>;
-  /** Requests that got no answer (a connection reset): at most 1 % of them, or the run fails. */
-  readonly failedRequests: number;
 }
 
 export interface LatencyLevel {
