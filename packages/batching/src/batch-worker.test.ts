@@ -291,6 +291,64 @@ describe('createBatchWorker against a real Redis', () => {
     expect(batchWorker.worker.opts.lockDuration).toBe(48_000);
   });
 
+  test('releases the fullest group under pressure once the held jobs fill BullMQ’s concurrency, instead of letting every group wait out its timeout', async ({
+    redisUrl,
+    queueName,
+  }) => {
+    const queue = openQueue(redisUrl, queueName);
+    // Three keys taking turns: 20 held jobs (10 × (1 + 1)) are never 10 of one key at once.
+    await queue.addBulk(
+      Array.from({ length: 60 }, (_, index) => ({ name: `key-${index % 3}`, data: { n: index + 1 } })),
+    );
+
+    // No group can time out during the test: only size, pressure and close() release them.
+    const { batchWorker, seen, errors } = startWorker(redisUrl, queueName, {
+      size: 10,
+      concurrency: 1,
+      timeoutMs: 600_000,
+    });
+    // At the end fewer than 20 jobs are left and the last groups would wait for their timeout.
+    await waitFor(async () => (await queue.getCompletedCount()) >= 40, { what: '40 jobs completed' });
+    await batchWorker.close();
+
+    expect(await queue.getCompletedCount()).toBe(60);
+    const triggers = new Set(seen.map((group) => group.trigger));
+    expect(triggers.has('pressure')).toBe(true);
+    expect(triggers.has('timeout')).toBe(false);
+    for (const group of seen) {
+      expect(group.jobs.length).toBeLessThanOrEqual(10);
+      expect(new Set(group.jobs.map((job) => job.name))).toEqual(new Set([group.key]));
+    }
+    expect(errors).toEqual([]);
+  });
+
+  test('gives each key its own size and timeout through limitsOf, and the others the defaults', async ({
+    redisUrl,
+    queueName,
+  }) => {
+    const queue = openQueue(redisUrl, queueName);
+    await queue.addBulk([...numbered(5, 'small'), ...numbered(3, 'urgent'), ...numbered(4, 'plain')]);
+
+    const { batchWorker, seen, errors } = startWorker(redisUrl, queueName, {
+      size: 100,
+      timeoutMs: 600_000,
+      limitsOf: (key) => (key === 'small' ? { size: 2 } : key === 'urgent' ? { timeoutMs: 300 } : {}),
+    });
+    await waitFor(async () => (await queue.getCompletedCount()) === 7, { what: 'small and urgent jobs completed' });
+    // `plain` has neither its own size nor its own timeout: only close() releases it.
+    expect(batchWorker.snapshot).toMatchObject({ openGroups: 2, heldItems: 5 });
+    await batchWorker.close();
+
+    expect(seen.map((group) => `${group.key} ${group.trigger} ${group.jobs.length}`).sort()).toEqual([
+      'plain shutdown 4',
+      'small shutdown 1',
+      'small size 2',
+      'small size 2',
+      'urgent timeout 3',
+    ]);
+    expect(errors).toEqual([]);
+  });
+
   test('takes BullMQ options from workerOptions over its own defaults', async ({ redisUrl, queueName }) => {
     const { batchWorker } = startWorker(redisUrl, queueName, {
       workerOptions: { autorun: false, concurrency: 7, lockDuration: 5_000 },
@@ -313,6 +371,7 @@ describe('createBatchWorker options', () => {
     ['timeoutMs', { timeoutMs: -5 }],
     ['concurrency', { concurrency: 1.5 }],
     ['queueName', { queueName: '' }],
+    ['workerOptions.concurrency', { workerOptions: { concurrency: 0 } }],
   ])('refuses a bad %s before opening any connection, naming it', (field, overrides) => {
     const create = () => createBatchWorker({ ...base, ...overrides });
     expect(create).toThrow(InvalidOptionError);

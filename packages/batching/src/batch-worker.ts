@@ -13,9 +13,21 @@
  * - closing: no new fetches; open groups released with trigger `shutdown`; a job already in
  *   flight from Redis is still processed, released on the next tick. `close()` is pending.
  * - closed: every held job has completed or failed and BullMQ's connections are closed.
+ *
+ * The hold budget: BullMQ hands the processor at most its concurrency of jobs at once, and every
+ * one of them stays held until its group settles, so that concurrency is the batcher's
+ * `capacity`. When the open groups of all keys cannot each fill within it, the batcher releases
+ * the fullest under pressure rather than let every group wait out its timeout (see batcher.ts).
  */
 import { Worker, type ConnectionOptions, type Job, type WorkerOptions } from 'bullmq';
-import { createBatcher, type BatcherObserver, type BatcherSnapshot, type Group, type Outcome } from './batcher.js';
+import {
+  createBatcher,
+  type BatcherObserver,
+  type BatcherSnapshot,
+  type Group,
+  type GroupLimits,
+  type Outcome,
+} from './batcher.js';
 import { InvalidOptionError } from './invalid-option-error.js';
 import { LockLostError } from './lock-lost-error.js';
 import { OutcomeCountError } from './outcome-count-error.js';
@@ -45,6 +57,14 @@ export interface BatchWorkerOptions<DataType, ResultType> {
   /** The group key of a job: jobs of one key share groups. Default: the job's name. */
   readonly keyOf?: (job: Job<DataType, ResultType>) => string;
   /**
+   * A key's own group size and timeout (`{ size?, timeoutMs? }`, read when a group of it opens);
+   * a field left out takes `size` or `timeoutMs`. An answer out of range fails that job with an
+   * `InvalidOptionError`. The BullMQ concurrency still follows `size`: give
+   * `workerOptions.concurrency` room for the largest key's groups, or they leave under pressure
+   * before they are full. Default: `size` and `timeoutMs` for every key.
+   */
+  readonly limitsOf?: (key: string) => GroupLimits;
+  /**
    * Processes a released group and answers one outcome per job, in the group's order. A job with
    * `{ ok: true, value }` completes with `value` as its return value. A job with `{ ok: false,
    * error }` fails with `error`, so BullMQ applies the job's `attempts` and `backoff` (an
@@ -59,7 +79,8 @@ export interface BatchWorkerOptions<DataType, ResultType> {
   /**
    * BullMQ Worker options, applied over the defaults below (e.g. `prefix`, `lockDuration`,
    * `stalledInterval`, `maxStalledCount`, `autorun`, `removeOnComplete: { count }`).
-   * Defaults: `concurrency` = size × (concurrency + 1); `lockDuration` = max(30 000, 4 × timeoutMs)
+   * Defaults: `concurrency` = size × (concurrency + 1), which is also the most jobs held at once
+   * before the fullest group leaves under pressure; `lockDuration` = max(30 000, 4 × timeoutMs)
    * ms; everything else as BullMQ has it. `removeOnComplete`/`removeOnFail` must be `{ count }`
    * or `{ age }` here: BullMQ 6.7.0 fails every completion when the Worker gets `true`.
    */
@@ -140,6 +161,7 @@ export const createBatchWorker = <DataType, ResultType>(
     timeoutMs = batchWorkerDefaults.timeoutMs,
     concurrency = batchWorkerDefaults.concurrency,
     keyOf = (job: Job<DataType, ResultType>) => job.name,
+    limitsOf,
     processGroup,
     observer,
     workerOptions = {},
@@ -186,10 +208,19 @@ export const createBatchWorker = <DataType, ResultType>(
   // Built before the Worker so a bad size/timeoutMs/concurrency/processGroup throws (naming the
   // field) before any connection opens.
   if (typeof processGroup !== 'function') throw new InvalidOptionError('processGroup', 'a function', processGroup);
+  // Enough active jobs to fill one more group while `concurrency` groups are processed; with
+  // only `size`, a group could fill only after the previous one committed.
+  const bullmqConcurrency = workerOptions.concurrency ?? size * (concurrency + 1);
+  if (workerOptions.concurrency !== undefined && !(Number.isInteger(bullmqConcurrency) && bullmqConcurrency >= 1)) {
+    throw new InvalidOptionError('workerOptions.concurrency', 'an integer ≥ 1', workerOptions.concurrency);
+  }
   const batcher = createBatcher<Job<DataType, ResultType>, ResultType>({
     size,
     timeoutMs,
     concurrency,
+    // BullMQ holds no more jobs than its concurrency: at that many, no open group can grow.
+    capacity: bullmqConcurrency,
+    ...(limitsOf === undefined ? {} : { limitsOf }),
     process: processHeld,
     ...(observer === undefined ? {} : { observer }),
   });
@@ -207,11 +238,9 @@ export const createBatchWorker = <DataType, ResultType>(
       }
     },
     {
-      // Enough active jobs to fill one more group while `concurrency` groups are processed; with
-      // only `size`, a group could fill only after the previous one committed.
-      concurrency: size * (concurrency + 1),
       lockDuration: defaultLockDuration(timeoutMs),
       ...workerOptions,
+      concurrency: bullmqConcurrency,
       connection,
     },
   );

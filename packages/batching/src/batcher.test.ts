@@ -1,5 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createBatcher, type BatcherOptions, type Group, type Outcome } from './batcher.js';
+import {
+  createBatcher,
+  type Batcher,
+  type BatcherOptions,
+  type FlushTrigger,
+  type Group,
+  type Outcome,
+} from './batcher.js';
 import { InvalidOptionError } from './invalid-option-error.js';
 import { OutcomeCountError } from './outcome-count-error.js';
 
@@ -67,6 +74,9 @@ describe('options', () => {
     ['timeoutMs', { timeoutMs: 2 ** 31 }],
     ['concurrency', { concurrency: 0 }],
     ['concurrency', { concurrency: Number.POSITIVE_INFINITY }],
+    ['capacity', { capacity: 0 }],
+    ['capacity', { capacity: 1.5 }],
+    ['limitsOf', { limitsOf: 'EMAIL' as unknown as () => object }],
   ])('refuses a bad %s at once, with an error that names it', (field, overrides) => {
     const create = () => batcherWith(overrides);
     expect(create).toThrow(InvalidOptionError);
@@ -141,6 +151,268 @@ describe('timeout trigger', () => {
       openedAt,
       releasedAt: openedAt + 3_000,
     });
+  });
+});
+
+/** What released each group, in order: `key trigger size`. */
+const releases = (groups: ReadonlyArray<Group<number>>): string[] =>
+  groups.map((group) => `${group.key} ${group.trigger} ${group.items.length}`);
+
+/**
+ * A caller like a BullMQ worker of concurrency `capacity`: it keeps `capacity` items in the
+ * batcher while any are left to add, the keys taking turns, and adds the next as one settles.
+ * `lastAddedAt` is when the load stopped: the groups still open then can only wait out their
+ * timeout (the run-out), as they should.
+ */
+const feedLikeBullmq = (
+  batcher: Batcher<number, number>,
+  options: { readonly keys: number; readonly total: number; readonly capacity: number },
+): { readonly settled: () => number; readonly lastAddedAt: () => number } => {
+  let added = 0;
+  let settled = 0;
+  let lastAddedAt = Number.NaN;
+  const refill = (): void => {
+    while (added < options.total && batcher.snapshot.heldItems < options.capacity) {
+      const item = added;
+      added += 1;
+      if (added === options.total) lastAddedAt = Date.now();
+      batcher.add(`type-${item % options.keys}`, item).then(
+        () => {
+          settled += 1;
+          refill();
+        },
+        () => undefined,
+      );
+    }
+  };
+  refill();
+  return { settled: () => settled, lastAddedAt: () => lastAddedAt };
+};
+
+/** Moves the fake clock 1 ms at a time until `done()`, or until `limitMs` have passed. */
+const runUntil = async (done: () => boolean, limitMs: number): Promise<void> => {
+  const startedAt = Date.now();
+  while (!done() && Date.now() - startedAt < limitMs) await vi.advanceTimersByTimeAsync(1);
+};
+
+/** Processing a group takes `ms`, as a handler and its commit would. */
+const processIn =
+  (ms: number) =>
+  async (group: Group<number>): Promise<ReadonlyArray<Outcome<number>>> => {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    return succeedAll(group);
+  };
+
+/**
+ * Runs `total` items of `keys` keys through a batcher fed as a BullMQ worker of concurrency
+ * `held` would feed it, and answers the groups released while the load lasted and after it.
+ */
+const sustainedLoad = async (
+  options: Partial<BatcherOptions<number, number>> & {
+    readonly keys: number;
+    readonly total: number;
+    readonly held: number;
+  },
+) => {
+  const { keys, total, held, ...overrides } = options;
+  const startedAt = Date.now();
+  const { batcher, groups } = batcherWith(overrides);
+  const feed = feedLikeBullmq(batcher, { keys, total, capacity: held });
+  await runUntil(() => feed.settled() === total, 3_600_000);
+  const underLoad = groups().filter((group) => group.releasedAt <= feed.lastAddedAt());
+  return {
+    settled: feed.settled(),
+    loadMs: feed.lastAddedAt() - startedAt,
+    groups: groups(),
+    underLoad,
+    timedOutUnderLoad: underLoad.filter((group) => group.trigger === 'timeout'),
+    timedOutInRunOut: groups().filter((group) => group.trigger === 'timeout' && !underLoad.includes(group)),
+  };
+};
+
+describe('pressure trigger', () => {
+  it('releases the fullest open group at once when the items held reach capacity', () => {
+    const { batcher, groups } = batcherWith({ size: 100, capacity: 10, concurrency: 1 });
+    for (const key of ['a', 'b', 'b', 'a', 'b', 'c', 'b', 'a', 'b']) void batcher.add(key, 1);
+    expect(groups()).toHaveLength(0);
+
+    void batcher.add('c', 1);
+
+    expect(releases(groups())).toEqual(['b pressure 5']);
+    expect(batcher.snapshot).toMatchObject({ openGroups: 2, heldItems: 10, processing: 1 });
+  });
+
+  it('takes the group opened first among equally full ones', () => {
+    const { batcher, groups } = batcherWith({ size: 100, capacity: 4, concurrency: 1 });
+    for (const key of ['a', 'b', 'b', 'a']) void batcher.add(key, 1);
+    expect(releases(groups())).toEqual(['a pressure 2']);
+  });
+
+  it('releases one group for each free processing slot, and no more', () => {
+    const { batcher, groups } = batcherWith({
+      size: 100,
+      capacity: 6,
+      concurrency: 2,
+      process: () => deferred<ReadonlyArray<Outcome<number>>>().promise,
+    });
+    for (const key of ['a', 'b', 'a', 'c', 'b', 'a']) void batcher.add(key, 1);
+
+    expect(releases(groups())).toEqual(['a pressure 3', 'b pressure 2']);
+    expect(batcher.snapshot).toEqual({ openGroups: 1, heldItems: 6, processing: 2, waiting: 0 });
+  });
+
+  it('leaves open groups to fill while every processing slot is busy: a settlement makes room', async () => {
+    const answers: Deferred<ReadonlyArray<Outcome<number>>>[] = [];
+    const { batcher, groups } = batcherWith({
+      size: 4,
+      capacity: 6,
+      concurrency: 1,
+      process: () => {
+        const answer = deferred<ReadonlyArray<Outcome<number>>>();
+        answers.push(answer);
+        return answer.promise;
+      },
+    });
+    for (const key of ['a', 'a', 'a', 'a', 'b', 'b']) void batcher.add(key, 1);
+    expect(releases(groups())).toEqual(['a size 4']);
+    expect(batcher.snapshot.heldItems).toBe(6);
+
+    answers[0]?.resolve([1, 2, 3, 4].map((value) => ({ ok: true, value })));
+    await settleMicrotasks();
+    void batcher.add('b', 1);
+    void batcher.add('b', 1);
+
+    expect(releases(groups())).toEqual(['a size 4', 'b size 4']);
+  });
+
+  it('relieves a caller that went over capacity as soon as a processing slot frees', async () => {
+    const answers: Deferred<ReadonlyArray<Outcome<number>>>[] = [];
+    const { batcher, groups } = batcherWith({
+      size: 4,
+      capacity: 6,
+      concurrency: 1,
+      process: () => {
+        const answer = deferred<ReadonlyArray<Outcome<number>>>();
+        answers.push(answer);
+        return answer.promise;
+      },
+    });
+    for (const key of ['a', 'a', 'a', 'a', 'b', 'b', 'b', 'c', 'c', 'c']) void batcher.add(key, 1);
+    expect(releases(groups())).toEqual(['a size 4']);
+
+    answers[0]?.resolve([1, 2, 3, 4].map((value) => ({ ok: true, value })));
+    await settleMicrotasks();
+
+    expect(releases(groups())).toEqual(['a size 4', 'b pressure 3']);
+  });
+
+  it('never presses without a capacity, however many items it holds', () => {
+    const { batcher, groups } = batcherWith({ size: 100 });
+    for (let item = 0; item < 10_000; item += 1) void batcher.add(`key-${item % 200}`, item);
+    expect(groups()).toHaveLength(0);
+  });
+
+  describe('under the load of issue 14: size 200, one group processed at a time, 400 held', () => {
+    // A group takes 200 ms, so that 6,000 items keep the batcher busy for longer than a timeout.
+    const load = { size: 200, timeoutMs: 3_000, concurrency: 1, process: processIn(200), total: 6_000, held: 400 };
+
+    it('one key: every group leaves full, as before', async () => {
+      const run = await sustainedLoad({ ...load, keys: 1, capacity: 400 });
+      expect(run.settled).toBe(6_000);
+      expect(new Set(run.groups.map((group) => group.trigger))).toEqual(new Set<FlushTrigger>(['size']));
+    });
+
+    it('three keys, no capacity (the old rule): no group can fill, and every one waits out its timeout', async () => {
+      const run = await sustainedLoad({ ...load, keys: 3 });
+      expect(run.settled).toBe(6_000);
+      expect(new Set(run.groups.map((group) => group.trigger))).toEqual(new Set<FlushTrigger>(['timeout']));
+    });
+
+    it('three keys: the fullest group leaves under pressure, and none waits out its timeout under load', async () => {
+      const run = await sustainedLoad({ ...load, keys: 3, capacity: 400 });
+
+      expect(run.settled).toBe(6_000);
+      expect(run.loadMs).toBeGreaterThan(load.timeoutMs);
+      expect(run.timedOutUnderLoad).toEqual([]);
+      expect(run.underLoad.filter((group) => group.trigger === 'pressure').length).toBeGreaterThan(0);
+      // Once the load stops, what is still open waits out its timeout: at most a group per key.
+      expect(run.timedOutInRunOut.length).toBeLessThanOrEqual(3);
+      expect(Math.max(...run.groups.map((group) => group.items.length))).toBeLessThanOrEqual(200);
+    });
+  });
+
+  it('keeps twenty keys flowing: none waits out its timeout, groups of about capacity ÷ (keys ÷ 2 + concurrency)', async () => {
+    const run = await sustainedLoad({
+      size: 100,
+      timeoutMs: 3_000,
+      concurrency: 4,
+      capacity: 500,
+      process: processIn(50),
+      keys: 20,
+      total: 30_000,
+      held: 500,
+    });
+
+    expect(run.settled).toBe(30_000);
+    expect(run.loadMs).toBeGreaterThan(3_000);
+    expect(run.timedOutUnderLoad).toEqual([]);
+    const mean = run.underLoad.reduce((sum, group) => sum + group.items.length, 0) / run.underLoad.length;
+    expect(mean).toBeGreaterThan((0.8 * 500) / (20 / 2 + 4));
+  });
+});
+
+describe('per-key limits', () => {
+  it('never puts more items in a group than its key’s size', () => {
+    const { batcher, groups } = batcherWith({ size: 5, limitsOf: (key) => (key === 'small' ? { size: 3 } : {}) });
+    for (let item = 1; item <= 7; item += 1) void batcher.add('small', item);
+    for (let item = 1; item <= 5; item += 1) void batcher.add('large', item);
+
+    expect(releases(groups())).toEqual(['small size 3', 'small size 3', 'large size 5']);
+    expect(batcher.snapshot.openGroups).toBe(1);
+  });
+
+  it('releases a group on its key’s own timeout, and the others on the batcher’s', async () => {
+    const { batcher, groups } = batcherWith({
+      size: 100,
+      timeoutMs: 3_000,
+      limitsOf: (key) => (key === 'urgent' ? { timeoutMs: 500 } : {}),
+    });
+    const openedAt = Date.now();
+    void batcher.add('urgent', 1);
+    void batcher.add('relaxed', 2);
+
+    await vi.advanceTimersByTimeAsync(499);
+    expect(groups()).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(groups()).toEqual([
+      expect.objectContaining({ key: 'urgent', trigger: 'timeout', releasedAt: openedAt + 500 }),
+    ]);
+
+    await vi.advanceTimersByTimeAsync(2_500);
+    expect(groups()[1]).toMatchObject({ key: 'relaxed', trigger: 'timeout', releasedAt: openedAt + 3_000 });
+  });
+
+  it('reads a key’s limits once per group, when the group opens', () => {
+    const limitsOf = vi.fn((_key: string) => ({ size: 2 }));
+    const { batcher } = batcherWith({ limitsOf });
+    for (let item = 1; item <= 5; item += 1) void batcher.add('k', item);
+    expect(limitsOf.mock.calls).toEqual([['k'], ['k'], ['k']]);
+  });
+
+  it.each([
+    ['size', { size: 0 }],
+    ['size', { size: 1.5 }],
+    ['timeoutMs', { timeoutMs: -1 }],
+    ['timeoutMs', { timeoutMs: 2 ** 31 }],
+  ])('rejects the item of a key whose %s is out of range, naming the key, and holds nothing', async (field, limits) => {
+    const { batcher } = batcherWith({ limitsOf: (key) => (key === 'bad' ? limits : { size: 1 }) });
+
+    const value = batcher.add('bad', 1);
+
+    await expect(value).rejects.toThrow(InvalidOptionError);
+    await expect(value).rejects.toThrow(`"limitsOf("bad").${field}"`);
+    expect(batcher.snapshot).toEqual({ openGroups: 0, heldItems: 0, processing: 0, waiting: 0 });
+    await expect(batcher.add('good', 2)).resolves.toBe(20);
   });
 });
 

@@ -5,25 +5,47 @@
  *
  * A group moves through four states, and every move is asserted (see `move`):
  *
- *   open ──size│timeout│shutdown──▶ waiting ──a processing slot frees──▶ processing ──▶ settled
+ *   open ──size│timeout│pressure│shutdown──▶ waiting ──a processing slot frees──▶ processing ──▶ settled
  *
- * - open: the one group of its key that accepts items. Its timer starts with its first item, so
- *   `timeoutMs` bounds the wait of the oldest item, not of the latest.
+ * - open: the one group of its key that accepts items. Its size and timeout are its key's
+ *   (`limitsOf`, read once when it opens). Its timer starts with its first item, so the timeout
+ *   bounds the wait of the oldest item, not of the latest.
  * - waiting: released and frozen; queued FIFO while `concurrency` groups are being processed
  *   (a released group that finds a free slot passes through this state at once).
  * - processing: `process` has been called and has not answered yet.
  * - settled: every item's promise has resolved or rejected; the batcher forgets the group.
  *
+ * Pressure. The caller holds at most `capacity` items in the batcher at once (a BullMQ worker
+ * fetches no job beyond its concurrency), so once the items held reach it, no open group can grow
+ * until a group settles. When the open groups of all keys cannot each reach their size within
+ * that budget, none would fill and every one would wait out its timeout (issue 14: 3 task types
+ * at 164 tasks/s against 5,690 for one). So when the items held reach `capacity` and a processing
+ * slot is free, the fullest open group is released at once (trigger `pressure`), and again for
+ * each slot still free: a slot left idle then would only wait, since nothing new can arrive. The
+ * fullest, because it makes the largest group, frees the most budget, and in steady load it is
+ * also the one open longest. Chosen over a budget that grows with the keys in use: `groupBy`
+ * keys are unbounded, so that budget needs a memory cap, and at the cap the same collapse
+ * returns unless a group is released early anyway; a fixed budget also keeps the jobs held
+ * (locks renewed, re-run after a crash) bounded. The price is smaller groups when many keys
+ * share the budget: in steady load about `capacity` ÷ (keys ÷ 2 + `concurrency`) items each.
+ *
  * Once `drain()` has been called the batcher keeps working, but a group opened afterwards is
- * released on the next timer tick (trigger `shutdown`) instead of after `timeoutMs`: a worker
+ * released on the next timer tick (trigger `shutdown`) instead of after its timeout: a worker
  * that is stopping must not hold a late job for a full timeout.
  */
 import { systemClock, type Clock } from './clock.js';
 import { InvalidOptionError } from './invalid-option-error.js';
 import { OutcomeCountError } from './outcome-count-error.js';
 
-/** Why a group was released: it filled up, its oldest item waited long enough, or a drain. */
-export type FlushTrigger = 'size' | 'timeout' | 'shutdown';
+/**
+ * Why a group is released: it filled up (`size`), its oldest item waited long enough
+ * (`timeout`), the items held reached `capacity` (`pressure`), or a drain (`shutdown`). Every
+ * place that stores or counts triggers takes them from this list.
+ */
+export const FLUSH_TRIGGERS = Object.freeze(['size', 'timeout', 'pressure', 'shutdown'] as const);
+
+/** Why a group was released; see {@link FLUSH_TRIGGERS}. */
+export type FlushTrigger = (typeof FLUSH_TRIGGERS)[number];
 
 /** A released group of items that share a key, in arrival order. */
 export interface Group<T> {
@@ -54,13 +76,40 @@ export interface BatcherObserver<T> {
   onSettled?(group: Group<T>, durationMs: number, error?: Error): void;
 }
 
+/** A key's own group size and timeout; a field left out takes the batcher's `size` or `timeoutMs`. */
+export interface GroupLimits {
+  /** Items per group of this key. An integer ≥ 1. */
+  readonly size?: number;
+  /** Longest wait (ms) of the first item of this key's group. From 0 to 2^31 − 1. */
+  readonly timeoutMs?: number;
+}
+
 export interface BatcherOptions<T, R> {
-  /** Items per group: the `size`-th item releases its group (trigger `size`). An integer ≥ 1. */
+  /**
+   * Items per group: the `size`-th item releases its group (trigger `size`). An integer ≥ 1. The
+   * default of every key, unless `limitsOf` gives the key its own.
+   */
   readonly size: number;
-  /** Longest wait (ms) of a group's first item before release (trigger `timeout`). ≥ 0. */
+  /**
+   * Longest wait (ms) of a group's first item before release (trigger `timeout`). ≥ 0. The
+   * default of every key, unless `limitsOf` gives the key its own.
+   */
   readonly timeoutMs: number;
   /** Most groups processed at once; released groups beyond it wait in FIFO order. An integer ≥ 1. */
   readonly concurrency: number;
+  /**
+   * Most items the caller holds in the batcher at once (a BullMQ worker: its concurrency). Once
+   * the items held, in any state, reach it, the fullest open group is released for each free
+   * processing slot (trigger `pressure`), since no open group could grow before a group settles.
+   * An integer ≥ 1, or `Infinity`. Default: `Infinity` (never under pressure).
+   */
+  readonly capacity?: number;
+  /**
+   * The size and timeout of a key's groups, read once each time a group of the key opens. An
+   * answer out of range rejects that item with an `InvalidOptionError` naming the key and field,
+   * and opens no group. Default: `size` and `timeoutMs` for every key.
+   */
+  readonly limitsOf?: (key: string) => GroupLimits;
   /**
    * Processes a released group and answers one outcome per item, in the items' order. A throw or
    * rejection fails every item of the group with that error.
@@ -112,6 +161,8 @@ interface Ticket<T, R> {
 interface Tracked<T, R> {
   state: GroupState;
   readonly key: string;
+  /** The key's group size when the group opened. */
+  readonly size: number;
   readonly openedAt: number;
   readonly tickets: Ticket<T, R>[];
   timer: unknown;
@@ -122,16 +173,31 @@ interface Tracked<T, R> {
 /** Node turns a longer delay into 1 ms (with a warning), which would release groups at once. */
 const MAX_TIMER_MS = 2_147_483_647;
 
-const validate = <T, R>(options: BatcherOptions<T, R>): void => {
-  const { size, timeoutMs, concurrency, process } = options;
-  if (!Number.isInteger(size) || size < 1) {
-    throw new InvalidOptionError('size', 'an integer ≥ 1', size);
+/** The size and timeout checks, shared by the options and by each answer of `limitsOf`. */
+const checkLimits = (size: unknown, timeoutMs: unknown, prefix: string): void => {
+  if (!Number.isInteger(size) || (size as number) < 1) {
+    throw new InvalidOptionError(`${prefix}size`, 'an integer ≥ 1', size);
   }
   if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0 && timeoutMs <= MAX_TIMER_MS)) {
-    throw new InvalidOptionError('timeoutMs', `a number of ms from 0 to ${MAX_TIMER_MS}`, timeoutMs);
+    throw new InvalidOptionError(`${prefix}timeoutMs`, `a number of ms from 0 to ${MAX_TIMER_MS}`, timeoutMs);
   }
+};
+
+const validate = <T, R>(options: BatcherOptions<T, R>): void => {
+  const { size, timeoutMs, concurrency, capacity, limitsOf, process } = options;
+  checkLimits(size, timeoutMs, '');
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new InvalidOptionError('concurrency', 'an integer ≥ 1', concurrency);
+  }
+  if (
+    capacity !== undefined &&
+    capacity !== Number.POSITIVE_INFINITY &&
+    !(Number.isInteger(capacity) && capacity >= 1)
+  ) {
+    throw new InvalidOptionError('capacity', 'an integer ≥ 1 or Infinity', capacity);
+  }
+  if (limitsOf !== undefined && typeof limitsOf !== 'function') {
+    throw new InvalidOptionError('limitsOf', 'a function', limitsOf);
   }
   if (typeof process !== 'function') {
     throw new InvalidOptionError('process', 'a function', process);
@@ -166,15 +232,18 @@ const move = <T, R>(group: Tracked<T, R>, from: GroupState, to: GroupState): voi
 };
 
 /**
- * Creates a micro-batcher that groups items by key and releases a group when it holds `size`
- * items, when its first item has waited `timeoutMs`, or on `drain()`. Options are checked at once;
- * a bad one throws an `InvalidOptionError` naming it.
+ * Creates a micro-batcher that groups items by key and releases a group when it holds its key's
+ * size, when its first item has waited its key's timeout, when the items held reach `capacity`
+ * (the fullest group), or on `drain()`. Options are checked at once; a bad one throws an
+ * `InvalidOptionError` naming it.
  *
  * @example
  * const batcher = createBatcher<string, number>({
  *   size: 100,
  *   timeoutMs: 3_000,
  *   concurrency: 4,
+ *   capacity: 500,
+ *   limitsOf: (key) => (key === 'slow' ? { size: 10, timeoutMs: 500 } : {}),
  *   process: async (group) => group.items.map((word) => ({ ok: true, value: word.length })),
  * });
  * const length = await batcher.add('words', 'sluice'); // 6, once the group is processed
@@ -183,7 +252,16 @@ const move = <T, R>(group: Tracked<T, R>, from: GroupState, to: GroupState): voi
 export const createBatcher = <T, R>(options: BatcherOptions<T, R>): Batcher<T, R> => {
   validate(options);
   // Renamed so the option does not shadow Node's global `process` in this scope.
-  const { size, timeoutMs, concurrency, process: processGroup, clock = systemClock, observer = {} } = options;
+  const {
+    size: defaultSize,
+    timeoutMs: defaultTimeoutMs,
+    concurrency,
+    capacity = Number.POSITIVE_INFINITY,
+    limitsOf,
+    process: processGroup,
+    clock = systemClock,
+    observer = {},
+  } = options;
 
   const open = new Map<string, Tracked<T, R>>();
   const waiting: Tracked<T, R>[] = [];
@@ -192,10 +270,21 @@ export const createBatcher = <T, R>(options: BatcherOptions<T, R>): Batcher<T, R
   let draining = false;
   let drainers: Array<() => void> = [];
 
+  /** The key's limits, checked before anything is opened: a bad answer rejects only its item. */
+  const limitsFor = (key: string): { readonly size: number; readonly timeoutMs: number } => {
+    const own = limitsOf?.(key) ?? {};
+    const size = own.size ?? defaultSize;
+    const timeoutMs = own.timeoutMs ?? defaultTimeoutMs;
+    if (limitsOf !== undefined) checkLimits(size, timeoutMs, `limitsOf(${JSON.stringify(key)}).`);
+    return { size, timeoutMs };
+  };
+
   const openGroup = (key: string): Tracked<T, R> => {
+    const { size, timeoutMs } = limitsFor(key);
     const group: Tracked<T, R> = {
       state: 'open',
       key,
+      size,
       openedAt: clock.now(),
       tickets: [],
       timer: undefined,
@@ -229,6 +318,28 @@ export const createBatcher = <T, R>(options: BatcherOptions<T, R>): Batcher<T, R
       const next = waiting.shift();
       if (next === undefined) return;
       start(next);
+    }
+  };
+
+  /** The open group holding the most items; the one opened first among equals. */
+  const fullest = (): Tracked<T, R> | undefined => {
+    let found: Tracked<T, R> | undefined;
+    for (const group of open.values()) {
+      if (found === undefined || group.tickets.length > found.tickets.length) found = group;
+    }
+    return found;
+  };
+
+  /**
+   * Releases the fullest open group (trigger `pressure`) while the items held are at `capacity`
+   * and a processing slot is free. A free slot means nothing waits (`pump` fills slots first), so
+   * each release starts at once; with every slot busy, a settlement will make room instead.
+   */
+  const relieve = (): void => {
+    while (heldItems >= capacity && processing < concurrency) {
+      const group = fullest();
+      if (group === undefined) return;
+      release(group, 'pressure');
     }
   };
 
@@ -277,6 +388,8 @@ export const createBatcher = <T, R>(options: BatcherOptions<T, R>): Batcher<T, R
         : observer.onSettled?.(released, durationMs, failure),
     );
     pump();
+    // Only a caller that went over `capacity` can still be at it after a settlement.
+    relieve();
     wakeDrainers();
   };
 
@@ -293,7 +406,8 @@ export const createBatcher = <T, R>(options: BatcherOptions<T, R>): Batcher<T, R
         const group = open.get(key) ?? openGroup(key);
         group.tickets.push({ item, resolve, reject });
         heldItems += 1;
-        if (group.tickets.length >= size) release(group, 'size');
+        if (group.tickets.length >= group.size) release(group, 'size');
+        relieve();
       }),
 
     drain: () => {

@@ -4,8 +4,9 @@
  * Open-source BullMQ gives a processor one job at a time. `createBatchWorker` keeps that model,
  * because each job still completes, fails, retries and backs off on its own, but parks every job
  * in a group keyed by `keyOf(job)` (default: the job's name). A group is released when it holds
- * `size` jobs, when its first job has waited `timeoutMs`, or on `close()`, and `processGroup`
- * then answers one outcome per job. Jobs stay BullMQ-active, with their locks renewed, until
+ * its key's `size` jobs, when its first job has waited its key's `timeoutMs`, when the jobs held
+ * fill the worker's BullMQ concurrency (the fullest group, trigger `pressure`), or on `close()`,
+ * and `processGroup` then answers one outcome per job. Jobs stay BullMQ-active, with their locks renewed, until
  * their group is processed, so a crashed worker's jobs come back through BullMQ's stalled check.
  *
  * `createBatcher` is the pure core underneath (no I/O, injected clock), usable without BullMQ.
@@ -41,12 +42,14 @@ export {
 } from './batch-worker.js';
 export {
   createBatcher,
+  FLUSH_TRIGGERS,
   type Batcher,
   type BatcherObserver,
   type BatcherOptions,
   type BatcherSnapshot,
   type FlushTrigger,
   type Group,
+  type GroupLimits,
   type Outcome,
 } from './batcher.js';
 export { systemClock, type Clock } from './clock.js';
