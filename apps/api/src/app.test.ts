@@ -1,6 +1,6 @@
 import { describe, expect } from 'vitest';
 import { test as base } from '@sluice/testkit';
-import { isUuid } from '@sluice/tasks';
+import { createCatalog, createDemoCatalog, defineTaskType, isUuid } from '@sluice/tasks';
 import { startTestApi, type TestApi } from './test-api.js';
 
 const test = base.extend<{ api: TestApi }>({
@@ -142,6 +142,40 @@ describe('POST /api/tasks/batch', () => {
     await expectRejected(api, await post(api, '/api/tasks/batch', { count: 5, taskTypes: ['FAX'] }), 422);
     await expectRejected(api, await post(api, '/api/tasks/batch', { count: 100_001 }), 422);
     await expectRejected(api, await post(api, '/api/tasks/batch', { count: 0 }), 422);
+  });
+
+  test('answers 422 for a type without a sample payload, and leaves it out when no type is named', async ({
+    redisUrl,
+    databaseUrl,
+    queueName,
+  }) => {
+    const demo = createDemoCatalog({ failureRate: 0, workMs: 0 });
+    const types = demo.names.flatMap((name) => demo.get(name) ?? []);
+    const [email] = types;
+    if (email === undefined) throw new Error('the demo catalog has no EMAIL');
+    // EMAIL's schema, with no sample: the api needs nothing else of it here.
+    const unsampled = defineTaskType({ name: 'INVOICE', payload: email.payload, handle: email.handle });
+    const catalog = createCatalog([...types, unsampled]);
+    const api = await startTestApi({ redisUrl, databaseUrl, queueName, catalog });
+    try {
+      const problem = await expectRejected(
+        api,
+        await post(api, '/api/tasks/batch', { count: 5, taskTypes: ['EMAIL', 'INVOICE'] }),
+        422,
+      );
+      expect(problem.errors).toEqual([
+        {
+          pointer: '/taskTypes/1',
+          message: 'INVOICE has no sample payload, so the generator cannot make its tasks',
+        },
+      ]);
+      const response = await post(api, '/api/tasks/batch', { count: 6 });
+      expect(response.status).toBe(202);
+      const names = (await api.queue.queue.getWaiting(0, 5)).map((job) => job.name);
+      expect(new Set(names)).toEqual(new Set(['EMAIL', 'SMS', 'PUSH']));
+    } finally {
+      await api.close();
+    }
   });
 });
 

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { createDb, createStore, migrateToLatest } from '@sluice/store';
-import { createDemoCatalog } from '@sluice/tasks';
+import { createDemoCatalog, type Catalog } from '@sluice/tasks';
 import { Registry, createLogger, createMetrics } from '@sluice/telemetry';
 import { createApp } from './app.js';
 import type { Backpressure } from './backpressure.js';
@@ -46,6 +46,8 @@ export const startTestApi = async (options: {
    * break a real server at an exact point of a request; default: the plain queue.
    */
   readonly wrapQueue?: (queue: TaskQueue) => TaskQueue;
+  /** The task types the api accepts; default: the demo catalog. */
+  readonly catalog?: Catalog;
 }): Promise<TestApi> => {
   const redis = new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   redis.on('error', () => undefined);
@@ -56,7 +58,7 @@ export const startTestApi = async (options: {
   const queue = createTaskQueue(redis, { queueName: options.queueName, retry: { maxRetries: 3, backoffDelayMs: 100 } });
   const registry = new Registry();
   const app = createApp({
-    catalog: createDemoCatalog({ failureRate: 0, workMs: 0 }),
+    catalog: options.catalog ?? createDemoCatalog({ failureRate: 0, workMs: 0 }),
     queue: options.wrapQueue?.(queue) ?? queue,
     store,
     metrics: createMetrics(registry, { defaults: false }),

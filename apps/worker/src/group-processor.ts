@@ -26,9 +26,16 @@ export interface GroupProcessorDeps {
   readonly outageBackoff: OutageBackoff;
   /** Told of every transient commit failure (the worker pauses until the database answers). */
   readonly onCommitUnavailable?: (error: unknown) => void;
+  /**
+   * Handed to every handler (`HandlerContext.signal`): the worker aborts it when its shutdown
+   * grace is running out. Default: never aborted.
+   */
+  readonly signal?: AbortSignal;
   /** Test-only fault injection: runs right after a commit, before any job is acknowledged. */
   readonly afterCommit?: () => void;
 }
+
+const NEVER_ABORTED = new AbortController().signal;
 
 /** What the worker decided for one job of the group. */
 type Decision =
@@ -149,6 +156,7 @@ export const createGroupProcessor =
       return decisions[index] === undefined && check?.ok ? [{ job, index, id: check.id, data: check.data }] : [];
     });
 
+    const batchId = newId();
     const handlerStarted = performance.now();
     if (type && runnable.length > 0) {
       const inputs: ReadonlyArray<TaskInput<unknown>> = runnable.map(({ job, index, id, data }) => ({
@@ -160,7 +168,11 @@ export const createGroupProcessor =
       }));
       let answers: ReadonlyArray<unknown>;
       try {
-        answers = await type.handle(inputs);
+        answers = await type.handle(inputs, {
+          signal: deps.signal ?? NEVER_ABORTED,
+          logger: logger.child({ taskType: type.name, batchId }),
+          group: { key: null, trigger: group.trigger },
+        });
         if (answers.length !== inputs.length) {
           throw new Error(`handler of ${type.name} returned ${answers.length} outcomes for ${inputs.length} tasks`);
         }
@@ -232,7 +244,6 @@ export const createGroupProcessor =
       );
     };
 
-    const batchId = newId();
     const commitStarted = performance.now();
     let committed: CommitResult;
     try {

@@ -11,6 +11,8 @@ import { createWorker } from './worker.js';
 /** What a spec may change about the worker it starts; the rest is as in production. */
 export interface WorkerSetup {
   readonly batch?: Partial<{ size: number; timeoutMs: number; concurrency: number }>;
+  /** Default 30 s, as in production. */
+  readonly shutdownGraceMs?: number;
   /** Default: the demo catalog, with no simulated failures and 1 ms of work. */
   readonly catalog?: Catalog;
   /** Default: a logger that prints errors only. */
@@ -57,6 +59,7 @@ export const test = base.extend<{ pipeline: Pipeline }>({
             workerId: `test-worker-${workers.length + 1}`,
             batch: { size: 100, timeoutMs: 3_000, concurrency: 4, ...RETRY, ...setup.batch },
             recovery: { lockDurationMs: 15_000, stalledIntervalMs: 5_000, maxStalledCount: 5 },
+            shutdownGraceMs: setup.shutdownGraceMs ?? 30_000,
           },
           connection,
           catalog: setup.catalog ?? createDemoCatalog({ failureRate: 0, workMs: 1 }),

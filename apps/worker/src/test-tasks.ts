@@ -14,7 +14,7 @@ export const demoTasks = (count: number, types: ReadonlyArray<string> = ['EMAIL'
   return Array.from({ length: count }, (_, n) => {
     const taskType = types[n % types.length] ?? 'EMAIL';
     const type = catalog.get(taskType);
-    if (type === undefined) throw new Error(`demoTasks: ${taskType} is not a demo task type`);
+    if (type?.sample === undefined) throw new Error(`demoTasks: ${taskType} is not a demo task type`);
     return { taskType, payload: type.sample(n) };
   });
 };

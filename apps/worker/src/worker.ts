@@ -10,7 +10,7 @@ import { createGroupProcessor } from './group-processor.js';
 import { createOutageBackoff } from './outage-backoff.js';
 
 export interface WorkerDeps {
-  readonly config: Pick<Config, 'queueName' | 'batch' | 'workerId' | 'recovery'>;
+  readonly config: Pick<Config, 'queueName' | 'batch' | 'workerId' | 'recovery' | 'shutdownGraceMs'>;
   /** A connection with `maxRetriesPerRequest: null`, as BullMQ workers require. */
   readonly connection: Redis;
   readonly catalog: Catalog;
@@ -21,18 +21,34 @@ export interface WorkerDeps {
   readonly afterCommit?: () => void;
 }
 
+/** The most of the shutdown grace kept for committing what aborted handlers answer. */
+const COMMIT_RESERVE_MS = 5_000;
+
+/**
+ * How long after `close()` starts the handlers' signal aborts: the grace, less a reserve (a
+ * fifth of it, at most 5 s) for the commits of the groups whose handlers stop then. main.ts exits
+ * when the whole grace is over; aborting only then would leave those groups no time to commit,
+ * and their jobs would wait out their locks instead of going back to the queue at once.
+ */
+export const abortDelayMs = (shutdownGraceMs: number): number =>
+  shutdownGraceMs - Math.min(COMMIT_RESERVE_MS, shutdownGraceMs / 5);
+
 /**
  * A Sluice worker: a BatchWorker over the tasks queue whose groups (one per task type) run
  * through the catalog's handlers and commit to the store. Starts consuming at once.
  *
  * @example
  * const worker = createWorker({ config, connection, catalog, store, logger, metrics });
- * await worker.close(); // flushes open groups, waits for their commits
+ * // flushes open groups and waits for their commits; handlers still running when the shutdown
+ * // grace is nearly over see their signal abort
+ * await worker.close();
  */
 export const createWorker = (deps: WorkerDeps): BatchWorker<JobData, Json> => {
   const { config, metrics, logger } = deps;
   // Filled in once the BatchWorker exists: the gate pauses and resumes it.
   let gate: CommitGate | undefined;
+  // Aborted when the shutdown grace is running out: every handler gets its signal.
+  const shutdown = new AbortController();
   const processGroup = createGroupProcessor({
     catalog: deps.catalog,
     store: deps.store,
@@ -43,6 +59,7 @@ export const createWorker = (deps: WorkerDeps): BatchWorker<JobData, Json> => {
     // to space out the first retries; a long one would hold tasks back well after it returns.
     outageBackoff: createOutageBackoff({ baseMs: config.batch.backoffDelayMs, maxMs: 5_000 }),
     onCommitUnavailable: (error) => gate?.reportUnavailable(error),
+    signal: shutdown.signal,
     ...(deps.afterCommit ? { afterCommit: deps.afterCommit } : {}),
   });
   const worker = createBatchWorker<JobData, Json>({
@@ -96,9 +113,21 @@ export const createWorker = (deps: WorkerDeps): BatchWorker<JobData, Json> => {
     get snapshot() {
       return worker.snapshot;
     },
-    close: () => {
+    close: async () => {
       gate?.dispose();
-      return close();
+      const deadline = setTimeout(() => {
+        logger.warn('shutdown grace running out: aborting the handlers still running', {
+          graceMs: config.shutdownGraceMs,
+        });
+        shutdown.abort(new Error(`the worker is stopping and its ${config.shutdownGraceMs} ms grace is running out`));
+      }, abortDelayMs(config.shutdownGraceMs));
+      // A timer must not keep a process alive that has nothing else left to do.
+      deadline.unref();
+      try {
+        await close();
+      } finally {
+        clearTimeout(deadline);
+      }
     },
   };
 };

@@ -24,10 +24,17 @@ export { isUuid, newId } from './task-id.js';
 export {
   defineTaskType,
   outcomeProblem,
+  SQL_IDENTIFIER,
   TASK_TYPE_NAME,
+  taskTypeOptionsProblem,
   type BatchHandler,
+  type BatchSettings,
+  type HandlerContext,
   type Json,
+  type SinkRow,
   type TaskInput,
+  type TaskLogger,
   type TaskOutcome,
+  type TaskSink,
   type TaskType,
 } from './task-type.js';

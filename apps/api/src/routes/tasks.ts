@@ -113,11 +113,13 @@ const parseGenerator = (
   if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_GENERATED_TASKS) {
     errors.push({ pointer: '/count', message: `must be a whole number from 1 to ${MAX_GENERATED_TASKS}` });
   }
-  const types = taskTypes === undefined ? catalog.names : taskTypes;
+  // Only a type with a `sample` can be generated: a user's task type need not have one.
+  const sampled = catalog.names.filter((name) => catalog.get(name)?.sample !== undefined);
+  const types = taskTypes === undefined ? sampled : taskTypes;
   if (!Array.isArray(types) || types.length === 0 || types.length > MAX_GENERATOR_TYPES) {
     errors.push({
       pointer: '/taskTypes',
-      message: `must be a list of 1 to ${MAX_GENERATOR_TYPES} task types: ${catalog.names.join(', ')}`,
+      message: `must be a list of 1 to ${MAX_GENERATOR_TYPES} task types with a sample payload: ${sampled.join(', ') || 'none has one'}`,
     });
   } else {
     types.forEach((name: unknown, index) => {
@@ -125,6 +127,11 @@ const parseGenerator = (
         errors.push({
           pointer: `/taskTypes/${index}`,
           message: `unknown task type; known types: ${catalog.names.join(', ')}`,
+        });
+      } else if (catalog.get(name)?.sample === undefined) {
+        errors.push({
+          pointer: `/taskTypes/${index}`,
+          message: `${name} has no sample payload, so the generator cannot make its tasks`,
         });
       }
     });
@@ -252,10 +259,10 @@ export const createTaskRoutes = ({ catalog, queue, store, metrics, backpressure 
       const chunk: Submission[] = [];
       for (let n = start; n < Math.min(count, start + GENERATOR_CHUNK); n += 1) {
         const type = types[n % types.length];
-        const sample = type === undefined ? undefined : catalog.get(type);
-        // parseGenerator accepted only known types, so neither is ever missing.
+        const sample = type === undefined ? undefined : catalog.get(type)?.sample;
+        // parseGenerator accepted only known types with a sample, so neither is ever missing.
         if (type === undefined || sample === undefined) throw new Error(`generator has no task type at ${n}`);
-        chunk.push({ taskType: type, payload: sample.sample(n) });
+        chunk.push({ taskType: type, payload: sample(n) });
       }
       ids.push(...(await enqueueVia(() => queue.enqueue(chunk, Date.now()))));
       counted(chunk);
