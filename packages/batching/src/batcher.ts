@@ -39,8 +39,9 @@ import { OutcomeCountError } from './outcome-count-error.js';
 
 /**
  * Why a group is released: it filled up (`size`), its oldest item waited long enough
- * (`timeout`), the items held reached `capacity` (`pressure`), or a drain (`shutdown`). Every
- * place that stores or counts triggers takes them from this list.
+ * (`timeout`), the items held reached `capacity` (`pressure`), or a drain (`shutdown`). For a
+ * caller's metric labels. The store loads nothing of BullMQ, so it imports only the type, and
+ * keeps a `Record<FlushTrigger, …>` the compiler holds complete.
  */
 export const FLUSH_TRIGGERS = Object.freeze(['size', 'timeout', 'pressure', 'shutdown'] as const);
 

@@ -35,12 +35,13 @@ describe('the migrate command', () => {
       expect(lines).toEqual([
         `log: created database ${where}`,
         `log: applied migration 0001-create-tasks-and-batches to ${where}`,
+        `log: applied migration 0002-allow-pressure-trigger to ${where}`,
       ]);
       const client = new pg.Client({ connectionString: target });
       await client.connect();
       try {
         const { rows } = await client.query<{ name: string }>(`SELECT name FROM kysely_migration ORDER BY name`);
-        expect(rows).toEqual([{ name: '0001-create-tasks-and-batches' }]);
+        expect(rows).toEqual([{ name: '0001-create-tasks-and-batches' }, { name: '0002-allow-pressure-trigger' }]);
       } finally {
         await client.end();
       }

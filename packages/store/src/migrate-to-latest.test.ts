@@ -1,9 +1,10 @@
 import { test as base } from '@sluice/testkit';
-import { sql, type Kysely } from 'kysely';
+import { Migrator, sql, type Kysely } from 'kysely';
 import { describe, expect } from 'vitest';
 import { createDb } from './create-db.js';
 import { migrateToLatest } from './migrate-to-latest.js';
 import { MigrationError } from './migration-error.js';
+import { migrationProvider } from './migrations/migration-provider.js';
 import type { Database } from './schema.js';
 
 /** Unlike the store fixture's, this database starts with no migration applied. */
@@ -30,7 +31,7 @@ const count = async (db: Kysely<Database>, query: ReturnType<typeof sql<{ n: num
 
 describe('migrateToLatest', () => {
   test('creates the tasks and batches tables on an empty database', async ({ db }) => {
-    expect(await migrateToLatest(db)).toEqual(['0001-create-tasks-and-batches']);
+    expect(await migrateToLatest(db)).toEqual(['0001-create-tasks-and-batches', '0002-allow-pressure-trigger']);
 
     const { rows } = await sql<{ table_name: string; column_name: string }>`
       SELECT table_name, column_name FROM information_schema.columns
@@ -99,6 +100,34 @@ describe('migrateToLatest', () => {
       code: '23514',
       constraint: 'batches_counts_check',
     });
+  });
+
+  test('accepts every trigger the batcher releases a group with, pressure included', async ({ db }) => {
+    await migrateToLatest(db);
+
+    for (const trigger of ['size', 'timeout', 'pressure', 'shutdown']) {
+      await insertBatch(trigger, { size: 1, completed: 1 }).execute(db);
+    }
+
+    expect(await count(db, sql<{ n: number }>`SELECT count(*)::int AS n FROM batches`)).toBe(4);
+  });
+
+  test('lets a database made by the first migration alone take pressure, keeping its rows', async ({ db }) => {
+    const migrator = new Migrator({ db, provider: migrationProvider });
+    await migrator.migrateTo('0001-create-tasks-and-batches');
+    await insertBatch('timeout', { size: 1, completed: 1 }).execute(db);
+    await expect(insertBatch('pressure', { size: 1, completed: 1 }).execute(db)).rejects.toMatchObject({
+      constraint: 'batches_trigger_check',
+    });
+
+    const { results } = await migrator.migrateTo('0002-allow-pressure-trigger');
+    expect(results?.map((result) => [result.migrationName, result.status])).toEqual([
+      ['0002-allow-pressure-trigger', 'Success'],
+    ]);
+
+    await insertBatch('pressure', { size: 1, completed: 1 }).execute(db);
+    const { rows } = await sql<{ trigger: string }>`SELECT trigger FROM batches ORDER BY trigger`.execute(db);
+    expect(rows.map((row) => row.trigger)).toEqual(['pressure', 'timeout']);
   });
 
   test('names the migration that failed, and leaves nothing of it behind', async ({ db }) => {

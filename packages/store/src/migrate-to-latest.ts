@@ -12,7 +12,7 @@ import { migrationProvider } from './migrations/migration-provider.js';
  *
  * @example
  * const applied = await migrateToLatest(db);
- * console.log(applied); // ['0001-create-tasks-and-batches'] on a fresh database, [] after
+ * console.log(applied); // ['0001-create-tasks-and-batches', '0002-allow-pressure-trigger'] on a fresh database, [] after
  */
 export const migrateToLatest = async <DB>(db: Kysely<DB>): Promise<ReadonlyArray<string>> => {
   const migrator = new Migrator({ db, provider: migrationProvider });

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { createTasksAndBatches } from './0001-create-tasks-and-batches.js';
+import { allowPressureTrigger } from './0002-allow-pressure-trigger.js';
 
 /**
  * Every migration, by name. Names sort in the order they must run (Kysely sorts them), and a
@@ -10,6 +11,7 @@ import { createTasksAndBatches } from './0001-create-tasks-and-batches.js';
  */
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0001-create-tasks-and-batches': createTasksAndBatches,
+  '0002-allow-pressure-trigger': allowPressureTrigger,
 });
 
 /** Hands Kysely's Migrator the list above. */

@@ -18,11 +18,16 @@ describe('checkGroup', () => {
     expect(() => checkGroup(groupOf([], { size: 5 }))).not.toThrow();
   });
 
+  it.for(['size', 'timeout', 'pressure', 'shutdown'] as const)('accepts a group released by %s', (trigger) => {
+    expect(refusal({ trigger })).toBeUndefined();
+  });
+
   it.for([
     ['batch.id', { id: 'batch-1' }],
     ['batch.workerId', { workerId: 'w\u00001' }],
     ['batch.taskType', { taskType: 'EMAIL\u0000' }],
     ['batch.trigger', { trigger: 'manual' as GroupBatch['trigger'] }],
+    ['batch.trigger', { trigger: 'constructor' as GroupBatch['trigger'] }],
     ['batch.openedAt', { openedAt: new Date(Number.NaN) }],
     ['batch.flushedAt', { flushedAt: new Date('not a date') }],
     ['batch.size', { size: 1 }],

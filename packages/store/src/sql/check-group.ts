@@ -4,7 +4,9 @@ import { isPgCount, MAX_PG_INTEGER } from '../pg-integer.js';
 import type { FlushTrigger } from '../schema.js';
 import type { GroupCommit } from './group-commit.js';
 
-const TRIGGERS: ReadonlySet<FlushTrigger> = new Set(['size', 'timeout', 'shutdown']);
+/** Every trigger the batcher releases a group with: the compiler refuses this object without one. */
+const TRIGGERS: Readonly<Record<FlushTrigger, true>> = { size: true, timeout: true, pressure: true, shutdown: true };
+const TRIGGER_NAMES = Object.keys(TRIGGERS).join(', ');
 
 const isValidDate = (value: unknown): value is Date => value instanceof Date && !Number.isNaN(value.getTime());
 
@@ -37,8 +39,8 @@ export const checkGroup = (group: GroupCommit): void => {
   checkUuid(batch.id, 'batch.id');
   checkText(batch.workerId, 'batch.workerId');
   checkText(batch.taskType, 'batch.taskType');
-  if (!TRIGGERS.has(batch.trigger)) {
-    throw new InvalidArgumentError('batch.trigger', `must be size, timeout or shutdown, got ${String(batch.trigger)}`);
+  if (!Object.hasOwn(TRIGGERS, batch.trigger)) {
+    throw new InvalidArgumentError('batch.trigger', `must be one of ${TRIGGER_NAMES}, got ${String(batch.trigger)}`);
   }
   checkDate(batch.openedAt, 'batch.openedAt');
   checkDate(batch.flushedAt, 'batch.flushedAt');

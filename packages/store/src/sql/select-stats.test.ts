@@ -7,7 +7,7 @@ describe('stats', () => {
     expect(await store.stats()).toEqual({
       totals: { batches: 0, tasks: 0, completed: 0, failed: 0, retried: 0, duplicates: 0 },
       byTaskType: [],
-      flushesByTrigger: { size: 0, timeout: 0, shutdown: 0 },
+      flushesByTrigger: { size: 0, timeout: 0, pressure: 0, shutdown: 0 },
       commitMs: { average: null, p95: null },
     });
   });
@@ -22,24 +22,31 @@ describe('stats', () => {
         { size: 40, trigger: 'timeout' },
       ),
     );
+    // Released before it was full: the worker's held jobs had reached its BullMQ concurrency.
+    await store.commitGroup(
+      groupOf(
+        finishedTasks(20, () => ({ taskType: 'SMS' })),
+        { trigger: 'pressure' },
+      ),
+    );
     // A redelivery of ten emails: duplicates only.
     await store.commitGroup(groupOf(emails.slice(0, 10), { trigger: 'shutdown' }));
 
     const stats = await store.stats();
 
     expect(stats.totals).toEqual({
-      batches: 3,
-      tasks: 130,
-      completed: 127,
+      batches: 4,
+      tasks: 150,
+      completed: 147,
       failed: 3,
       retried: 10,
       duplicates: 10,
     });
     expect(stats.byTaskType).toEqual([
       { taskType: 'EMAIL', batches: 2, completed: 97, failed: 3, retried: 0, duplicates: 10, averageGroupSize: 55 },
-      { taskType: 'SMS', batches: 1, completed: 30, failed: 0, retried: 10, duplicates: 0, averageGroupSize: 40 },
+      { taskType: 'SMS', batches: 2, completed: 50, failed: 0, retried: 10, duplicates: 0, averageGroupSize: 30 },
     ]);
-    expect(stats.flushesByTrigger).toEqual({ size: 1, timeout: 1, shutdown: 1 });
+    expect(stats.flushesByTrigger).toEqual({ size: 1, timeout: 1, pressure: 1, shutdown: 1 });
   });
 
   test('averages commit times and takes their 95th percentile from the batch rows', async ({ store }) => {

@@ -26,7 +26,10 @@ export interface StoreStats {
   };
   /** One entry per task type that has committed a batch, by name. */
   readonly byTaskType: ReadonlyArray<TaskTypeStats>;
-  /** Groups released because they were full, timed out, or the worker was stopping. */
+  /**
+   * Groups released because they were full, timed out, left early because the worker's held jobs
+   * had reached its BullMQ concurrency (`pressure`), or the worker was stopping.
+   */
   readonly flushesByTrigger: Readonly<Record<FlushTrigger, number>>;
   /** Server-side commit statement time (see `BatchesTable.commit_ms`); null before any batch. */
   readonly commitMs: {
@@ -93,7 +96,7 @@ export const selectStats = async (db: Kysely<Database>): Promise<StoreStats> => 
         averageGroupSize: row.average_size ?? 0,
       }),
     );
-  const flushesByTrigger: Record<FlushTrigger, number> = { size: 0, timeout: 0, shutdown: 0 };
+  const flushesByTrigger: Record<FlushTrigger, number> = { size: 0, timeout: 0, pressure: 0, shutdown: 0 };
   for (const row of rows) {
     if (row.level === PER_TRIGGER && row.trigger !== null) flushesByTrigger[row.trigger] = row.batches;
   }
