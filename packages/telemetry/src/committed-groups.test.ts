@@ -31,6 +31,7 @@ describe('createCommittedGroupMetrics', () => {
     expect(text).toContain('sluice_group_flushes_total{task_type="EMAIL",trigger="size"} 4');
     expect(text).toContain('sluice_group_flushes_total{task_type="EMAIL",trigger="timeout"} 1');
     expect(text).toContain('sluice_group_flushes_total{task_type="SMS",trigger="timeout"} 2');
+    expect(text).toContain('sluice_group_flushes_total{task_type="PUSH",trigger="pressure"} 0');
     expect(text).toContain('sluice_group_flushes_total{task_type="PUSH",trigger="shutdown"} 0');
   });
 

@@ -106,7 +106,7 @@ export const createCommittedGroupMetrics = (registry: Registry, options: Committ
 
   new Counter({
     name: METRIC.groupFlushes,
-    help: 'Committed groups by task type and what released them: size (full), timeout or shutdown.',
+    help: 'Committed groups by task type and what released them: size (full), timeout, pressure (the worker held its most jobs) or shutdown.',
     labelNames: ['task_type', 'trigger'] as const,
     registers: [registry],
     async collect() {

@@ -33,6 +33,9 @@ export const PROCESS_METRIC = {
 export const TASK_OUTCOMES = ['completed', 'failed', 'retried'] as const;
 export type TaskOutcomeLabel = (typeof TASK_OUTCOMES)[number];
 
-/** Values of the `trigger` label of {@link METRIC.groupFlushes}: what released a group. */
-export const FLUSH_TRIGGERS = ['size', 'timeout', 'shutdown'] as const;
+/**
+ * Values of the `trigger` label of {@link METRIC.groupFlushes}: what released a group. The
+ * batcher's `FlushTrigger` of @sluice/batching, which this package does not depend on.
+ */
+export const FLUSH_TRIGGERS = ['size', 'timeout', 'pressure', 'shutdown'] as const;
 export type FlushTriggerLabel = (typeof FLUSH_TRIGGERS)[number];

@@ -16,7 +16,10 @@ export const readTheme = () => {
     violet: read(style, '--violet'),
     sans: read(style, '--sans'),
   };
-  return { ...theme, triggers: { size: theme.good, timeout: theme.warn, shutdown: theme.violet } };
+  return {
+    ...theme,
+    triggers: { size: theme.good, timeout: theme.warn, pressure: theme.accent, shutdown: theme.violet },
+  };
 };
 
 /** `#38bdf8` at the given opacity, for fills under lines. */

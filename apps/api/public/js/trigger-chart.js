@@ -1,10 +1,11 @@
 // How many groups were released because they were full, because their oldest task waited too
-// long, or because the worker was stopping.
+// long, because their worker held as many jobs as it may (the fullest group leaves early), or
+// because the worker was stopping.
 import { setEmpty, setFigures } from './figures.js';
 import { formatCount } from './format.js';
 
-const TRIGGERS = ['size', 'timeout', 'shutdown'];
-const LABELS = { size: 'full (size)', timeout: 'timeout', shutdown: 'shutdown' };
+const TRIGGERS = ['size', 'timeout', 'pressure', 'shutdown'];
+const LABELS = { size: 'full (size)', timeout: 'timeout', pressure: 'pressure', shutdown: 'shutdown' };
 
 export const createTriggerChart = (Chart, canvas, figures, theme) => {
   const chart = new Chart(canvas, {

@@ -62,7 +62,7 @@ const panels = (): ReadonlyArray<UnplacedPanel> => [
   barGauge({
     title: 'Group size distribution',
     description:
-      'Groups committed over the selected time range, by size bucket (tasks per group); under steady load nearly all are full (BATCH_SIZE), many small ones mean groups leave on the timeout.',
+      'Groups committed over the selected time range, by size bucket (tasks per group); under steady load nearly all are full (BATCH_SIZE), or a share of it when many task types leave under pressure (see Flushes by trigger); many small ones mean groups leave on the timeout.',
     unit: 'short',
     size: { w: 12, h: 8 },
     queries: [
@@ -75,7 +75,7 @@ const panels = (): ReadonlyArray<UnplacedPanel> => [
   timeSeries({
     title: 'Flushes by trigger',
     description:
-      'Groups committed per second by what released them: size (the group was full), timeout (its oldest task waited BATCH_TIMEOUT_MS) or shutdown (a stopping worker flushed it).',
+      'Groups committed per second by what released them: size (the group was full), timeout (its oldest task waited BATCH_TIMEOUT_MS), pressure (its worker held as many jobs as it may, so the fullest group left early: many keys at once) or shutdown (a stopping worker flushed it).',
     unit: 'ops',
     size: { w: 12, h: 8 },
     queries: [query(`sum by (trigger) (${oncePerFleet(rate(METRIC.groupFlushes))})`, '{{trigger}}')],
