@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './config-error.js';
 import { CONFIG_VARIABLES, loadConfig } from './config.js';
@@ -126,6 +127,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DB_QUERY_TIMEOUT_MS: '1.5' })).toThrow(/DB_QUERY_TIMEOUT_MS: must be a whole number/);
   });
 
+  it('reads the task module path as given, and leaves it unset (the demo task types) when blank', () => {
+    expect(loadConfig({}).tasksModule).toBeUndefined();
+    expect(loadConfig({ SLUICE_TASKS: ' ' }).tasksModule).toBeUndefined();
+    expect(loadConfig({ SLUICE_TASKS: './tasks.mjs' }).tasksModule).toBe('./tasks.mjs');
+  });
+
   it('requires the metrics username and password together', () => {
     expect(loadConfig({}).metricsAuth).toBeUndefined();
     expect(() => loadConfig({ METRICS_PASSWORD: 'x' })).toThrow(
@@ -169,5 +176,16 @@ describe('loadDevstackConfig and loadTestConfig', () => {
       redisUrl: 'redis://r:1',
     });
     expect(loadTestConfig({ TEST_DATABASE_URL: 'postgres://p/db' })).toEqual({ databaseUrl: 'postgres://p/db' });
+  });
+
+  it('take a relative SLUICE_TASKS from the folder npm was started in, which npm names INIT_CWD', () => {
+    expect(loadDevstackConfig({ SLUICE_TASKS: 'lib/tasks.mjs', INIT_CWD: '/home/ada/shop' }).tasksModule).toBe(
+      '/home/ada/shop/lib/tasks.mjs',
+    );
+    expect(loadDevstackConfig({ SLUICE_TASKS: '/srv/tasks.mjs', INIT_CWD: '/home/ada/shop' }).tasksModule).toBe(
+      '/srv/tasks.mjs',
+    );
+    expect(loadDevstackConfig({ SLUICE_TASKS: 'tasks.mjs' }).tasksModule).toBe(resolve('tasks.mjs'));
+    expect(loadDevstackConfig({ INIT_CWD: '/home/ada/shop' }).tasksModule).toBeUndefined();
   });
 });

@@ -63,6 +63,7 @@ const schema = z.object({
   METRICS_PASSWORD: optionalText(),
   DEMO_FAILURE_RATE: fraction(0),
   DEMO_WORK_MS: integer(2, 0, 60_000),
+  SLUICE_TASKS: optionalText(),
 });
 
 /**
@@ -170,6 +171,12 @@ export interface Config {
    * and the worker compare it with the flags they are tuned for and say when those are missing.
    */
   readonly nodeOptions: string;
+  /**
+   * The task module the api and the worker load (`SLUICE_TASKS`): the path of a `.js`, `.mjs` or
+   * `.cjs` file whose default export, or named export `taskTypes`, is an array of task types;
+   * a relative path is taken from the working directory. Unset: the demo task types.
+   */
+  readonly tasksModule?: string;
   readonly demo: {
     /** Share of demo tasks whose handler fails with a retryable error (`DEMO_FAILURE_RATE`). */
     readonly failureRate: number;
@@ -230,6 +237,7 @@ export const loadConfig = (env: Env = process.env): Config => {
     nodeOptions: env.NODE_OPTIONS ?? '',
     log: { level: raw.LOG_LEVEL, format: raw.LOG_FORMAT },
     board,
+    ...(raw.SLUICE_TASKS === undefined ? {} : { tasksModule: raw.SLUICE_TASKS }),
     demo: { failureRate: raw.DEMO_FAILURE_RATE, workMs: raw.DEMO_WORK_MS },
   };
   if (

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { integer, optionalText, url } from './env-schema.js';
 import { deepFreeze, parseEnv, type Env } from './parse-env.js';
@@ -9,6 +10,9 @@ const devstackSchema = z.object({
   DATABASE_URL: url(['postgres', 'postgresql']).optional(),
   REDIS_SERVER_BIN: optionalText(),
   API_URL: url(['http', 'https']).optional(),
+  SLUICE_TASKS: optionalText(),
+  // Set by npm to the folder `npm start` was typed in; npm itself runs scripts from the root.
+  INIT_CWD: optionalText(),
 });
 
 /** What `npm start` needs to decide which services to start itself. */
@@ -23,6 +27,12 @@ export interface DevstackConfig {
   readonly redisServerBin?: string;
   /** Where `npm run demo` finds the api (default http://localhost:PORT). */
   readonly apiUrl?: string;
+  /**
+   * The absolute path of the task module the api and the workers load (`SLUICE_TASKS`), a
+   * relative one taken from the folder `npm start` was typed in, as the user meant it: npm runs
+   * the script from the repository root, and the children run there too.
+   */
+  readonly tasksModule?: string;
 }
 
 export const loadDevstackConfig = (env: Env = process.env): DevstackConfig => {
@@ -34,6 +44,7 @@ export const loadDevstackConfig = (env: Env = process.env): DevstackConfig => {
     ...(raw.DATABASE_URL === undefined ? {} : { databaseUrl: raw.DATABASE_URL }),
     ...(raw.REDIS_SERVER_BIN === undefined ? {} : { redisServerBin: raw.REDIS_SERVER_BIN }),
     ...(raw.API_URL === undefined ? {} : { apiUrl: raw.API_URL }),
+    ...(raw.SLUICE_TASKS === undefined ? {} : { tasksModule: resolve(raw.INIT_CWD ?? '', raw.SLUICE_TASKS) }),
   });
 };
 

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { createCatalog, type Catalog } from './catalog.js';
-import { defineTaskType, type Json, type TaskInput, type TaskOutcome } from './task-type.js';
+import { defineTaskType, type Json, type TaskInput, type TaskOutcome, type TaskType } from './task-type.js';
 
 /**
  * Optional knobs on every demo payload, so retries and failures can be tried by hand:
@@ -68,12 +68,15 @@ const demoHandler =
   };
 
 /**
- * EMAIL, SMS and PUSH: the seed's demo task types. Their handlers stand in for a provider's bulk
- * API: a short pause per group, and a made-up message id per task. Each takes its structured
- * payload or, as the seed's README sends it, a plain text: an EMAIL's body, an SMS's message, a
- * PUSH's body.
+ * EMAIL, SMS and PUSH: the seed's demo task types, which the api and the worker run when no task
+ * module is configured (`SLUICE_TASKS`). Their handlers stand in for a provider's bulk API: a
+ * short pause per group, and a made-up message id per task. Each takes its structured payload or,
+ * as the seed's README sends it, a plain text: an EMAIL's body, an SMS's message, a PUSH's body.
+ *
+ * @example
+ * const api = await startApi({ config, taskTypes: demoTaskTypes(config.demo) });
  */
-export const createDemoCatalog = (settings: DemoSettings): Catalog => {
+export const demoTaskTypes = (settings: DemoSettings): ReadonlyArray<TaskType> => {
   const email = defineTaskType({
     name: 'EMAIL',
     payload: z.union([
@@ -121,5 +124,13 @@ export const createDemoCatalog = (settings: DemoSettings): Catalog => {
     sample: (n) => ({ deviceToken: `device-${n.toString(16).padStart(8, '0')}`, title: `Update #${n}` }),
     handle: demoHandler(settings, (task) => ({ messageId: `push-${task.id.slice(-12)}` })),
   });
-  return createCatalog([email, sms, push]);
+  return Object.freeze([email, sms, push] as ReadonlyArray<TaskType>);
 };
+
+/**
+ * The catalog of the {@link demoTaskTypes}.
+ *
+ * @example
+ * createDemoCatalog({ failureRate: 0, workMs: 0 }).names; // ['EMAIL', 'SMS', 'PUSH']
+ */
+export const createDemoCatalog = (settings: DemoSettings): Catalog => createCatalog(demoTaskTypes(settings));

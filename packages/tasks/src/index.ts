@@ -1,5 +1,5 @@
 export { createCatalog, type Catalog } from './catalog.js';
-export { createDemoCatalog, type DemoSettings } from './demo-task-types.js';
+export { createDemoCatalog, demoTaskTypes, type DemoSettings } from './demo-task-types.js';
 export {
   bulkTaskIdsForKey,
   canonicalJson,
@@ -20,6 +20,8 @@ export {
   type Submission,
   type Validated,
 } from './submission.js';
+export { TaskModuleError, type TaskModuleProblem } from './task-module-error.js';
+export { loadTaskTypes, type LoadTaskTypesOptions } from './task-module.js';
 export { isUuid, newId } from './task-id.js';
 export {
   defineTaskType,

@@ -2,6 +2,7 @@
 export * from './servers.js';
 export { createDatabase, dropDatabase } from './databases.js';
 export { test, type ServiceFixtures } from './fixtures.js';
+export { createOutsideProject, type OutsideProject } from './outside-project.js';
 export {
   PROMETHEUS_INSTALL_HINT,
   startPrometheusServer,

@@ -30,10 +30,10 @@ const FIXTURES = {
     const socket = net.connect(Number(redis.port), redis.hostname, () => socket.write('PING\\r\\n'));
     socket.on('data', (reply) => { console.log('redis says ' + reply.toString().trim()); socket.end(); });
     const server = http.createServer((req, res) => { res.statusCode = req.url === '/actuator/health' ? 200 : 404; res.end(); });
-    server.listen(Number(process.env.PORT), () => console.log('listening, LOG_FORMAT=' + process.env.LOG_FORMAT));
+    server.listen(Number(process.env.PORT), () => console.log('listening, LOG_FORMAT=' + process.env.LOG_FORMAT + ', SLUICE_TASKS=' + process.env.SLUICE_TASKS));
     process.on('SIGTERM', () => server.close(() => process.exit(0)));`,
   worker: `
-    console.log('started as ' + process.env.WORKER_ID + ', PORT=' + (process.env.PORT ?? 'unset') + ', METRICS_PORT=' + process.env.METRICS_PORT);
+    console.log('started as ' + process.env.WORKER_ID + ', PORT=' + (process.env.PORT ?? 'unset') + ', METRICS_PORT=' + process.env.METRICS_PORT + ', SLUICE_TASKS=' + process.env.SLUICE_TASKS);
     const timer = setInterval(() => {}, 1000);
     process.on('SIGTERM', () => setTimeout(() => { console.log('flushed and committed'); clearInterval(timer); }, 100));`,
 };
@@ -64,7 +64,8 @@ describe('startStack', () => {
     const out = captureOutput();
     const log = createLogStream({ out: out.stream, colour: false, names: logNames(2) });
     const port = await freePort();
-    const stack = startStack({ config: { port, workers: 2 }, paths, log });
+    const tasksModule = '/home/ada/shop/tasks.mjs';
+    const stack = startStack({ config: { port, workers: 2, tasksModule }, paths, log });
     // A failed expectation must not leave the stack's processes behind.
     onTestFailed(async () => {
       stack.requestStop('test failed');
@@ -80,11 +81,15 @@ describe('startStack', () => {
     }
     const text = out.text();
     expect(text).toContain('migrate  │ postgres reachable, database sluice');
-    expect(text).toContain('api      │ listening, LOG_FORMAT=pretty');
+    expect(text).toContain(`api      │ listening, LOG_FORMAT=pretty, SLUICE_TASKS=${tasksModule}`);
     expect(text).toContain('api      │ redis says +PONG');
     // Each worker gets a metrics port of its own (never the api's), and the banner lists them.
     const metricsPorts = [1, 2].map((n) =>
-      Number(new RegExp(`started as worker-${n}, PORT=unset, METRICS_PORT=(\\d+)`).exec(text)?.[1]),
+      Number(
+        new RegExp(`started as worker-${n}, PORT=unset, METRICS_PORT=(\\d+), SLUICE_TASKS=${tasksModule}`).exec(
+          text,
+        )?.[1],
+      ),
     );
     expect(metricsPorts.every((p) => p > 0 && p !== port)).toBe(true);
     expect(metricsPorts[0]).not.toBe(metricsPorts[1]);

@@ -120,7 +120,12 @@ export const startStack = (options: StackOptions): Stack => {
   };
 
   const startApps = (services: Services, metricsPorts: ReadonlyArray<number>): void => {
-    const shared = { REDIS_URL: services.redisUrl, DATABASE_URL: services.databaseUrl };
+    const shared = {
+      REDIS_URL: services.redisUrl,
+      DATABASE_URL: services.databaseUrl,
+      // Absolute already: the children run from the repository root, not where the user typed.
+      ...(config.tasksModule === undefined ? {} : { SLUICE_TASKS: config.tasksModule }),
+    };
     // Children write to a pipe, so they would turn their colours off; the terminal has them.
     const defaults = { LOG_FORMAT: 'pretty', ...(log.colour ? { FORCE_COLOR: '1' } : {}) };
     const common = {

@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    server: {
+      deps: {
+        // Task modules in the specs' outside projects (createOutsideProject of @sluice/testkit) are
+        // user code that Node imports as it is: Vite must not transform them, or a spec would see
+        // Vite's parse errors instead of Node's.
+        external: [/\/sluice-project-[^/]+\//],
+      },
+    },
+  },
+});
