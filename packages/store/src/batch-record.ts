@@ -5,6 +5,8 @@ export interface BatchRecord {
   readonly id: string;
   readonly workerId: string;
   readonly taskType: string;
+  /** The `groupBy` key every task of the group shared; `null` for a type without `groupBy`. */
+  readonly groupKey: string | null;
   readonly size: number;
   readonly completed: number;
   readonly failed: number;
@@ -23,6 +25,7 @@ export const batchRecordColumns = [
   'id',
   'worker_id as workerId',
   'task_type as taskType',
+  'group_key as groupKey',
   'size',
   'completed',
   'failed',

@@ -36,12 +36,17 @@ describe('the migrate command', () => {
         `log: created database ${where}`,
         `log: applied migration 0001-create-tasks-and-batches to ${where}`,
         `log: applied migration 0002-allow-pressure-trigger to ${where}`,
+        `log: applied migration 0003-add-batches-group-key to ${where}`,
       ]);
       const client = new pg.Client({ connectionString: target });
       await client.connect();
       try {
         const { rows } = await client.query<{ name: string }>(`SELECT name FROM kysely_migration ORDER BY name`);
-        expect(rows).toEqual([{ name: '0001-create-tasks-and-batches' }, { name: '0002-allow-pressure-trigger' }]);
+        expect(rows).toEqual([
+          { name: '0001-create-tasks-and-batches' },
+          { name: '0002-allow-pressure-trigger' },
+          { name: '0003-add-batches-group-key' },
+        ]);
       } finally {
         await client.end();
       }

@@ -31,7 +31,11 @@ const count = async (db: Kysely<Database>, query: ReturnType<typeof sql<{ n: num
 
 describe('migrateToLatest', () => {
   test('creates the tasks and batches tables on an empty database', async ({ db }) => {
-    expect(await migrateToLatest(db)).toEqual(['0001-create-tasks-and-batches', '0002-allow-pressure-trigger']);
+    expect(await migrateToLatest(db)).toEqual([
+      '0001-create-tasks-and-batches',
+      '0002-allow-pressure-trigger',
+      '0003-add-batches-group-key',
+    ]);
 
     const { rows } = await sql<{ table_name: string; column_name: string }>`
       SELECT table_name, column_name FROM information_schema.columns
@@ -67,6 +71,7 @@ describe('migrateToLatest', () => {
       'committed_at',
       'handler_ms',
       'commit_ms',
+      'group_key',
     ]);
     const indexes = await sql<{ indexname: string }>`
       SELECT indexname FROM pg_indexes WHERE tablename = 'tasks' ORDER BY indexname

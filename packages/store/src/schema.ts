@@ -43,6 +43,8 @@ export interface BatchesTable {
   readonly id: ColumnType<string, string, never>;
   readonly worker_id: ColumnType<string, string, never>;
   readonly task_type: ColumnType<string, string, never>;
+  /** The `groupBy` key every task of the group shared; NULL for a type without `groupBy`. */
+  readonly group_key: ColumnType<string | null, string | null, never>;
   /** Tasks the group held: `completed + failed + retried + duplicates`. */
   readonly size: ColumnType<number, number, never>;
   /** COMPLETED rows this group wrote. */

@@ -22,6 +22,7 @@ export {
 } from './submission.js';
 export { TaskModuleError, type TaskModuleProblem } from './task-module-error.js';
 export { loadTaskTypes, type LoadTaskTypesOptions } from './task-module.js';
+export { sinkRowsProblem } from './sink-rows.js';
 export { isUuid, newId } from './task-id.js';
 export {
   defineTaskType,

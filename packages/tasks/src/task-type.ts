@@ -1,5 +1,6 @@
 import type { FlushTrigger } from '@sluice/batching';
 import type { z } from 'zod';
+import { kindOf } from './kind-of.js';
 
 /** A JSON value: what a payload or a result can hold. */
 export type Json = null | boolean | number | string | ReadonlyArray<Json> | { readonly [key: string]: Json };
@@ -22,13 +23,6 @@ export interface TaskInput<P> {
 export type TaskOutcome =
   | { readonly ok: true; readonly result?: Json }
   | { readonly ok: false; readonly error: string; readonly retry: boolean };
-
-const kindOf = (value: unknown): string => {
-  if (value === null || value === undefined) return String(value);
-  if (Array.isArray(value)) return 'an array';
-  const type = typeof value;
-  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
-};
 
 /**
  * Why `value` is not a {@link TaskOutcome}, or `undefined` when it is one. A handler is user code,

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { createTasksAndBatches } from './0001-create-tasks-and-batches.js';
 import { allowPressureTrigger } from './0002-allow-pressure-trigger.js';
+import { addBatchesGroupKey } from './0003-add-batches-group-key.js';
 
 /**
  * Every migration, by name. Names sort in the order they must run (Kysely sorts them), and a
@@ -12,6 +13,7 @@ import { allowPressureTrigger } from './0002-allow-pressure-trigger.js';
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0001-create-tasks-and-batches': createTasksAndBatches,
   '0002-allow-pressure-trigger': allowPressureTrigger,
+  '0003-add-batches-group-key': addBatchesGroupKey,
 });
 
 /** Hands Kysely's Migrator the list above. */

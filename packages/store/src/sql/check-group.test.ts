@@ -26,6 +26,7 @@ describe('checkGroup', () => {
     ['batch.id', { id: 'batch-1' }],
     ['batch.workerId', { workerId: 'w\u00001' }],
     ['batch.taskType', { taskType: 'EMAIL\u0000' }],
+    ['batch.groupKey', { groupKey: 'acme\u0000' }],
     ['batch.trigger', { trigger: 'manual' as GroupBatch['trigger'] }],
     ['batch.trigger', { trigger: 'constructor' as GroupBatch['trigger'] }],
     ['batch.openedAt', { openedAt: new Date(Number.NaN) }],

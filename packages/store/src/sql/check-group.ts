@@ -39,6 +39,7 @@ export const checkGroup = (group: GroupCommit): void => {
   checkUuid(batch.id, 'batch.id');
   checkText(batch.workerId, 'batch.workerId');
   checkText(batch.taskType, 'batch.taskType');
+  if (batch.groupKey !== undefined) checkText(batch.groupKey, 'batch.groupKey');
   if (!Object.hasOwn(TRIGGERS, batch.trigger)) {
     throw new InvalidArgumentError('batch.trigger', `must be one of ${TRIGGER_NAMES}, got ${String(batch.trigger)}`);
   }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import { checkGroup } from './check-group.js';
+import { checkSink } from './check-sink.js';
 import type { CommitResult, GroupBatch, GroupCommit } from './group-commit.js';
 import { blamesTaskRows, isolatePoison } from './isolate-poison.js';
 import { toTaskValues, type TaskValues } from './task-values.js';
@@ -13,9 +14,10 @@ const writeOrIsolate = async (
   db: Kysely<Database>,
   batch: GroupBatch,
   rows: ReadonlyArray<TaskValues>,
+  sinkTable: string | undefined,
 ): Promise<CommitResult> => {
   try {
-    const written = await writeGroup(db, batch, rows);
+    const written = await writeGroup(db, batch, rows, undefined, sinkTable);
     return {
       inserted: written.inserted,
       duplicates: written.duplicates,
@@ -25,7 +27,7 @@ const writeOrIsolate = async (
     };
   } catch (error) {
     if (rows.length === 0 || !blamesTaskRows(error)) throw error;
-    return isolatePoison(db, batch, rows, error);
+    return isolatePoison(db, batch, rows, error, sinkTable);
   }
 };
 
@@ -36,6 +38,12 @@ const writeOrIsolate = async (
  * or ran it again after its worker lost the lock), and the batch row counts only what was
  * really written. {@link CommitResult.written} lists the ids written, so the caller can tell
  * which of its tasks were duplicates and settle those as their existing rows say.
+ *
+ * **A sink.** With a `sinkTable`, the sink rows of each task go into that table in the same
+ * statement, for exactly the task rows it newly wrote (see `sinkInserts`): a redelivered group
+ * adds none, so the user's table gets each completed task's rows once with no unique key of its
+ * own. A sink row PostgreSQL refuses for its data is a poison row like any other: its task
+ * becomes a FAILED row (no sink rows) with the database's message, and the rest land.
  *
  * **Poison isolation.** When PostgreSQL refuses that statement for its data (SQLSTATE class
  * 22, such as a `\u0000` escape in a payload, or class 23, such as a check constraint), nothing
@@ -69,9 +77,10 @@ const writeOrIsolate = async (
  */
 export const commitGroup = async (db: Kysely<Database>, group: GroupCommit): Promise<CommitResult> => {
   checkGroup(group);
+  checkSink(group);
   const { batch } = group;
   const rows = [...group.tasks].sort(byId).map(toTaskValues);
-  const committed = await writeOrIsolate(db, batch, rows);
+  const committed = await writeOrIsolate(db, batch, rows, group.sinkTable);
   // PostgreSQL prints a uuid in lower case: give each id back as the caller spelled it, once.
   const unclaimed = new Set(committed.written);
   return { ...committed, written: rows.flatMap((row) => (unclaimed.delete(row.id.toLowerCase()) ? [row.id] : [])) };

@@ -15,6 +15,13 @@ export interface TaskRow {
   readonly attempts: number;
   readonly submittedAt: Date;
   readonly startedAt: Date | null;
+  /**
+   * Rows for the group's {@link GroupCommit.sinkTable}, COMPLETED tasks only: written in the
+   * same statement as the task's row, and only when that row is newly written, so a redelivered
+   * task adds none. Each row names the columns it sets (a column left out takes its default);
+   * PostgreSQL casts each JSON value to its column's type. Default: none.
+   */
+  readonly sinkRows?: ReadonlyArray<Readonly<Record<string, unknown>>>;
 }
 
 /** The group a batch row describes. */
@@ -23,6 +30,8 @@ export interface GroupBatch {
   readonly id: string;
   readonly workerId: string;
   readonly taskType: string;
+  /** The `groupBy` key every task of the group shared, stored as `group_key`. Default: NULL. */
+  readonly groupKey?: string;
   readonly trigger: FlushTrigger;
   readonly openedAt: Date;
   readonly flushedAt: Date;
@@ -40,12 +49,19 @@ export interface GroupCommit {
   readonly batch: GroupBatch;
   /** Finished tasks only (COMPLETED or final FAILED). May be empty when every task is retried. */
   readonly tasks: ReadonlyArray<TaskRow>;
+  /**
+   * The user's own table the tasks' {@link TaskRow.sinkRows} go to: `table` or `schema.table`,
+   * each part a plain identifier (`SQL_IDENTIFIER` of `@sluice/tasks`), quoted as written.
+   * Required when any task carries sink rows.
+   */
+  readonly sinkTable?: string;
 }
 
 /**
- * A task whose row PostgreSQL refused for its data. It was written as a FAILED row instead,
- * with no payload and no result, and `error` reading `rejected by PostgreSQL (<sqlState>):
- * <message>`. Its job should fail for good: the same values would be refused again.
+ * A task whose row, or one of whose sink rows, PostgreSQL refused for its data. It was written
+ * as a FAILED row instead, with no payload, no result and no sink rows, and `error` reading
+ * `rejected by PostgreSQL (<sqlState>): <message>`. Its job should fail for good: the same
+ * values would be refused again.
  */
 export interface RejectedTask {
   readonly id: string;

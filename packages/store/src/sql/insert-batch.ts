@@ -30,9 +30,9 @@ export interface BatchWrite {
  * own; after poison isolation it covers every attempt.
  */
 export const insertBatch = (batch: GroupBatch, tally: BatchTally): RawBuilder<BatchWrite> => sql<BatchWrite>`
-  INSERT INTO batches (id, worker_id, task_type, size, completed, failed, retried, duplicates,
+  INSERT INTO batches (id, worker_id, task_type, group_key, size, completed, failed, retried, duplicates,
                        trigger, opened_at, flushed_at, committed_at, handler_ms, commit_ms)
-  SELECT ${batch.id}::uuid, ${batch.workerId}, ${batch.taskType}, ${batch.size}::integer,
+  SELECT ${batch.id}::uuid, ${batch.workerId}, ${batch.taskType}, ${batch.groupKey ?? null}::text, ${batch.size}::integer,
          ${tally.completedEarlier}::integer + count(*) FILTER (WHERE status = 'COMPLETED'),
          ${tally.failedEarlier}::integer + count(*) FILTER (WHERE status = 'FAILED'),
          ${batch.size - tally.taskCount}::integer,

@@ -8,14 +8,15 @@ import type { Database } from '../schema.js';
 import { sqlStateOf } from '../sql-state.js';
 import { withoutNul } from '../without-nul.js';
 import type { CommitResult, GroupBatch, RejectedTask } from './group-commit.js';
-import { insertTasks } from './insert-tasks.js';
+import { sinkInserts } from './insert-sink.js';
+import { insertTasks, type WrittenTask } from './insert-tasks.js';
 import type { TaskValues } from './task-values.js';
 import { writeGroup } from './write-group.js';
 
 /**
- * Whether PostgreSQL refused a statement for the values of its task rows: a data error
- * (SQLSTATE class 22 or 23) that is not about the batch row. A constraint error names its
- * table; one on `batches` (a batch id used twice) would fail every attempt the same way, so
+ * Whether PostgreSQL refused a statement for the values of its task rows or their sink rows: a
+ * data error (SQLSTATE class 22 or 23) that is not about the batch row. A constraint error names
+ * its table; one on `batches` (a batch id used twice) would fail every attempt the same way, so
  * splitting the task rows could not help.
  */
 export const blamesTaskRows = (error: unknown): boolean =>
@@ -35,10 +36,11 @@ const refusalOf = (error: unknown): Omit<RejectedTask, 'id'> => {
 };
 
 /**
- * The FAILED row that stands in for a refused task. Payload and result are left out, since
- * either may be what was refused; the error is the server's message (never its DETAIL, which
- * for a check violation quotes the whole row, payload included). Attempts the database would
- * not take become 0, "not known". Everything else was checked before the first attempt.
+ * The FAILED row that stands in for a refused task. Payload, result and sink rows are left out,
+ * since any of them may be what was refused, and a FAILED task writes no sink rows; the error is
+ * the server's message (never its DETAIL, which for a check violation quotes the whole row,
+ * payload included). Attempts the database would not take become 0, "not known". Everything
+ * else was checked before the first attempt.
  */
 const standIn = (row: TaskValues, reason: Omit<RejectedTask, 'id'>): TaskValues => ({
   ...row,
@@ -48,7 +50,16 @@ const standIn = (row: TaskValues, reason: Omit<RejectedTask, 'id'>): TaskValues 
   result: null,
   error: withoutNul(`rejected by PostgreSQL (${reason.sqlState}): ${reason.message}`),
   attempts: isPgCount(row.attempts) ? row.attempts : 0,
+  sinkRows: [],
 });
+
+/** The task rows of `part` and, in the same statement, their sink rows: one attempt. */
+const insertPart = (part: ReadonlyArray<TaskValues>, batchId: string, sinkTable: string | undefined) => {
+  const sinks = sinkInserts(sinkTable, part);
+  return sinks.length === 0
+    ? insertTasks(part, batchId)
+    : sql<WrittenTask>`WITH written AS (${insertTasks(part, batchId)}), ${sql.join(sinks)} SELECT id, status FROM written`;
+};
 
 const halves = <T>(rows: ReadonlyArray<T>): readonly [ReadonlyArray<T>, ReadonlyArray<T>] => {
   const middle = Math.ceil(rows.length / 2);
@@ -83,6 +94,7 @@ export const isolatePoison = async (
   batch: GroupBatch,
   rows: ReadonlyArray<TaskValues>,
   refusal: unknown,
+  sinkTable?: string,
 ): Promise<CommitResult> =>
   runInTransaction(db, async (trx: Transaction<Database>) => {
     let completedEarlier = 0;
@@ -94,7 +106,7 @@ export const isolatePoison = async (
     const attempt = async (part: ReadonlyArray<TaskValues>): Promise<unknown> => {
       await sql`SAVEPOINT attempt`.execute(trx);
       try {
-        const { rows: written } = await insertTasks(part, batch.id).execute(trx);
+        const { rows: written } = await insertPart(part, batch.id, sinkTable).execute(trx);
         await sql`RELEASE SAVEPOINT attempt`.execute(trx);
         for (const { id, status } of written) {
           writtenEarlier.push(id);

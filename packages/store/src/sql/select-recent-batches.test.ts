@@ -48,6 +48,18 @@ describe('recentBatches', () => {
     expect(second.items.map((batch) => batch.id)).toEqual(oldestFirst.slice(0, 3).reverse());
   });
 
+  test("gives each batch its group's groupBy key, and null for a type without groupBy", async ({ store }) => {
+    await store.commitGroup(groupOf([finishedTask()], { id: uuidv7(Date.UTC(2025, 0, 1)) }));
+    await store.commitGroup(
+      groupOf([finishedTask()], { id: uuidv7(Date.UTC(2025, 0, 2)), groupKey: 'tenant "acme" ✓' }),
+    );
+
+    const { items } = await store.recentBatches({ limit: 10 });
+
+    expect(items.map((batch) => batch.groupKey)).toEqual(['tenant "acme" ✓', null]);
+    expect(await store.findBatch(items[0]?.id ?? '')).toMatchObject({ groupKey: 'tenant "acme" ✓' });
+  });
+
   test('returns an empty page and no cursor when nothing was committed', async ({ store }) => {
     expect(await store.recentBatches({ limit: 10 })).toEqual({ items: [] });
   });
