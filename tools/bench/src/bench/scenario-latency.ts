@@ -73,7 +73,7 @@ export const runLatencyScenario = async (context: ScenarioContext): Promise<Late
             WHERE id IN (SELECT DISTINCT batch_id FROM tasks WHERE submitted_at < ${windowEnd})
             GROUP BY trigger
           `.execute(servers.db);
-          const flushes = { size: 0, timeout: 0, shutdown: 0 };
+          const flushes: Record<FlushTrigger, number> = { size: 0, timeout: 0, pressure: 0, shutdown: 0 };
           for (const row of flushRows.rows) flushes[row.trigger] = row.n;
           const latencyMs = percentilesOf(latencies.rows.map((row) => row.ms));
           runs.push({
