@@ -8,5 +8,12 @@ export default defineConfig({
     // fuzz.test.ts forces garbage collection before it reads the heap, so that what it compares
     // is what the api keeps, not garbage not yet collected.
     execArgv: ['--expose-gc'],
+    server: {
+      deps: {
+        // Task modules in the specs' outside projects (createOutsideProject of @sluice/testkit) are
+        // user code that Node imports as it is, as in production: Vite must not transform them.
+        external: [/\/sluice-project-[^/]+\//],
+      },
+    },
   },
 });
