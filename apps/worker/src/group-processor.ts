@@ -2,17 +2,20 @@ import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Group, Outcome } from '@sluice/batching';
 import { isTransientError, type CommitResult, type Store, type TaskRecord, type TaskRow } from '@sluice/store';
 import { errorMessage, type Logger, type Metrics } from '@sluice/telemetry';
-import type { OutageBackoff } from './outage-backoff.js';
 import {
   checkJob,
   newId,
   outcomeProblem,
+  sinkRowsProblem,
   type Catalog,
   type JobData,
   type Json,
+  type SinkRow,
   type TaskInput,
   type TaskOutcome,
 } from '@sluice/tasks';
+import { groupByKey, parseBatcherKey } from './group-key.js';
+import type { OutageBackoff } from './outage-backoff.js';
 
 export type TaskJob = Job<JobData, Json, string>;
 
@@ -39,7 +42,7 @@ const NEVER_ABORTED = new AbortController().signal;
 
 /** What the worker decided for one job of the group. */
 type Decision =
-  | { readonly kind: 'completed'; readonly result: Json }
+  | { readonly kind: 'completed'; readonly result: Json; readonly sinkRows?: ReadonlyArray<SinkRow> }
   | { readonly kind: 'failed'; readonly error: string } // final: a FAILED row, then BullMQ's failed set
   | { readonly kind: 'retry'; readonly error: string } // no row: BullMQ retries it after its backoff
   | { readonly kind: 'invalid'; readonly error: string } // not a task (see checkJob): no row, failed set
@@ -63,21 +66,51 @@ const unencodable = (result: unknown): string | undefined => {
   }
 };
 
+/** A failure that BullMQ retries, unless this was the task's last attempt. */
+const retryable = (error: string, attempt: number, maxAttempts: number): Decision =>
+  attempt < maxAttempts ? { kind: 'retry', error } : { kind: 'failed', error };
+
 /**
  * The worker's decision for what a handler answered for one task. A retryable failure is final
  * on the task's last attempt. An answer that is not an outcome, or a result that cannot be
  * stored, is the handler's fault for this task only: it is retried like any retryable failure.
  */
 const decide = (answer: unknown, attempt: number, maxAttempts: number): Decision => {
-  const retryable = (error: string): Decision =>
-    attempt < maxAttempts ? { kind: 'retry', error } : { kind: 'failed', error };
   const problem = outcomeProblem(answer);
-  if (problem !== undefined) return retryable(`the handler answered ${problem}`);
+  if (problem !== undefined) return retryable(`the handler answered ${problem}`, attempt, maxAttempts);
   const outcome = answer as TaskOutcome;
-  if (!outcome.ok) return outcome.retry ? retryable(outcome.error) : { kind: 'failed', error: outcome.error };
+  if (!outcome.ok) {
+    return outcome.retry ? retryable(outcome.error, attempt, maxAttempts) : { kind: 'failed', error: outcome.error };
+  }
   const unstorable = unencodable(outcome.result);
-  if (unstorable !== undefined) return retryable(`the handler's result cannot be stored as JSON: ${unstorable}`);
+  if (unstorable !== undefined) {
+    return retryable(`the handler's result cannot be stored as JSON: ${unstorable}`, attempt, maxAttempts);
+  }
   return { kind: 'completed', result: outcome.result ?? null };
+};
+
+/**
+ * A completed task's decision with its sink rows, made by the sink's `rows(task, result)`. Rows
+ * that cannot be made (it threw), are not rows (see `sinkRowsProblem`) or cannot be stored as
+ * JSON fail the task's attempt alone, like a result that cannot be stored; whether PostgreSQL
+ * takes their values is settled by the commit.
+ */
+const withSinkRows = (
+  decision: Extract<Decision, { kind: 'completed' }>,
+  rowsOf: (task: TaskInput<unknown>, result: Json) => ReadonlyArray<SinkRow>,
+  task: TaskInput<unknown>,
+): Decision => {
+  let rows: unknown;
+  try {
+    rows = rowsOf(task, decision.result);
+  } catch (error) {
+    return retryable(`the sink's rows could not be made: ${errorMessage(error)}`, task.attempt, task.maxAttempts);
+  }
+  const problem = sinkRowsProblem(rows) ?? unencodable(rows);
+  if (problem !== undefined) {
+    return retryable(`the sink's rows cannot be stored: ${problem}`, task.attempt, task.maxAttempts);
+  }
+  return { ...decision, sinkRows: rows as ReadonlyArray<SinkRow> };
 };
 
 /**
@@ -131,10 +164,14 @@ const settle = (decision: Exclude<Decision, { kind: 'unread' }>): Outcome<Json> 
 export const createGroupProcessor =
   (deps: GroupProcessorDeps) =>
   async (group: Group<TaskJob>): Promise<ReadonlyArray<Outcome<Json>>> => {
-    const { catalog, store, workerId, metrics, logger } = deps;
+    const { catalog, store, workerId, metrics } = deps;
 
     const jobs = group.items;
-    const type = catalog.get(group.key);
+    // The batcher's key is the task type, or the type and its groupBy key (see batcherKey).
+    const { taskType, groupKey } = parseBatcherKey(catalog, group.key);
+    const type = catalog.get(taskType);
+    const batchId = newId();
+    const logger = deps.logger.child(groupKey === null ? { taskType } : { taskType, groupKey });
     const attemptOf = (job: TaskJob): number => job.attemptsMade + 1;
     const maxAttemptsOf = (job: TaskJob): number => job.opts.attempts ?? 1;
 
@@ -145,9 +182,17 @@ export const createGroupProcessor =
     const payloads: unknown[] = [];
     const decisions: Array<Decision | undefined> = checked.map((check, index) => {
       if (!check.ok) return { kind: 'invalid', error: check.reason };
-      if (!type) return { kind: 'failed', error: `unknown task type ${JSON.stringify(group.key)}` };
+      const name = jobs[index]?.name;
+      if (!type || name !== taskType) return { kind: 'failed', error: `unknown task type ${JSON.stringify(name)}` };
       const parsed = type.payload.safeParse(check.data.payload);
       if (!parsed.success) return { kind: 'failed', error: `invalid payload: ${parsed.error.message}` };
+      if (type.groupBy !== undefined && groupKey === null) {
+        // The type's keyless group holds the tasks whose groupBy gave no key when they arrived.
+        const answer = groupByKey(type, check.data.payload);
+        const job = jobs[index];
+        const why = answer.ok ? 'groupBy gave no key when the task arrived' : answer.problem;
+        return job === undefined ? { kind: 'failed', error: why } : retryable(why, attemptOf(job), maxAttemptsOf(job));
+      }
       payloads[index] = parsed.data;
       return undefined;
     });
@@ -156,7 +201,6 @@ export const createGroupProcessor =
       return decisions[index] === undefined && check?.ok ? [{ job, index, id: check.id, data: check.data }] : [];
     });
 
-    const batchId = newId();
     const handlerStarted = performance.now();
     if (type && runnable.length > 0) {
       const inputs: ReadonlyArray<TaskInput<unknown>> = runnable.map(({ job, index, id, data }) => ({
@@ -170,22 +214,27 @@ export const createGroupProcessor =
       try {
         answers = await type.handle(inputs, {
           signal: deps.signal ?? NEVER_ABORTED,
-          logger: logger.child({ taskType: type.name, batchId }),
-          group: { key: null, trigger: group.trigger },
+          logger: logger.child({ batchId }),
+          group: { key: groupKey, trigger: group.trigger },
         });
         if (answers.length !== inputs.length) {
           throw new Error(`handler of ${type.name} returned ${answers.length} outcomes for ${inputs.length} tasks`);
         }
       } catch (error) {
         logger.warn('handler failed for the whole group', {
-          taskType: group.key,
           size: inputs.length,
           error: errorMessage(error),
         });
         answers = inputs.map(() => ({ ok: false, error: `handler failed: ${errorMessage(error)}`, retry: true }));
       }
+      const sink = type.sink;
       runnable.forEach(({ job, index }, n) => {
-        decisions[index] = decide(answers[n], attemptOf(job), maxAttemptsOf(job));
+        const decision = decide(answers[n], attemptOf(job), maxAttemptsOf(job));
+        const input = inputs[n];
+        decisions[index] =
+          sink === undefined || decision.kind !== 'completed' || input === undefined
+            ? decision
+            : withSinkRows(decision, sink.rows, input);
       });
     }
     const handlerMs = performance.now() - handlerStarted;
@@ -197,7 +246,7 @@ export const createGroupProcessor =
       if (decision === undefined || !check?.ok || (decision.kind !== 'completed' && decision.kind !== 'failed')) return;
       rows.push({
         id: check.id,
-        taskType: group.key,
+        taskType,
         payload: check.data.payload,
         status: decision.kind === 'completed' ? 'COMPLETED' : 'FAILED',
         result: decision.kind === 'completed' ? decision.result : null,
@@ -205,6 +254,7 @@ export const createGroupProcessor =
         attempts: attemptOf(job),
         submittedAt: new Date(check.data.submittedAt),
         startedAt: job.processedOn ? new Date(job.processedOn) : null,
+        ...(decision.kind === 'completed' && decision.sinkRows !== undefined ? { sinkRows: decision.sinkRows } : {}),
       });
     });
 
@@ -215,7 +265,6 @@ export const createGroupProcessor =
     const postpone = async (error: unknown): Promise<ReadonlyArray<Outcome<Json>>> => {
       const delayMs = deps.outageBackoff.next();
       logger.warn('commit failed; group postponed', {
-        taskType: group.key,
         size: jobs.length,
         delayMs,
         error: errorMessage(error),
@@ -233,7 +282,6 @@ export const createGroupProcessor =
     /** A commit error no retry of the group can heal: every task spends this attempt on it. */
     const failAttempt = (error: unknown): ReadonlyArray<Outcome<Json>> => {
       logger.error('commit failed for a reason that is not transient; every task of the group fails this attempt', {
-        taskType: group.key,
         size: jobs.length,
         error: errorMessage(error),
       });
@@ -251,7 +299,8 @@ export const createGroupProcessor =
         batch: {
           id: batchId,
           workerId,
-          taskType: group.key,
+          taskType,
+          ...(groupKey === null ? {} : { groupKey }),
           trigger: group.trigger,
           openedAt: new Date(group.openedAt),
           flushedAt: new Date(group.releasedAt),
@@ -260,6 +309,7 @@ export const createGroupProcessor =
           size: checked.filter((check) => check.ok).length,
         },
         tasks: rows,
+        ...(type?.sink === undefined ? {} : { sinkTable: type.sink.table }),
       });
     } catch (error) {
       // Rows the database rejects for their data are isolated inside commitGroup; whatever else
@@ -304,7 +354,6 @@ export const createGroupProcessor =
         }
       } catch (error) {
         logger.warn('could not read the rows of tasks committed before; they go back to the queue', {
-          taskType: group.key,
           tasks: unsettled.length,
           error: errorMessage(error),
         });
@@ -313,7 +362,7 @@ export const createGroupProcessor =
       }
     }
 
-    const labels = { task_type: group.key };
+    const labels = { task_type: taskType };
     const counts = { completed: 0, failed: 0, retried: 0 };
     for (const decision of decisions) {
       if (decision === undefined || decision.kind === 'duplicate' || decision.kind === 'unread') continue;
@@ -334,7 +383,6 @@ export const createGroupProcessor =
     }
     logger.info('group committed', {
       batchId,
-      taskType: group.key,
       size: jobs.length,
       trigger: group.trigger,
       ...counts,

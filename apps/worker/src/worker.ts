@@ -6,6 +6,7 @@ import type { Catalog, JobData, Json } from '@sluice/tasks';
 import { UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createCommitGate, type CommitGate } from './commit-gate.js';
+import { batcherKey, parseBatcherKey } from './group-key.js';
 import { createGroupProcessor } from './group-processor.js';
 import { createOutageBackoff } from './outage-backoff.js';
 
@@ -34,8 +35,9 @@ export const abortDelayMs = (shutdownGraceMs: number): number =>
   shutdownGraceMs - Math.min(COMMIT_RESERVE_MS, shutdownGraceMs / 5);
 
 /**
- * A Sluice worker: a BatchWorker over the tasks queue whose groups (one per task type) run
- * through the catalog's handlers and commit to the store. Starts consuming at once.
+ * A Sluice worker: a BatchWorker over the tasks queue whose groups (one per task type, or per
+ * type and `groupBy` key) run through the catalog's handlers and commit to the store, each with
+ * its type's `batch` size and timeout when it has them. Starts consuming at once.
  *
  * @example
  * const worker = createWorker({ config, connection, catalog, store, logger, metrics });
@@ -62,14 +64,22 @@ export const createWorker = (deps: WorkerDeps): BatchWorker<JobData, Json> => {
     signal: shutdown.signal,
     ...(deps.afterCommit ? { afterCommit: deps.afterCommit } : {}),
   });
+  const { catalog } = deps;
+  // The hold budget must let the largest group fill while others are processed, as it does for
+  // BATCH_SIZE; with a type's own larger size and BATCH_SIZE's budget, that type's groups would
+  // always leave under pressure, never full.
+  const largestSize = Math.max(config.batch.size, ...catalog.names.map((name) => catalog.get(name)?.batch?.size ?? 0));
   const worker = createBatchWorker<JobData, Json>({
     queueName: config.queueName,
     connection: deps.connection,
     size: config.batch.size,
     timeoutMs: config.batch.timeoutMs,
     concurrency: config.batch.concurrency,
+    keyOf: (job) => batcherKey(catalog, job.name, job.data?.payload),
+    limitsOf: (key) => catalog.get(parseBatcherKey(catalog, key).taskType)?.batch ?? {},
     processGroup,
     workerOptions: {
+      concurrency: largestSize * (config.batch.concurrency + 1),
       // A crashed worker's held jobs return after about lockDuration + stalledInterval. Locks of
       // held jobs are renewed every lockDuration / 2, so the lock only has to outlast an event-loop
       // stall, not a group's timeout. A job is failed for good only after maxStalledCount crashes
