@@ -6,6 +6,11 @@ import { startApi } from './start-api.js';
 export interface ApiProcessOptions {
   /** The task module named on the command line (`sluice api --tasks PATH`), over `SLUICE_TASKS`. */
   readonly tasksPath?: string;
+  /**
+   * The command that starts this process with the V8 flags it is tuned for, named in the warning
+   * a process started without them logs. Default: the stock entry point's (\`SERVICE_COMMANDS.api\`).
+   */
+  readonly tunedCommand?: string;
 }
 
 /**
@@ -23,7 +28,12 @@ export const runApiProcess = async (options: ApiProcessOptions = {}): Promise<vo
     const config = loadConfig();
     const logger = createLogger({ component: 'api', level: config.log.level, format: config.log.format });
     const untuned = untunedService('api', process.execArgv, config.nodeOptions);
-    if (untuned) logger.warn('started without the V8 flags Sluice is tuned and measured with', untuned);
+    if (untuned) {
+      logger.warn('started without the V8 flags Sluice is tuned and measured with', {
+        ...untuned,
+        command: options.tunedCommand ?? untuned.command,
+      });
+    }
     const tasksPath = options.tasksPath ?? config.tasksModule;
     const taskTypes =
       tasksPath === undefined

@@ -5,8 +5,9 @@ import { loadTaskTypes } from '@sluice/tasks';
 import {
   createOutsideProject,
   startNodeProcess,
+  GREET_TASK_MODULE,
+  submitAndAwaitCommit,
   test as base,
-  waitFor,
   type NodeProcess,
   type OutsideProject,
 } from '@sluice/testkit';
@@ -24,25 +25,12 @@ import { startTestWorker } from './test-worker.js';
 const API_MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const WORKER_MAIN = fileURLToPath(new URL('../../worker/dist/main.js', import.meta.url));
 
-const GREET_MODULE = `
-import { defineTaskType } from '@sluice/tasks';
-import { z } from 'zod';
-
-export const taskTypes = [
-  defineTaskType({
-    name: 'GREET',
-    payload: z.object({ name: z.string().min(1) }),
-    handle: async (tasks) => tasks.map((task) => ({ ok: true, result: { greeting: 'Hello, ' + task.payload.name + '!' } })),
-  }),
-];
-`;
-
 let project: OutsideProject;
 beforeAll(async () => {
   project = await createOutsideProject({
     packages: ['@sluice/tasks', 'zod'],
     from: import.meta.url,
-    files: { 'tasks.mjs': GREET_MODULE },
+    files: { 'tasks.mjs': GREET_TASK_MODULE },
   });
 });
 afterAll(() => project.remove());
@@ -63,19 +51,7 @@ const post = (url: string, body: unknown) =>
     body: JSON.stringify(body),
   });
 
-/** Submits a GREET task and resolves to its view once it is committed. */
-const greetThrough = async (url: string, name: string): Promise<Record<string, unknown>> => {
-  const accepted = await post(url, { taskType: 'GREET', payload: { name } });
-  expect(accepted.status).toBe(202);
-  const { id } = (await accepted.json()) as { id: string };
-  return waitFor(
-    async () => {
-      const view = (await (await fetch(`${url}/api/tasks/${id}`)).json()) as Record<string, unknown>;
-      return view.status === 'COMPLETED' || view.status === 'FAILED' ? view : undefined;
-    },
-    { what: `GREET task ${id} committed`, timeoutMs: 30_000, intervalMs: 100 },
-  );
-};
+const greet = (url: string, name: string) => submitAndAwaitCommit(url, { taskType: 'GREET', payload: { name } });
 
 /** `node apps/api/dist/main.js` on a port of its choosing; resolves with its URL once it listens. */
 const startApiMain = async (env: Readonly<Record<string, string>>): Promise<{ api: NodeProcess; url: string }> => {
@@ -100,7 +76,7 @@ describe('a task module outside the repository', () => {
     });
     try {
       expect(worker.output()).toMatch(/"taskTypes":\["GREET"\]/);
-      expect(await greetThrough(url, 'Ada')).toMatchObject({
+      expect(await greet(url, 'Ada')).toMatchObject({
         taskType: 'GREET',
         status: 'COMPLETED',
         attempts: 1,
@@ -138,7 +114,7 @@ describe('a task module outside the repository', () => {
     });
     const api = await startApi({ taskTypes, config: loadConfig({ ...settings, PORT: '0' }), host: '127.0.0.1' });
     try {
-      expect(await greetThrough(api.url, 'Grace')).toMatchObject({
+      expect(await greet(api.url, 'Grace')).toMatchObject({
         status: 'COMPLETED',
         result: { greeting: 'Hello, Grace!' },
       });
@@ -171,7 +147,7 @@ describe('a task module outside the repository', () => {
     ],
     [
       'a duplicate name',
-      `${GREET_MODULE}\nexport default [...taskTypes, { ...taskTypes[0] }];`.replace(
+      `${GREET_TASK_MODULE}\nexport default [...taskTypes, { ...taskTypes[0] }];`.replace(
         'export const taskTypes',
         'const taskTypes',
       ),

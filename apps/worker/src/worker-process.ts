@@ -6,6 +6,11 @@ import { startWorker } from './start-worker.js';
 export interface WorkerProcessOptions {
   /** The task module named on the command line (`sluice worker --tasks PATH`), over `SLUICE_TASKS`. */
   readonly tasksPath?: string;
+  /**
+   * The command that starts this process with the V8 flags it is tuned for, named in the warning
+   * a process started without them logs. Default: the stock entry point's (\`SERVICE_COMMANDS.worker\`).
+   */
+  readonly tunedCommand?: string;
 }
 
 /**
@@ -29,7 +34,12 @@ export const runWorkerProcess = async (options: WorkerProcessOptions = {}): Prom
       context: { workerId: config.workerId },
     });
     const untuned = untunedService('worker', process.execArgv, config.nodeOptions);
-    if (untuned) logger.warn('started without the V8 flags Sluice is tuned and measured with', untuned);
+    if (untuned) {
+      logger.warn('started without the V8 flags Sluice is tuned and measured with', {
+        ...untuned,
+        command: options.tunedCommand ?? untuned.command,
+      });
+    }
     const tasksPath = options.tasksPath ?? config.tasksModule;
     const taskTypes =
       tasksPath === undefined

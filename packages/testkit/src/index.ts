@@ -3,6 +3,7 @@ export * from './servers.js';
 export { createDatabase, dropDatabase } from './databases.js';
 export { test, type ServiceFixtures } from './fixtures.js';
 export { createOutsideProject, type OutsideProject } from './outside-project.js';
+export { GREET_TASK_MODULE, submitAndAwaitCommit } from './task-module-fixtures.js';
 export {
   PROMETHEUS_INSTALL_HINT,
   startPrometheusServer,

@@ -14,20 +14,32 @@ export interface NodeProcess {
   kill(signal?: NodeJS.Signals): void;
 }
 
+export interface NodeProcessOptions {
+  /** Arguments after the script, as a command line gives them (`['api', '--tasks', 'tasks.mjs']`). */
+  readonly args?: ReadonlyArray<string>;
+  /** The working directory; default the parent's. */
+  readonly cwd?: string;
+}
+
 /**
- * Runs `node <script>` with the parent's environment plus `env` — how tests start the real api
- * and worker entry points (`dist/main.js`) as separate processes.
+ * Runs `node <script> [args]` with the parent's environment plus `env` — how tests start the
+ * real api and worker entry points (`dist/main.js`) and the `sluice` bin as separate processes.
  *
  * @example
  * const worker = startNodeProcess(workerMain, { REDIS_URL, DATABASE_URL });
  * await worker.waitForOutput(/worker started/);
  * worker.kill('SIGKILL');
  */
-export const startNodeProcess = (script: string, env: Readonly<Record<string, string>>): NodeProcess => {
+export const startNodeProcess = (
+  script: string,
+  env: Readonly<Record<string, string>>,
+  options: NodeProcessOptions = {},
+): NodeProcess => {
   // Pass-through of the parent's environment (PATH and friends), not configuration reading.
-  const child = spawn(process.execPath, [script], {
+  const child = spawn(process.execPath, [script, ...(options.args ?? [])], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
   });
   let text = '';
   const listeners = new Set<() => void>();

@@ -1,7 +1,7 @@
 // The server managers alone, without vitest: devstack and the benchmarks start the same servers.
 export { exited, tailOf, waitForOutput } from './child-process.js';
 export { freePort } from './free-port.js';
-export { startNodeProcess, type NodeProcess } from './node-process.js';
+export { startNodeProcess, type NodeProcess, type NodeProcessOptions } from './node-process.js';
 export { othersCanReach } from './others-can-reach.js';
 export {
   startPostgresServer,
