@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@sluice/config';
 import { createDb, migrateToLatest } from '@sluice/store';
@@ -122,6 +123,30 @@ describe('a task module outside the repository', () => {
         items: ReadonlyArray<{ workerId: string; taskType: string }>;
       };
       expect(batches.items[0]).toMatchObject({ workerId: 'in-process', taskType: 'GREET' });
+    } finally {
+      await api.close();
+      await worker.close();
+    }
+  });
+
+  test("the README's hello world runs as written", async ({ redisUrl, migrated: databaseUrl, queueName }) => {
+    const readme = await readFile(fileURLToPath(new URL('../../../README.md', import.meta.url)), 'utf8');
+    const section = readme.slice(readme.indexOf('## Your own tasks'));
+    const hello = /```js\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(hello).toContain('export default [');
+    const taskTypes = await loadTaskTypes(await project.write('hello.mjs', hello ?? ''));
+    const settings = { REDIS_URL: redisUrl, DATABASE_URL: databaseUrl, QUEUE_NAME: queueName, LOG_LEVEL: 'error' };
+    const worker = await startWorker({
+      taskTypes,
+      config: loadConfig({ ...settings, METRICS_PORT: '0', BATCH_TIMEOUT_MS: '200' }),
+    });
+    const api = await startApi({ taskTypes, config: loadConfig({ ...settings, PORT: '0' }), host: '127.0.0.1' });
+    try {
+      // The request of the README's curl.
+      expect(await submitAndAwaitCommit(api.url, { taskType: 'HELLO', payload: { name: 'Ada' } })).toMatchObject({
+        status: 'COMPLETED',
+        result: { greeting: 'Hello, Ada!' },
+      });
     } finally {
       await api.close();
       await worker.close();
