@@ -1,6 +1,7 @@
 import { describe, expect } from 'vitest';
 import { test as base } from '@sluice/testkit';
-import { createCatalog, createDemoCatalog, defineTaskType, isUuid } from '@sluice/tasks';
+import { createDb, createStore } from '@sluice/store';
+import { createCatalog, createDemoCatalog, defineTaskType, isUuid, newId } from '@sluice/tasks';
 import { startTestApi, type TestApi } from './test-api.js';
 
 const test = base.extend<{ api: TestApi }>({
@@ -220,5 +221,39 @@ describe('queries and operations', () => {
     expect((await fetch(`${api.url}/livez`)).status).toBe(200);
     expect((await fetch(`${api.url}/readyz`)).status).toBe(200);
     expect(await (await fetch(`${api.url}/metrics`)).text()).toContain('sluice_tasks_submitted_total');
+  });
+
+  test('answers each batch with its groupBy key, null for a type without groupBy', async ({ api, databaseUrl }) => {
+    const db = createDb(databaseUrl, { poolSize: 1 });
+    try {
+      const store = createStore(db);
+      const group = (groupKey?: string) => ({
+        batch: {
+          id: newId(),
+          workerId: 'w1',
+          taskType: 'EMAIL',
+          ...(groupKey === undefined ? {} : { groupKey }),
+          trigger: 'size' as const,
+          openedAt: new Date(),
+          flushedAt: new Date(),
+          handlerMs: 1,
+          size: 0,
+        },
+        tasks: [],
+      });
+      await store.commitGroup(group());
+      await store.commitGroup(group('acme'));
+
+      const page = (await (await fetch(`${api.url}/api/tasks/batches?limit=5`)).json()) as {
+        items: Array<{ taskType: string; groupKey: string | null }>;
+      };
+
+      expect(page.items.map(({ taskType, groupKey }) => ({ taskType, groupKey }))).toEqual([
+        { taskType: 'EMAIL', groupKey: 'acme' },
+        { taskType: 'EMAIL', groupKey: null },
+      ]);
+    } finally {
+      await db.destroy();
+    }
   });
 });

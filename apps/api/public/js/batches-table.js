@@ -36,9 +36,15 @@ const row = (batch, now) => {
     ' / ',
     span(formatCount(batch.failed), batch.failed > 0 ? 'failed' : ''),
   ];
+  // A type with groupBy makes a group per key (a tenant, a customer): the key follows the type.
+  const type =
+    batch.groupKey === null || batch.groupKey === undefined
+      ? cell(batch.taskType)
+      : cell([batch.taskType, span(` · ${batch.groupKey}`, 'muted')]);
+  if (batch.groupKey !== null && batch.groupKey !== undefined) type.title = `${batch.taskType}, key ${batch.groupKey}`;
   tr.append(
     id,
-    cell(batch.taskType),
+    type,
     cell(formatCount(batch.size), 'num'),
     cell([span(batch.trigger, `badge trigger-${batch.trigger}`)]),
     cell(outcome, 'num'),
