@@ -341,6 +341,24 @@ describe('pressure trigger', () => {
     });
   });
 
+  it('three keys in the default budget fill every group by size: releasing early would only make smaller ones', async () => {
+    // 500 held = four groups in flight and room for all three keys to fill one more each.
+    const run = await sustainedLoad({
+      size: 100,
+      timeoutMs: 3_000,
+      concurrency: 4,
+      capacity: 500,
+      process: processIn(50),
+      keys: 3,
+      total: 30_000,
+      held: 500,
+    });
+
+    expect(run.settled).toBe(30_000);
+    expect(run.loadMs).toBeGreaterThan(3_000);
+    expect(new Set(run.underLoad.map((group) => group.trigger))).toEqual(new Set<FlushTrigger>(['size']));
+  });
+
   it('keeps twenty keys flowing: none waits out its timeout, groups of about capacity ÷ (keys ÷ 2 + concurrency)', async () => {
     const run = await sustainedLoad({
       size: 100,
