@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig, untunedService } from '@sluice/config';
-import { demoTaskTypes, loadTaskTypes, TaskModuleError } from '@sluice/tasks';
+import { processTaskTypes, TaskModuleError } from '@sluice/tasks';
 import { createLogger } from '@sluice/telemetry';
 import { startApi } from './start-api.js';
 
@@ -34,11 +34,7 @@ export const runApiProcess = async (options: ApiProcessOptions = {}): Promise<vo
         command: options.tunedCommand ?? untuned.command,
       });
     }
-    const tasksPath = options.tasksPath ?? config.tasksModule;
-    const taskTypes =
-      tasksPath === undefined
-        ? demoTaskTypes(config.demo)
-        : await loadTaskTypes(tasksPath, { origin: options.tasksPath === undefined ? 'SLUICE_TASKS' : '--tasks' });
+    const taskTypes = await processTaskTypes(config, options.tasksPath);
     const api = await startApi({ config, taskTypes, logger });
 
     let stopping = false;

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig, untunedService } from '@sluice/config';
-import { demoTaskTypes, loadTaskTypes, TaskModuleError } from '@sluice/tasks';
+import { processTaskTypes, TaskModuleError } from '@sluice/tasks';
 import { createLogger } from '@sluice/telemetry';
 import { startWorker } from './start-worker.js';
 
@@ -40,11 +40,7 @@ export const runWorkerProcess = async (options: WorkerProcessOptions = {}): Prom
         command: options.tunedCommand ?? untuned.command,
       });
     }
-    const tasksPath = options.tasksPath ?? config.tasksModule;
-    const taskTypes =
-      tasksPath === undefined
-        ? demoTaskTypes(config.demo)
-        : await loadTaskTypes(tasksPath, { origin: options.tasksPath === undefined ? 'SLUICE_TASKS' : '--tasks' });
+    const taskTypes = await processTaskTypes(config, options.tasksPath);
     const worker = await startWorker({
       config,
       taskTypes,

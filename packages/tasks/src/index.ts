@@ -21,7 +21,7 @@ export {
   type Validated,
 } from './submission.js';
 export { TaskModuleError, type TaskModuleProblem } from './task-module-error.js';
-export { loadTaskTypes, type LoadTaskTypesOptions } from './task-module.js';
+export { loadTaskTypes, processTaskTypes, type LoadTaskTypesOptions } from './task-module.js';
 export { sinkRowsProblem } from './sink-rows.js';
 export { isUuid, newId } from './task-id.js';
 export {

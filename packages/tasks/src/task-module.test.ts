@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import { createOutsideProject, type OutsideProject } from '@sluice/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TaskModuleError } from './task-module-error.js';
-import { loadTaskTypes } from './task-module.js';
+import { loadTaskTypes, processTaskTypes } from './task-module.js';
 import { testContext } from './test-context.js';
 
 /*
@@ -209,5 +209,26 @@ describe('loadTaskTypes', () => {
     const error = await failure(await moduleOf(`${HELLO_ESM}\nexport default [hello, { ...hello }];`));
     expect(error.problem).toBe('duplicate-name');
     expect(error.message).toMatch(/: the task type name HELLO is used twice \(items 0 and 1\)$/);
+  });
+});
+
+describe('processTaskTypes', () => {
+  const demo = { failureRate: 0, workMs: 0 };
+
+  it('runs the demo types when neither --tasks nor SLUICE_TASKS names a module', async () => {
+    expect((await processTaskTypes({ demo })).map((type) => type.name)).toEqual(['EMAIL', 'SMS', 'PUSH']);
+  });
+
+  it('loads the module SLUICE_TASKS names, and names SLUICE_TASKS when it cannot', async () => {
+    const path = await moduleOf(`${HELLO_ESM}\nexport default [hello];`);
+    expect((await processTaskTypes({ tasksModule: path, demo })).map((type) => type.name)).toEqual(['HELLO']);
+    await expect(processTaskTypes({ tasksModule: project.path('gone.mjs'), demo })).rejects.toThrow(/^SLUICE_TASKS: /);
+  });
+
+  it('loads the module --tasks names over SLUICE_TASKS, and names --tasks when it cannot', async () => {
+    const path = await moduleOf(`${HELLO_ESM}\nexport default [hello];`);
+    const settings = { tasksModule: project.path('gone.mjs'), demo };
+    expect((await processTaskTypes(settings, path)).map((type) => type.name)).toEqual(['HELLO']);
+    await expect(processTaskTypes({ demo }, project.path('gone.mjs'))).rejects.toThrow(/^--tasks: /);
   });
 });

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { demoTaskTypes, type DemoSettings } from './demo-task-types.js';
 import { TaskModuleError, type TaskModuleProblem } from './task-module-error.js';
 import { TASK_TYPE_NAME, taskTypeOptionsProblem, type TaskType } from './task-type.js';
 
@@ -148,4 +149,21 @@ export const loadTaskTypes = async (
     seen.set(name, index);
   });
   return Object.freeze([...(types as ReadonlyArray<TaskType>)]);
+};
+
+/**
+ * The task types a Sluice process runs: the module its command line names (`--tasks`, given as
+ * `tasksPath`), else the one `SLUICE_TASKS` names (`settings.tasksModule`), else the demo types.
+ * Errors name whichever of the two the path came from.
+ *
+ * @example
+ * const taskTypes = await processTaskTypes(loadConfig(), flags.tasks);
+ */
+export const processTaskTypes = async (
+  settings: { readonly tasksModule?: string; readonly demo: DemoSettings },
+  tasksPath?: string,
+): Promise<ReadonlyArray<TaskType>> => {
+  if (tasksPath !== undefined) return loadTaskTypes(tasksPath, { origin: '--tasks' });
+  if (settings.tasksModule !== undefined) return loadTaskTypes(settings.tasksModule);
+  return demoTaskTypes(settings.demo);
 };
