@@ -28,8 +28,21 @@ const PUBLISHED = [
 // The npm settings of the `npm test` that runs this spec (npm_config_*, npm_package_*) would
 // steer the inner npm at this repository's workspace: pass the environment on without them.
 const npmEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('npm_')));
+// Bounded below the hook's timeout, so that an npm that cannot reach the registry (turbo passes
+// no proxy or CA settings it was not told of: see globalPassThroughEnv) fails with npm's own
+// words instead of a bare hook timeout, and is killed rather than left behind.
+const NPM_TIMEOUT_MS = 150_000;
 const npm = (args: ReadonlyArray<string>, cwd: string) =>
-  promisify(execFile)('npm', [...args], { cwd, env: npmEnv, maxBuffer: 16 * 1024 * 1024 });
+  promisify(execFile)('npm', [...args], {
+    cwd,
+    env: npmEnv,
+    maxBuffer: 16 * 1024 * 1024,
+    timeout: NPM_TIMEOUT_MS,
+  }).catch((error: unknown) => {
+    const { stderr = '', killed = false } = error as { stderr?: string; killed?: boolean };
+    const why = killed ? `did not finish within ${NPM_TIMEOUT_MS / 1000} s` : 'failed';
+    throw new Error(`npm ${args[0] ?? ''} ${why} (can it reach the registry?):\n${stderr.slice(-2_000)}`);
+  });
 
 interface PackedFile {
   readonly name: string;
