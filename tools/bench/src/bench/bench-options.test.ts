@@ -8,7 +8,7 @@ const parse = (...argv: string[]) => parseBenchArgs(argv, context);
 describe('parseBenchArgs', () => {
   it('defaults to every scenario at the Done-when scale', () => {
     const options = parse();
-    expect(options.scenarios).toEqual(['commit', 'throughput', 'latency', 'http', 'memory']);
+    expect(options.scenarios).toEqual(['commit', 'throughput', 'latency', 'http', 'memory', 'types']);
     expect(options.consumers).toEqual(['sluice-1', 'sluice-2', 'bullmq-noop', 'bullmq-insert']);
     expect(options).toMatchObject({
       quick: false,

@@ -8,7 +8,7 @@ import type { Check } from './done-when.js';
 import type { CommandCost } from './redis-command-stats.js';
 import type { Percentiles, Spread } from './statistics.js';
 
-export type ScenarioName = 'commit' | 'throughput' | 'latency' | 'http' | 'memory';
+export type ScenarioName = 'commit' | 'throughput' | 'latency' | 'http' | 'memory' | 'types';
 
 /** The scenarios in the order they run and print. */
 export const SCENARIOS: ReadonlyArray<ScenarioName> = Object.freeze([
@@ -17,6 +17,7 @@ export const SCENARIOS: ReadonlyArray<ScenarioName> = Object.freeze([
   'latency',
   'http',
   'memory',
+  'types',
 ]);
 
 /**
@@ -189,6 +190,48 @@ export interface MemoryResult {
   readonly levels: ReadonlyArray<MemoryLevel>;
 }
 
+// ── 6. task types: the hold budget ───────────────────────────────────────────────────────
+
+/** The tasks all of one task type, or spread over twenty. */
+export type TaskTypesVariant = 'one' | 'many';
+
+export interface TaskTypesRun {
+  readonly variant: TaskTypesVariant;
+  readonly types: number;
+  readonly repeat: number;
+  readonly tasks: number;
+  /**
+   * Tasks committed per second under sustained load: from the moment the worker may take the
+   * queued tasks to the last task taken from the queue (`max(started_at)`), counting the rows
+   * committed by then.
+   */
+  readonly tasksPerSecond: number;
+  /** Every task over the whole run, the run-out's last partial groups included. */
+  readonly endToEndTasksPerSecond: number;
+  /** Groups released up to the last task taken. */
+  readonly groupsUnderLoad: number;
+  /** Of those, released by timeout: the target is none. */
+  readonly timeoutsUnderLoad: number;
+  /** Tasks per committed group, over the whole run. */
+  readonly meanGroupSize: number;
+  /** Committed groups of the whole run by what released them. */
+  readonly flushes: Readonly<Record<FlushTrigger, number>>;
+}
+
+export interface TaskTypesResult {
+  readonly tasks: number;
+  /** Task types of the "many" run. */
+  readonly types: number;
+  readonly runs: ReadonlyArray<TaskTypesRun>;
+  readonly oneTasksPerSecond: Spread;
+  readonly manyTasksPerSecond: Spread;
+  /** Many types over one, one ratio per repeat (both runs of a repeat ran back to back). */
+  readonly manyVsOne: Spread;
+  readonly manyMeanGroupSize: Spread;
+  /** The most groups any run released by timeout under sustained load. */
+  readonly timeoutsUnderLoad: number;
+}
+
 // ── the whole run ────────────────────────────────────────────────────────────────────────
 
 export interface BenchResults {
@@ -205,6 +248,7 @@ export interface BenchResults {
   readonly latency?: LatencyResult;
   readonly http?: HttpResult;
   readonly memory?: MemoryResult;
+  readonly types?: TaskTypesResult;
   /**
    * Cores kept busy during each scenario by processes that are not the bench's (someone else's
    * load on the machine): above about 0.1 the figures of that scenario are disturbed.

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { CommitCostResult, LatencyResult, MemoryResult, ThroughputResult } from './bench-result.js';
+import type {
+  CommitCostResult,
+  LatencyResult,
+  MemoryResult,
+  TaskTypesResult,
+  ThroughputResult,
+} from './bench-result.js';
 import { evaluateChecks, type Check } from './done-when.js';
 import type { Spread } from './statistics.js';
 
@@ -64,6 +70,17 @@ const memory = (apiMax: number, workerMax: number): MemoryResult => ({
   ],
 });
 
+const taskTypes = (manyVsOne: number, timeoutsUnderLoad: number): TaskTypesResult => ({
+  tasks: 100_000,
+  types: 20,
+  runs: [],
+  oneTasksPerSecond: spread(5_000),
+  manyTasksPerSecond: spread(5_000 * manyVsOne),
+  manyVsOne: spread(manyVsOne),
+  manyMeanGroupSize: spread(37),
+  timeoutsUnderLoad,
+});
+
 const statusOf = (checks: ReadonlyArray<Check>): Record<string, Check['status']> =>
   Object.fromEntries(checks.map((check) => [check.id, check.status]));
 
@@ -74,8 +91,9 @@ describe('evaluateChecks', () => {
       throughput: throughput(0.86, 2.9),
       latency: latency(640, 3_080),
       memory: memory(150, 140),
+      types: taskTypes(0.92, 0),
     });
-    expect(Object.values(statusOf(checks))).toEqual(Array(8).fill('met'));
+    expect(Object.values(statusOf(checks))).toEqual(Array(10).fill('met'));
   });
 
   it('fails the lines whose figures miss, and shows the measured figure', () => {
@@ -84,8 +102,9 @@ describe('evaluateChecks', () => {
       throughput: throughput(0.79, 2.4),
       latency: latency(1_200, 3_600),
       memory: memory(201, 250),
+      types: taskTypes(0.79, 1),
     });
-    expect(Object.values(statusOf(checks))).toEqual(Array(8).fill('not met'));
+    expect(Object.values(statusOf(checks))).toEqual(Array(10).fill('not met'));
     expect(checks.find((check) => check.id === 'e2e-vs-noop')?.measured).toBe('0.79×');
     expect(checks.find((check) => check.id === 'group-commit-median')?.measured).toBe('5.50 ms');
   });
@@ -126,6 +145,8 @@ describe('evaluateChecks', () => {
       'latency-low-rate': 'not run',
       'api-peak-rss': 'not run',
       'worker-peak-rss': 'not run',
+      'task-types-vs-one': 'not run',
+      'task-types-timeouts': 'not run',
     });
     expect(checks.find((check) => check.id === 'e2e-vs-noop')?.measured).toBe('—');
   });
@@ -137,6 +158,13 @@ describe('evaluateChecks', () => {
       levels: [{ tasks: 10_000, apiPeakMb: spread(90), workerPeakMb: spread(90) }],
     };
     expect(statusOf(evaluateChecks({ memory: small }))['api-peak-rss']).toBe('not run');
+  });
+
+  it('fails the task-types line on a single group released by timeout under sustained load', () => {
+    const checks = evaluateChecks({ types: taskTypes(1.02, 1) });
+    expect(statusOf(checks)['task-types-vs-one']).toBe('met');
+    expect(statusOf(checks)['task-types-timeouts']).toBe('not met');
+    expect(checks.find((check) => check.id === 'task-types-timeouts')?.measured).toBe('1');
   });
 
   it('says "not run" when a ratio has no figure (a baseline run failed)', () => {

@@ -2,7 +2,13 @@
  * The issue's "Done when" lines as checks over a run's results. Pure: a check that has nothing
  * to judge (its scenario or level was not run) says so rather than passing.
  */
-import type { CommitCostResult, LatencyResult, MemoryResult, ThroughputResult } from './bench-result.js';
+import type {
+  CommitCostResult,
+  LatencyResult,
+  MemoryResult,
+  TaskTypesResult,
+  ThroughputResult,
+} from './bench-result.js';
 import { formatCount, formatMb, formatMs, formatRatio } from './format-figures.js';
 
 export interface Check {
@@ -34,6 +40,10 @@ export const DONE_WHEN = Object.freeze({
   peakRssMb: 200,
   /** … with this many tasks queued. */
   memoryTasks: 100_000,
+  /** Twenty task types over one, in the same run, at least (issue 14). */
+  manyTypesVsOne: 0.8,
+  /** Groups released by timeout under sustained load, at most (issue 14). */
+  timeoutsUnderLoad: 0,
 });
 
 export type DoneWhen = typeof DONE_WHEN;
@@ -43,6 +53,7 @@ export interface CheckInputs {
   readonly throughput?: ThroughputResult | undefined;
   readonly latency?: LatencyResult | undefined;
   readonly memory?: MemoryResult | undefined;
+  readonly types?: TaskTypesResult | undefined;
 }
 
 const verdict = (ok: boolean | undefined): Check['status'] => (ok === undefined ? 'not run' : ok ? 'met' : 'not met');
@@ -63,7 +74,7 @@ const shown = (value: number | undefined, format: (value: number) => string): st
  * checks.filter((check) => check.status === 'not met');
  */
 export const evaluateChecks = (inputs: CheckInputs, targets: DoneWhen = DONE_WHEN): ReadonlyArray<Check> => {
-  const { commit, throughput, latency, memory } = inputs;
+  const { commit, throughput, latency, memory, types } = inputs;
   const unnest = commit?.strategies.find((strategy) => strategy.name === 'unnest')?.msPerGroup.median;
   const levelOf = (rate: number) => latency?.levels.find((level) => level.rate === rate);
   const highLevel = levelOf(targets.highRate);
@@ -135,6 +146,20 @@ export const evaluateChecks = (inputs: CheckInputs, targets: DoneWhen = DONE_WHE
       target: `≤ ${formatMb(targets.peakRssMb)}`,
       measured: shown(atScale?.workerPeakMb.max, formatMb),
       status: verdict(judged(atScale?.workerPeakMb.max, (v) => v <= targets.peakRssMb)),
+    },
+    {
+      id: 'task-types-vs-one',
+      criterion: `${types?.types ?? 20} task types ÷ 1 type, under sustained load`,
+      target: `≥ ${formatRatio(targets.manyTypesVsOne)}`,
+      measured: shown(types?.manyVsOne.median, formatRatio),
+      status: verdict(judged(types?.manyVsOne.median, (v) => v >= targets.manyTypesVsOne)),
+    },
+    {
+      id: 'task-types-timeouts',
+      criterion: 'groups released by timeout under sustained load',
+      target: `${formatCount(targets.timeoutsUnderLoad)}`,
+      measured: shown(types?.timeoutsUnderLoad, formatCount),
+      status: verdict(judged(types?.timeoutsUnderLoad, (v) => v <= targets.timeoutsUnderLoad)),
     },
   ];
   return checks;

@@ -26,6 +26,7 @@ import type { ScenarioContext } from './scenario-context.js';
 import { runHttpScenario } from './scenario-http.js';
 import { runLatencyScenario } from './scenario-latency.js';
 import { runMemoryScenario } from './scenario-memory.js';
+import { runTaskTypesScenario } from './scenario-task-types.js';
 import { runThroughputScenario } from './scenario-throughput.js';
 import { DEFAULT_SERVICE_ENV, bullmqConcurrencyOf } from './bench-apps.js';
 
@@ -89,6 +90,7 @@ const run = async (options: BenchOptions, control: RunControl): Promise<BenchRes
       latency: runLatencyScenario,
       http: runHttpScenario,
       memory: runMemoryScenario,
+      types: runTaskTypesScenario,
     };
     const outcomes: Partial<Record<ScenarioName, unknown>> = {};
     const failures: Partial<Record<ScenarioName, string>> = {};
@@ -117,7 +119,7 @@ const run = async (options: BenchOptions, control: RunControl): Promise<BenchRes
       }
     }
 
-    const partial = outcomes as Pick<BenchResults, 'commit' | 'throughput' | 'latency' | 'http' | 'memory'>;
+    const partial = outcomes as Pick<BenchResults, 'commit' | 'throughput' | 'latency' | 'http' | 'memory' | 'types'>;
     const checks = evaluateChecks(partial);
     const results: BenchResults = {
       benchmark: 'sluice',

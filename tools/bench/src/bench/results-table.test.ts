@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { CommitCostResult, HttpResult, LatencyResult, MemoryResult, ThroughputResult } from './bench-result.js';
+import type {
+  CommitCostResult,
+  HttpResult,
+  LatencyResult,
+  MemoryResult,
+  TaskTypesResult,
+  ThroughputResult,
+} from './bench-result.js';
 import type { Check } from './done-when.js';
 import { checkRows, formatCpuSplit, formatMarkdownTable, resultRows, RESULT_HEADER } from './results-table.js';
 import type { Spread } from './statistics.js';
@@ -98,6 +105,29 @@ describe('resultRows', () => {
       ['latency at 10/s', 'p50 submission → commit', '1,500 ms', 'groups released full: 0 %'],
       ['latency at 10/s', 'p95 submission → commit', '3,050 ms', 'accepted 9/s; only 8/s accepted'],
       ['latency at 10/s', 'p99 submission → commit', '3,080 ms', ''],
+    ]);
+  });
+
+  it('gives both task-type rates, their ratio, the group size and the timeouts under load', () => {
+    const types: TaskTypesResult = {
+      tasks: 100_000,
+      types: 20,
+      runs: [],
+      oneTasksPerSecond: spread(5_400, 5_200, 5_500),
+      manyTasksPerSecond: spread(4_900),
+      manyVsOne: spread(0.91),
+      manyMeanGroupSize: spread(36.6),
+      timeoutsUnderLoad: 0,
+    };
+    expect(
+      resultRows({ types })
+        .slice(1)
+        .map((row) => [row[0], row[1], row[2], row[5]]),
+    ).toEqual([
+      ['task types, 100,000', '1 type, tasks/s', '5,400', 'under sustained load, 1 worker'],
+      ['task types, 100,000', '20 types, tasks/s', '4,900', 'under sustained load, 1 worker; 37 tasks a group'],
+      ['task types, 100,000', '20 types ÷ 1 type', '0.91×', 'per repeat'],
+      ['task types, 100,000', 'groups released by timeout under load', '0', 'the most of any run'],
     ]);
   });
 

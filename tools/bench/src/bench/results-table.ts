@@ -61,10 +61,10 @@ const figureRow = (
  * console.log(formatTable(resultRows(results), RESULT_ALIGN));
  */
 export const resultRows = (
-  results: Pick<BenchResults, 'commit' | 'throughput' | 'latency' | 'http' | 'memory'>,
+  results: Pick<BenchResults, 'commit' | 'throughput' | 'latency' | 'http' | 'memory' | 'types'>,
 ): ReadonlyArray<Row> => {
   const rows: Row[] = [RESULT_HEADER];
-  const { commit, throughput, latency, http, memory } = results;
+  const { commit, throughput, latency, http, memory, types } = results;
 
   if (commit) {
     const scenario = `commit of ${commit.groupSize}`;
@@ -149,6 +149,30 @@ export const resultRows = (
       rows.push(figureRow(scenario, 'api peak RSS', level.apiPeakMb, formatMb));
       rows.push(figureRow(scenario, `worker peak RSS (highest of ${memory.workers})`, level.workerPeakMb, formatMb));
     }
+  }
+
+  if (types) {
+    const scenario = `task types, ${formatCount(types.tasks)}`;
+    const underLoad = 'under sustained load, 1 worker';
+    rows.push(figureRow(scenario, '1 type, tasks/s', types.oneTasksPerSecond, formatCount, underLoad));
+    rows.push(
+      figureRow(
+        scenario,
+        `${types.types} types, tasks/s`,
+        types.manyTasksPerSecond,
+        formatCount,
+        `${underLoad}; ${formatCount(types.manyMeanGroupSize.median)} tasks a group`,
+      ),
+    );
+    rows.push(figureRow(scenario, `${types.types} types ÷ 1 type`, types.manyVsOne, formatRatio, 'per repeat'));
+    rows.push([
+      scenario,
+      'groups released by timeout under load',
+      formatCount(types.timeoutsUnderLoad),
+      '',
+      String(types.runs.length),
+      'the most of any run',
+    ]);
   }
   return rows;
 };
