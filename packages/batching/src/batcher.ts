@@ -22,12 +22,17 @@
  * at 164 tasks/s against 5,690 for one). So when the items held reach `capacity` and a processing
  * slot is free, the fullest open group is released at once (trigger `pressure`), and again for
  * each slot still free: a slot left idle then would only wait, since nothing new can arrive. The
- * fullest, because it makes the largest group, frees the most budget, and in steady load it is
- * also the one open longest. Chosen over a budget that grows with the keys in use: `groupBy`
- * keys are unbounded, so that budget needs a memory cap, and at the cap the same collapse
- * returns unless a group is released early anyway; a fixed budget also keeps the jobs held
- * (locks renewed, re-run after a crash) bounded. The price is smaller groups when many keys
- * share the budget: in steady load about `capacity` ÷ (keys ÷ 2 + `concurrency`) items each.
+ * one exception: when the groups in flight, once settled, free enough of the budget for the
+ * fullest to fill (their items come back spread over the open keys), it waits for them, so a few
+ * keys in the default budget still leave full (`settlementsWillFill`). The fullest, because it
+ * makes the largest group, frees the most budget, and in steady load it is also the one open
+ * longest.
+ *
+ * Chosen over a budget that grows with the keys in use: `groupBy` keys are unbounded, so that
+ * budget needs a memory cap, and at the cap the same collapse returns unless a group is released
+ * early anyway; a fixed budget also keeps the jobs held (locks renewed, re-run after a crash)
+ * bounded. The price is smaller groups when many keys share the budget: in steady load about
+ * `capacity` ÷ (keys ÷ 2 + `concurrency`) items each, so more statements per task.
  *
  * Once `drain()` has been called the batcher keeps working, but a group opened afterwards is
  * released on the next timer tick (trigger `shutdown`) instead of after its timeout: a worker
