@@ -1,84 +1,9 @@
-import { fileURLToPath } from 'node:url';
-import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { Kysely } from 'kysely';
 import { describe, expect } from 'vitest';
-import { createDb, migrateToLatest, type Database } from '@sluice/store';
-import type { JobData } from '@sluice/tasks';
-import {
-  createDatabase,
-  startNodeProcess,
-  startPostgresServer,
-  startRedisServer,
-  test as base,
-  waitFor,
-  type NodeProcess,
-} from '@sluice/testkit';
+import { createDb, migrateToLatest } from '@sluice/store';
+import { createDatabase, startNodeProcess, startPostgresServer, startRedisServer, waitFor } from '@sluice/testkit';
+import { pendingJobs, RETRY, test, WORKER_MAIN } from './test-processes.js';
 import { countRows, demoTasks, submitTasks } from './test-tasks.js';
-
-// The real worker entry point, run as a separate process: these specs crash and stop it.
-const WORKER_MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-const RETRY = { maxRetries: 3, backoffDelayMs: 200 };
-
-interface Harness {
-  readonly db: Kysely<Database>;
-  readonly queue: Queue<JobData>;
-  /** Starts `node dist/main.js` against this test's queue and database; stopped after the test. */
-  startWorker(env?: Readonly<Record<string, string>>): Promise<NodeProcess>;
-  /** The `group committed` log lines a worker printed, parsed. */
-  commits(worker: NodeProcess): Array<{ size: number; duplicates: number; trigger: string }>;
-}
-
-const test = base.extend<{ harness: Harness }>({
-  harness: async ({ redisUrl, databaseUrl, queueName }, use) => {
-    const db = createDb(databaseUrl, { poolSize: 2 });
-    await migrateToLatest(db);
-    const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
-    const queue = new Queue<JobData>(queueName, { connection });
-    const started: NodeProcess[] = [];
-    await use({
-      db,
-      queue,
-      startWorker: async (env = {}) => {
-        const worker = startNodeProcess(WORKER_MAIN, {
-          REDIS_URL: redisUrl,
-          DATABASE_URL: databaseUrl,
-          QUEUE_NAME: queueName,
-          WORKER_ID: `worker-${started.length + 1}`,
-          // Several workers run at once here: each takes any free port for its /metrics.
-          METRICS_PORT: '0',
-          LOG_FORMAT: 'json',
-          BACKOFF_DELAY_MS: String(RETRY.backoffDelayMs),
-          BATCH_TIMEOUT_MS: '300',
-          LOCK_DURATION_MS: '2000',
-          STALLED_INTERVAL_MS: '1000',
-          DEMO_WORK_MS: '0',
-          ...env,
-        });
-        started.push(worker);
-        await worker.waitForOutput(/worker started/);
-        return worker;
-      },
-      commits: (worker) =>
-        worker
-          .output()
-          .split('\n')
-          .filter((line) => line.includes('"group committed"'))
-          .map((line) => JSON.parse(line) as { size: number; duplicates: number; trigger: string }),
-    });
-    for (const worker of started) worker.kill('SIGKILL');
-    await Promise.all(started.map((worker) => worker.exited));
-    await queue.close();
-    connection.disconnect();
-    await db.destroy();
-  },
-});
-
-/** Jobs not yet acknowledged: waiting, active or delayed (a completed job is removed). */
-const pendingJobs = async (queue: Queue): Promise<number> => {
-  const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-  return Object.values(counts).reduce((sum, n) => sum + n, 0);
-};
 
 describe('recovery from worker crashes', () => {
   test('a worker SIGKILLed while it holds an open group: another worker commits every task exactly once', async ({
