@@ -65,9 +65,9 @@ export const createWorker = (deps: WorkerDeps): BatchWorker<JobData, Json> => {
     ...(deps.afterCommit ? { afterCommit: deps.afterCommit } : {}),
   });
   const { catalog } = deps;
-  // The hold budget must let the largest group fill while others are processed, as it does for
-  // BATCH_SIZE; with a type's own larger size and BATCH_SIZE's budget, that type's groups would
-  // always leave under pressure, never full.
+  // The hold budget grows with the keys in use, each at its type's own size; its ceiling must
+  // still let the largest type's groups fill while others are processed, as it does for
+  // BATCH_SIZE, or that type's groups would always leave under pressure, never full.
   const largestSize = Math.max(config.batch.size, ...catalog.names.map((name) => catalog.get(name)?.batch?.size ?? 0));
   const worker = createBatchWorker<JobData, Json>({
     queueName: config.queueName,
@@ -77,9 +77,9 @@ export const createWorker = (deps: WorkerDeps): BatchWorker<JobData, Json> => {
     concurrency: config.batch.concurrency,
     keyOf: (job) => batcherKey(catalog, job.name, job.data?.payload),
     limitsOf: (key) => catalog.get(parseBatcherKey(catalog, key).taskType)?.batch ?? {},
+    maxHeld: config.batch.maxHeld ?? 10 * largestSize * (config.batch.concurrency + 1),
     processGroup,
     workerOptions: {
-      concurrency: largestSize * (config.batch.concurrency + 1),
       // A crashed worker's held jobs return after about lockDuration + stalledInterval. Locks of
       // held jobs are renewed every lockDuration / 2, so the lock only has to outlast an event-loop
       // stall, not a group's timeout. A job is failed for good only after maxStalledCount crashes

@@ -349,6 +349,57 @@ describe('createBatchWorker against a real Redis', () => {
     expect(errors).toEqual([]);
   });
 
+  test('holds more jobs as keys come into use: BullMQ fetches up to one full group of each of twenty keys, and their groups fill', async ({
+    redisUrl,
+    queueName,
+  }) => {
+    const queue = openQueue(redisUrl, queueName);
+    // Twenty keys taking turns, 50 jobs each: with the starting hold of 10 × (1 + 1) = 20, at
+    // most one job of each key, no group could fill.
+    const jobs = numbered(1_000).map((job, index) => ({ ...job, name: `key-${index % 20}` }));
+    await queue.addBulk(jobs);
+
+    let mostHeld = 0;
+    const { batchWorker, seen, errors } = startWorker(redisUrl, queueName, {
+      size: 10,
+      concurrency: 1,
+      timeoutMs: 2_000,
+      // Above the default ceiling of 10 × 10 × (1 + 1) = 200: twenty keys need 210.
+      maxHeld: 1_000,
+      observer: { onSettled: () => (mostHeld = Math.max(mostHeld, batchWorker.worker.concurrency)) },
+    });
+    await waitFor(async () => (await settledCount(queue)) === 1_000, { what: '1,000 jobs settled' });
+
+    // One full group of each key, and one group of the largest in flight.
+    expect(mostHeld).toBe(20 * 10 + 1 * 10);
+    const inFullGroups = seen
+      .filter((group) => group.trigger === 'size')
+      .reduce((sum, group) => sum + group.jobs.length, 0);
+    expect(inFullGroups).toBeGreaterThanOrEqual(900);
+    expect(seen.every((group) => group.jobs.length <= 10)).toBe(true);
+    // Every key out of use again: the hold is back where it started.
+    await waitFor(() => batchWorker.worker.concurrency === 20, { what: 'the hold back at 20' });
+    expect(errors).toEqual([]);
+  });
+
+  test('never holds more than maxHeld: past it, groups leave under pressure', async ({ redisUrl, queueName }) => {
+    const queue = openQueue(redisUrl, queueName);
+    await queue.addBulk(numbered(1_000).map((job, index) => ({ ...job, name: `key-${index % 20}` })));
+
+    let mostHeld = 0;
+    const { batchWorker, seen } = startWorker(redisUrl, queueName, {
+      size: 10,
+      concurrency: 1,
+      timeoutMs: 2_000,
+      maxHeld: 50,
+      observer: { onSettled: () => (mostHeld = Math.max(mostHeld, batchWorker.worker.concurrency)) },
+    });
+    await waitFor(async () => (await settledCount(queue)) === 1_000, { what: '1,000 jobs settled' });
+
+    expect(mostHeld).toBe(50);
+    expect(new Set(seen.map((group) => group.trigger))).toContain('pressure');
+  });
+
   test('takes BullMQ options from workerOptions over its own defaults', async ({ redisUrl, queueName }) => {
     const { batchWorker } = startWorker(redisUrl, queueName, {
       workerOptions: { autorun: false, concurrency: 7, lockDuration: 5_000 },
@@ -372,6 +423,7 @@ describe('createBatchWorker options', () => {
     ['concurrency', { concurrency: 1.5 }],
     ['queueName', { queueName: '' }],
     ['workerOptions.concurrency', { workerOptions: { concurrency: 0 } }],
+    ['maxHeld', { maxHeld: 0 }],
   ])('refuses a bad %s before opening any connection, naming it', (field, overrides) => {
     const create = () => createBatchWorker({ ...base, ...overrides });
     expect(create).toThrow(InvalidOptionError);

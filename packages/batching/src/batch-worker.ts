@@ -16,8 +16,10 @@
  *
  * The hold budget: BullMQ hands the processor at most its concurrency of jobs at once, and every
  * one of them stays held until its group settles, so that concurrency is the batcher's
- * `capacity`. When the open groups of all keys cannot each fill within it, the batcher releases
- * the fullest under pressure rather than let every group wait out its timeout (see batcher.ts).
+ * `capacity`. It starts at size × (concurrency + 1) and follows the keys in use up to `maxHeld`:
+ * the batcher announces each new budget as a group settles, and the BullMQ concurrency is set to
+ * it. When even `maxHeld` cannot let every open group fill, the batcher releases the fullest
+ * under pressure rather than let every group wait out its timeout (see batcher.ts).
  */
 import { Worker, type ConnectionOptions, type Job, type WorkerOptions } from 'bullmq';
 import {
@@ -59,11 +61,19 @@ export interface BatchWorkerOptions<DataType, ResultType> {
   /**
    * A key's own group size and timeout (`{ size?, timeoutMs? }`, read when a group of it opens);
    * a field left out takes `size` or `timeoutMs`. An answer out of range fails that job with an
-   * `InvalidOptionError`. The BullMQ concurrency still follows `size`: give
-   * `workerOptions.concurrency` room for the largest key's groups, or they leave under pressure
-   * before they are full. Default: `size` and `timeoutMs` for every key.
+   * `InvalidOptionError`. The hold budget counts each key in use at its own size. Default: `size`
+   * and `timeoutMs` for every key.
    */
   readonly limitsOf?: (key: string) => GroupLimits;
+  /**
+   * The most jobs held at once, however many keys are in use: the hold budget grows from the
+   * starting BullMQ concurrency up to this as keys come into use (one full group of each, plus
+   * `concurrency` groups in flight), and no further; beyond it, groups leave under pressure.
+   * Bounds memory, lock renewals and what a crash hands back. An integer ≥ 1; below the starting
+   * concurrency it lowers that too, a fixed budget. Default: 10 × size × (concurrency + 1), or
+   * `workerOptions.concurrency` when that is larger.
+   */
+  readonly maxHeld?: number;
   /**
    * Processes a released group and answers one outcome per job, in the group's order. A job with
    * `{ ok: true, value }` completes with `value` as its return value. A job with `{ ok: false,
@@ -79,8 +89,8 @@ export interface BatchWorkerOptions<DataType, ResultType> {
   /**
    * BullMQ Worker options, applied over the defaults below (e.g. `prefix`, `lockDuration`,
    * `stalledInterval`, `maxStalledCount`, `autorun`, `removeOnComplete: { count }`).
-   * Defaults: `concurrency` = size × (concurrency + 1), which is also the most jobs held at once
-   * before the fullest group leaves under pressure; `lockDuration` = max(30 000, 4 × timeoutMs)
+   * Defaults: `concurrency` = size × (concurrency + 1), where the hold budget starts (BullMQ's
+   * concurrency then follows the budget, see `maxHeld`, which a larger one raises by default); `lockDuration` = max(30 000, 4 × timeoutMs)
    * ms; everything else as BullMQ has it. `removeOnComplete`/`removeOnFail` must be `{ count }`
    * or `{ age }` here: BullMQ 6.7.0 fails every completion when the Worker gets `true`.
    */
@@ -210,16 +220,28 @@ export const createBatchWorker = <DataType, ResultType>(
   if (typeof processGroup !== 'function') throw new InvalidOptionError('processGroup', 'a function', processGroup);
   // Enough active jobs to fill one more group while `concurrency` groups are processed; with
   // only `size`, a group could fill only after the previous one committed.
-  const bullmqConcurrency = workerOptions.concurrency ?? size * (concurrency + 1);
-  if (workerOptions.concurrency !== undefined && !(Number.isInteger(bullmqConcurrency) && bullmqConcurrency >= 1)) {
+  const startingConcurrency = workerOptions.concurrency ?? size * (concurrency + 1);
+  if (workerOptions.concurrency !== undefined && !(Number.isInteger(startingConcurrency) && startingConcurrency >= 1)) {
     throw new InvalidOptionError('workerOptions.concurrency', 'an integer ≥ 1', workerOptions.concurrency);
   }
+  if (options.maxHeld !== undefined && !(Number.isInteger(options.maxHeld) && options.maxHeld >= 1)) {
+    throw new InvalidOptionError('maxHeld', 'an integer ≥ 1', options.maxHeld);
+  }
+  // A bad size or concurrency makes this NaN; the batcher names that field first.
+  const maxHeld = options.maxHeld ?? Math.max(10 * size * (concurrency + 1), startingConcurrency);
+  const bullmqConcurrency = Math.min(startingConcurrency, maxHeld);
+  // Set once the Worker exists; the batcher announces a budget only as a group settles, later.
+  let setConcurrency = (_held: number): void => undefined;
   const batcher = createBatcher<Job<DataType, ResultType>, ResultType>({
     size,
     timeoutMs,
     concurrency,
     // BullMQ holds no more jobs than its concurrency: at that many, no open group can grow.
     capacity: bullmqConcurrency,
+    maxCapacity: maxHeld,
+    // BullMQ reads its concurrency before each fetch; it is waiting for a job to finish when
+    // this runs, and the group settling now finishes some.
+    onCapacity: (held) => setConcurrency(held),
     ...(limitsOf === undefined ? {} : { limitsOf }),
     process: processHeld,
     ...(observer === undefined ? {} : { observer }),
@@ -244,6 +266,10 @@ export const createBatchWorker = <DataType, ResultType>(
       connection,
     },
   );
+
+  setConcurrency = (held) => {
+    worker.concurrency = held;
+  };
 
   // BullMQ names the jobs whose lock it could not extend (it also emits an `error` for each).
   worker.on('lockRenewalFailed', (jobIds) => {

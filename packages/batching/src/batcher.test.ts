@@ -76,6 +76,9 @@ describe('options', () => {
     ['concurrency', { concurrency: Number.POSITIVE_INFINITY }],
     ['capacity', { capacity: 0 }],
     ['capacity', { capacity: 1.5 }],
+    ['maxCapacity', { capacity: 500, maxCapacity: 499 }],
+    ['maxCapacity', { capacity: 500, maxCapacity: 600.5 }],
+    ['onCapacity', { onCapacity: 5 as unknown as () => void }],
     ['limitsOf', { limitsOf: 'EMAIL' as unknown as () => object }],
   ])('refuses a bad %s at once, with an error that names it', (field, overrides) => {
     const create = () => batcherWith(overrides);
@@ -159,20 +162,23 @@ const releases = (groups: ReadonlyArray<Group<number>>): string[] =>
   groups.map((group) => `${group.key} ${group.trigger} ${group.items.length}`);
 
 /**
- * A caller like a BullMQ worker of concurrency `capacity`: it keeps `capacity` items in the
- * batcher while any are left to add, the keys taking turns, and adds the next as one settles.
+ * A caller like a BullMQ worker of concurrency `capacity` (read anew each time, as BullMQ reads
+ * its own): it keeps that many items in the batcher while any are left to add, the keys taking
+ * turns, and adds the next as one settles.
  * `lastAddedAt` is when the load stopped: the groups still open then can only wait out their
  * timeout (the run-out), as they should.
  */
 const feedLikeBullmq = (
   batcher: Batcher<number, number>,
-  options: { readonly keys: number; readonly total: number; readonly capacity: number },
+  options: { readonly keys: number; readonly total: number; readonly capacity: number | (() => number) },
 ): { readonly settled: () => number; readonly lastAddedAt: () => number } => {
   let added = 0;
   let settled = 0;
   let lastAddedAt = Number.NaN;
+  const { capacity } = options;
+  const limit = typeof capacity === 'number' ? () => capacity : capacity;
   const refill = (): void => {
-    while (added < options.total && batcher.snapshot.heldItems < options.capacity) {
+    while (added < options.total && batcher.snapshot.heldItems < limit()) {
       const item = added;
       added += 1;
       if (added === options.total) lastAddedAt = Date.now();
@@ -211,17 +217,28 @@ const sustainedLoad = async (
   options: Partial<BatcherOptions<number, number>> & {
     readonly keys: number;
     readonly total: number;
-    readonly held: number;
+    /** The caller's limit; `'follow'` starts at `capacity` and takes each `onCapacity` answer. */
+    readonly held: number | 'follow';
   },
 ) => {
   const { keys, total, held, ...overrides } = options;
   const startedAt = Date.now();
-  const { batcher, groups } = batcherWith(overrides);
-  const feed = feedLikeBullmq(batcher, { keys, total, capacity: held });
+  const limits: number[] = [];
+  let limit = held === 'follow' ? (overrides.capacity ?? Number.POSITIVE_INFINITY) : held;
+  const { batcher, groups } = batcherWith({
+    ...overrides,
+    onCapacity: (capacity) => {
+      limits.push(capacity);
+      if (held === 'follow') limit = capacity;
+    },
+  });
+  const feed = feedLikeBullmq(batcher, { keys, total, capacity: () => limit });
   await runUntil(() => feed.settled() === total, 3_600_000);
   const underLoad = groups().filter((group) => group.releasedAt <= feed.lastAddedAt());
   return {
     settled: feed.settled(),
+    /** Every budget `onCapacity` announced, in order. */
+    limits,
     loadMs: feed.lastAddedAt() - startedAt,
     groups: groups(),
     underLoad,
@@ -359,7 +376,7 @@ describe('pressure trigger', () => {
     expect(new Set(run.underLoad.map((group) => group.trigger))).toEqual(new Set<FlushTrigger>(['size']));
   });
 
-  it('keeps twenty keys flowing: none waits out its timeout, groups of about capacity ÷ (keys ÷ 2 + concurrency)', async () => {
+  it('keeps twenty keys flowing in a fixed budget: none waits out its timeout, groups of about capacity ÷ (keys ÷ 2 + concurrency)', async () => {
     const run = await sustainedLoad({
       size: 100,
       timeoutMs: 3_000,
@@ -376,6 +393,96 @@ describe('pressure trigger', () => {
     expect(run.timedOutUnderLoad).toEqual([]);
     const mean = run.underLoad.reduce((sum, group) => sum + group.items.length, 0) / run.underLoad.length;
     expect(mean).toBeGreaterThan((0.8 * 500) / (20 / 2 + 4));
+  });
+});
+
+describe('hold budget', () => {
+  const twentyKeys = {
+    size: 100,
+    timeoutMs: 3_000,
+    concurrency: 4,
+    capacity: 500,
+    process: processIn(50),
+    keys: 20,
+    total: 30_000,
+    held: 'follow',
+  } as const;
+
+  it('grows with the keys in use: twenty keys of 100 and four slots hold 20 × 100 + 4 × 100, and their groups leave full', async () => {
+    const run = await sustainedLoad({ ...twentyKeys, maxCapacity: 5_000 });
+
+    expect(run.settled).toBe(30_000);
+    expect(run.loadMs).toBeGreaterThan(3_000);
+    expect(Math.max(...run.limits)).toBe(2_400);
+    // Before the first settlement the budget is still 500, so the first group of each free slot
+    // leaves under pressure; after it, every group under load fills.
+    const [first, second, third, fourth, ...rest] = run.underLoad;
+    expect([first, second, third, fourth].map((group) => group?.trigger)).toEqual([
+      'pressure',
+      'pressure',
+      'pressure',
+      'pressure',
+    ]);
+    expect(new Set(rest.map((group) => group.trigger))).toEqual(new Set<FlushTrigger>(['size']));
+    expect(rest.every((group) => group.items.length === 100)).toBe(true);
+  });
+
+  it('shrinks back to capacity once the keys are out of use', async () => {
+    const run = await sustainedLoad({ ...twentyKeys, maxCapacity: 5_000 });
+
+    expect(run.limits.at(-1)).toBe(500);
+    expect(Math.min(...run.limits)).toBe(500);
+  });
+
+  it('stops at maxCapacity, past which pressure keeps the keys flowing: none waits out its timeout', async () => {
+    const run = await sustainedLoad({ ...twentyKeys, keys: 200, total: 60_000, maxCapacity: 2_000 });
+
+    expect(run.settled).toBe(60_000);
+    expect(Math.max(...run.limits)).toBe(2_000);
+    expect(run.timedOutUnderLoad).toEqual([]);
+    expect(run.underLoad.filter((group) => group.trigger === 'pressure').length).toBeGreaterThan(0);
+  });
+
+  it('stays fixed without a maxCapacity: nothing is announced', async () => {
+    const run = await sustainedLoad({ ...twentyKeys, total: 5_000 });
+
+    expect(run.settled).toBe(5_000);
+    expect(run.limits).toEqual([]);
+  });
+
+  it('announces a budget only as a group settles, never as items arrive', async () => {
+    const announced: number[] = [];
+    const { batcher } = batcherWith({ capacity: 500, maxCapacity: 5_000, onCapacity: (n) => announced.push(n) });
+    for (let item = 0; item < 200; item += 1) void batcher.add(`key-${item % 20}`, item);
+    await settleMicrotasks();
+    expect(announced).toEqual([]);
+
+    await vi.advanceTimersByTimeAsync(3_000);
+
+    // Every group timed out and settled, each counting its own key as it settles: the first with
+    // all twenty in use, the last with only its own.
+    expect(announced[0]).toBe(20 * 100 + 4 * 100);
+    expect(announced.at(-1)).toBe(500);
+  });
+
+  it('counts each key at its own size, and keeps room for groups in flight of the largest', async () => {
+    const announced: number[] = [];
+    const { batcher } = batcherWith({
+      size: 2,
+      concurrency: 1,
+      capacity: 4,
+      maxCapacity: 1_000,
+      limitsOf: (key) => (key === 'big' ? { size: 10 } : {}),
+      onCapacity: (n) => announced.push(n),
+    });
+    void batcher.add('big', 1);
+    void batcher.add('small', 2);
+    void batcher.add('small', 3);
+
+    await settleMicrotasks();
+
+    // 'small' is settling and 'big' is open: 2 + 10, and one slot's group of the largest, 10.
+    expect(announced).toEqual([22]);
   });
 });
 

@@ -15,24 +15,34 @@
  * - processing: `process` has been called and has not answered yet.
  * - settled: every item's promise has resolved or rejected; the batcher forgets the group.
  *
- * Pressure. The caller holds at most `capacity` items in the batcher at once (a BullMQ worker
- * fetches no job beyond its concurrency), so once the items held reach it, no open group can grow
- * until a group settles. When the open groups of all keys cannot each reach their size within
- * that budget, none would fill and every one would wait out its timeout (issue 14: 3 task types
- * at 164 tasks/s against 5,690 for one). So when the items held reach `capacity` and a processing
- * slot is free, the fullest open group is released at once (trigger `pressure`), and again for
- * each slot still free: a slot left idle then would only wait, since nothing new can arrive. The
- * one exception: when the groups in flight, once settled, free enough of the budget for the
- * fullest to fill (their items come back spread over the open keys), it waits for them, so a few
- * keys in the default budget still leave full (`settlementsWillFill`). The fullest, because it
- * makes the largest group, frees the most budget, and in steady load it is also the one open
- * longest.
+ * The hold budget. The caller holds at most `capacity` items in the batcher at once (a BullMQ
+ * worker fetches no job beyond its concurrency), so once the items held reach it, no open group
+ * can grow until a group settles. A fixed budget fits a few keys; with more, the open groups of
+ * all keys cannot each reach their size within it, none fills, and every one waits out its
+ * timeout (issue 14: 3 task types at 164 tasks/s against 5,690 for one). Two rules keep groups
+ * full and flowing:
  *
- * Chosen over a budget that grows with the keys in use: `groupBy` keys are unbounded, so that
- * budget needs a memory cap, and at the cap the same collapse returns unless a group is released
- * early anyway; a fixed budget also keeps the jobs held (locks renewed, re-run after a crash)
- * bounded. The price is smaller groups when many keys share the budget: in steady load about
- * `capacity` ÷ (keys ÷ 2 + `concurrency`) items each, so more statements per task.
+ * - The budget follows the keys in use, up to `maxCapacity`: room for one full group of every
+ *   key that has a group open, waiting or processing, plus `concurrency` groups of the largest of
+ *   them in flight. One key of size 100 with 4 processing slots needs 100 + 4 × 100 = 500, the
+ *   old fixed budget; twenty keys need 2,400. It changes only when a group settles and is
+ *   announced through `onCapacity`: a caller blocked at its old limit (BullMQ waits for a job to
+ *   finish before it looks at its concurrency again) wakes only then, so a new limit announced
+ *   earlier would be a promise of items that cannot come. Keys that just released a group still
+ *   count while it is in flight, so the budget does not shrink and grow with every release.
+ * - Pressure, for when even `maxCapacity` is not enough (thousands of `groupBy` keys): when the
+ *   items held reach the budget and a processing slot is free, the fullest open group is
+ *   released at once (trigger `pressure`), and again for each slot still free: a slot left idle
+ *   then would only wait, since nothing new can arrive. The one exception: when the groups in
+ *   flight, once settled, free enough of the budget for the fullest to fill (their items come
+ *   back spread over the open keys), it waits for them (`settlementsWillFill`). The fullest,
+ *   because it makes the largest group, frees the most budget, and in steady load it is also
+ *   the one open longest. Groups then hold about budget ÷ (keys ÷ 2 + `concurrency`) items.
+ *
+ * A budget without a ceiling would hold as many items as there are keys (unbounded with
+ * `groupBy`): memory, lock renewals and the re-run after a crash all grow with it. Pressure alone
+ * keeps a fixed budget but makes small groups, more statements per task: twenty keys in a budget
+ * of 500 made groups of about 40 and ran at 0.6–0.9× the rate of one key.
  *
  * Once `drain()` has been called the batcher keeps working, but a group opened afterwards is
  * released on the next timer tick (trigger `shutdown`) instead of after its timeout: a worker
@@ -40,11 +50,12 @@
  */
 import { systemClock, type Clock } from './clock.js';
 import { InvalidOptionError } from './invalid-option-error.js';
+import { createKeysInUse } from './keys-in-use.js';
 import { OutcomeCountError } from './outcome-count-error.js';
 
 /**
  * Why a group is released: it filled up (`size`), its oldest item waited long enough
- * (`timeout`), the items held reached `capacity` (`pressure`), or a drain (`shutdown`). For a
+ * (`timeout`), the items held reached the hold budget (`pressure`), or a drain (`shutdown`). For a
  * caller's metric labels. The store loads nothing of BullMQ, so it imports only the type, and
  * keeps a `Record<FlushTrigger, …>` the compiler holds complete.
  */
@@ -104,12 +115,24 @@ export interface BatcherOptions<T, R> {
   /** Most groups processed at once; released groups beyond it wait in FIFO order. An integer ≥ 1. */
   readonly concurrency: number;
   /**
-   * Most items the caller holds in the batcher at once (a BullMQ worker: its concurrency). Once
-   * the items held, in any state, reach it, the fullest open group is released for each free
-   * processing slot (trigger `pressure`), since no open group could grow before a group settles.
-   * An integer ≥ 1, or `Infinity`. Default: `Infinity` (never under pressure).
+   * Most items the caller holds in the batcher at once (a BullMQ worker: its concurrency), at
+   * first and at least. Once the items held, in any state, reach the budget in force, the fullest
+   * open group is released for each free processing slot (trigger `pressure`), since no open
+   * group could grow before a group settles. An integer ≥ 1, or `Infinity`. Default: `Infinity`
+   * (never under pressure).
    */
   readonly capacity?: number;
+  /**
+   * The most the budget may grow to as keys come into use (see the header: the hold budget). At
+   * least `capacity`. Default: `capacity`, a fixed budget.
+   */
+  readonly maxCapacity?: number;
+  /**
+   * Told the new budget each time it changes (only ever as a group settles): from then on the
+   * caller may hold that many items. A BullMQ worker sets its concurrency to it. Like the
+   * observer's hooks, it must not throw.
+   */
+  readonly onCapacity?: (capacity: number) => void;
   /**
    * The size and timeout of a key's groups, read once each time a group of the key opens. An
    * answer out of range rejects that item with an `InvalidOptionError` naming the key and field,
@@ -190,7 +213,7 @@ const checkLimits = (size: unknown, timeoutMs: unknown, prefix: string): void =>
 };
 
 const validate = <T, R>(options: BatcherOptions<T, R>): void => {
-  const { size, timeoutMs, concurrency, capacity, limitsOf, process } = options;
+  const { size, timeoutMs, concurrency, capacity, maxCapacity, onCapacity, limitsOf, process } = options;
   checkLimits(size, timeoutMs, '');
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new InvalidOptionError('concurrency', 'an integer ≥ 1', concurrency);
@@ -201,6 +224,16 @@ const validate = <T, R>(options: BatcherOptions<T, R>): void => {
     !(Number.isInteger(capacity) && capacity >= 1)
   ) {
     throw new InvalidOptionError('capacity', 'an integer ≥ 1 or Infinity', capacity);
+  }
+  if (maxCapacity !== undefined) {
+    const floor = capacity ?? Number.POSITIVE_INFINITY;
+    const whole = maxCapacity === Number.POSITIVE_INFINITY || Number.isInteger(maxCapacity);
+    if (!(whole && maxCapacity >= floor)) {
+      throw new InvalidOptionError('maxCapacity', `an integer ≥ capacity (${floor}) or Infinity`, maxCapacity);
+    }
+  }
+  if (onCapacity !== undefined && typeof onCapacity !== 'function') {
+    throw new InvalidOptionError('onCapacity', 'a function', onCapacity);
   }
   if (limitsOf !== undefined && typeof limitsOf !== 'function') {
     throw new InvalidOptionError('limitsOf', 'a function', limitsOf);
@@ -239,7 +272,7 @@ const move = <T, R>(group: Tracked<T, R>, from: GroupState, to: GroupState): voi
 
 /**
  * Creates a micro-batcher that groups items by key and releases a group when it holds its key's
- * size, when its first item has waited its key's timeout, when the items held reach `capacity`
+ * size, when its first item has waited its key's timeout, when the items held reach the budget
  * (the fullest group), or on `drain()`. Options are checked at once; a bad one throws an
  * `InvalidOptionError` naming it.
  *
@@ -248,7 +281,9 @@ const move = <T, R>(group: Tracked<T, R>, from: GroupState, to: GroupState): voi
  *   size: 100,
  *   timeoutMs: 3_000,
  *   concurrency: 4,
- *   capacity: 500,
+ *   capacity: 500, // held at first and at least
+ *   maxCapacity: 5_000, // held at most, however many keys are in use
+ *   onCapacity: (held) => (fetcher.limit = held),
  *   limitsOf: (key) => (key === 'slow' ? { size: 10, timeoutMs: 500 } : {}),
  *   process: async (group) => group.items.map((word) => ({ ok: true, value: word.length })),
  * });
@@ -263,6 +298,8 @@ export const createBatcher = <T, R>(options: BatcherOptions<T, R>): Batcher<T, R
     timeoutMs: defaultTimeoutMs,
     concurrency,
     capacity = Number.POSITIVE_INFINITY,
+    maxCapacity = capacity,
+    onCapacity,
     limitsOf,
     process: processGroup,
     clock = systemClock,
@@ -273,6 +310,9 @@ export const createBatcher = <T, R>(options: BatcherOptions<T, R>): Batcher<T, R
   const waiting: Tracked<T, R>[] = [];
   let processing = 0;
   let heldItems = 0;
+  // The hold budget in force: `capacity` until a settlement finds the keys in use need more.
+  let budget = capacity;
+  const keysInUse = createKeysInUse();
   let draining = false;
   let drainers: Array<() => void> = [];
 
@@ -296,6 +336,7 @@ export const createBatcher = <T, R>(options: BatcherOptions<T, R>): Batcher<T, R
       timer: undefined,
       released: undefined,
     };
+    keysInUse.enter(key, size);
     const [delay, trigger]: [number, FlushTrigger] = draining ? [0, 'shutdown'] : [timeoutMs, 'timeout'];
     group.timer = clock.setTimeout(() => release(group, trigger), delay);
     open.set(key, group);
@@ -351,18 +392,29 @@ export const createBatcher = <T, R>(options: BatcherOptions<T, R>): Batcher<T, R
   };
 
   /**
-   * Releases the fullest open group (trigger `pressure`) while the items held are at `capacity`
+   * Releases the fullest open group (trigger `pressure`) while the items held are at the budget
    * and a processing slot is free, unless the groups in flight will free enough for it to fill
    * (`settlementsWillFill`). A free slot means nothing waits (`pump` fills slots first), so each
    * release starts at once; with every slot busy, a settlement will make room instead, and every
    * settlement asks again, so with nothing left in flight the fullest group always leaves.
    */
   const relieve = (): void => {
-    while (heldItems >= capacity && processing < concurrency) {
+    while (heldItems >= budget && processing < concurrency) {
       const group = fullest();
       if (group === undefined || settlementsWillFill(group)) return;
       release(group, 'pressure');
     }
+  };
+
+  /**
+   * Sets the budget to what the keys in use need, within `capacity` and `maxCapacity`, and tells
+   * the caller. Run only as a group settles: see the header for why not sooner.
+   */
+  const rebudget = (): void => {
+    const wanted = Math.min(maxCapacity, Math.max(capacity, keysInUse.room(concurrency)));
+    if (wanted === budget) return;
+    budget = wanted;
+    if (onCapacity !== undefined) notify(() => onCapacity(wanted));
   };
 
   const start = (group: Tracked<T, R>): void => {
@@ -393,6 +445,11 @@ export const createBatcher = <T, R>(options: BatcherOptions<T, R>): Batcher<T, R
     move(group, 'processing', 'settled');
     processing -= 1;
     heldItems -= group.tickets.length;
+    // Counted while the new budget is set: the key's next items are likely on their way (with
+    // the caller at its limit, they can only come now), and a budget one group short of the keys
+    // in use would leave one of them unable to fill.
+    rebudget();
+    keysInUse.leave(group.key);
     const failure = answer instanceof Error ? answer : countMismatch(group.key, group.tickets.length, answer);
     const outcomes = answer instanceof Error ? [] : answer;
     group.tickets.forEach((ticket, position) => {
@@ -410,7 +467,7 @@ export const createBatcher = <T, R>(options: BatcherOptions<T, R>): Batcher<T, R
         : observer.onSettled?.(released, durationMs, failure),
     );
     pump();
-    // Only a caller that went over `capacity` can still be at it after a settlement.
+    // Only a caller that went over the budget (or a budget just lowered) can still be at it here.
     relieve();
     wakeDrainers();
   };

@@ -21,6 +21,7 @@ const schema = z.object({
   BATCH_TIMEOUT_MS: integer(3_000, 1, 3_600_000),
   BATCH_MAX_RETRIES: integer(3, 0, 100),
   BATCH_CONCURRENCY: integer(4, 1, 64),
+  BATCH_MAX_HELD: optionalInteger(1, 10_000_000),
   BACKOFF_DELAY_MS: integer(1_000, 0, 3_600_000),
   SHUTDOWN_GRACE_MS: integer(30_000, 0, 3_600_000),
   LOCK_DURATION_MS: integer(15_000, 1_000, 3_600_000),
@@ -84,6 +85,13 @@ export interface BatchSettings {
   readonly maxRetries: number;
   /** Groups being handled and committed at once per worker (`BATCH_CONCURRENCY`, default 4). */
   readonly concurrency: number;
+  /**
+   * Most tasks a worker holds at once, however many task types and `groupBy` keys are in use
+   * (`BATCH_MAX_HELD`). Unset: 10 × the largest group size × (BATCH_CONCURRENCY + 1), 5,000 by
+   * default. The hold starts at BATCH_SIZE × (BATCH_CONCURRENCY + 1) and grows to fit one full
+   * group of each key in use; past this, groups leave under pressure, smaller than full.
+   */
+  readonly maxHeld?: number;
   /** First retry delay in ms, doubled each attempt (`BACKOFF_DELAY_MS`, default 1000). */
   readonly backoffDelayMs: number;
 }
@@ -211,6 +219,7 @@ export const loadConfig = (env: Env = process.env): Config => {
       timeoutMs: raw.BATCH_TIMEOUT_MS,
       maxRetries: raw.BATCH_MAX_RETRIES,
       concurrency: raw.BATCH_CONCURRENCY,
+      ...(raw.BATCH_MAX_HELD === undefined ? {} : { maxHeld: raw.BATCH_MAX_HELD }),
       backoffDelayMs: raw.BACKOFF_DELAY_MS,
     },
     shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
