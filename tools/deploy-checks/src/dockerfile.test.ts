@@ -69,6 +69,17 @@ describe('deploy/Dockerfile', () => {
     }
   });
 
+  it("keeps the examples' sources out of the build context: the image needs only their manifests", () => {
+    const examples = workspaces.filter((workspace) => workspace.dir.startsWith('examples/'));
+    expect(examples.length).toBeGreaterThan(0);
+    for (const { dir } of examples) {
+      for (const path of [`${dir}/src/tasks.ts`, `${dir}/README.md`, `${dir}/migrations`]) {
+        expect(isIgnored(path, ignore), path).toBe(true);
+      }
+      expect(isIgnored(`${dir}/package.json`, ignore), `${dir}/package.json`).toBe(false);
+    }
+  });
+
   it('gives npm ci every workspace manifest next to the lockfile, as the lockfile lists them', () => {
     const manifests = contextSources(stage('manifests'));
     expect([...manifests].sort()).toEqual(
