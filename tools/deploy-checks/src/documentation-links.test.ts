@@ -6,10 +6,10 @@ import { repoPath } from './repo-root.js';
 
 const documentation = await readDocumentation();
 
-describe('the README, CONTRIBUTING.md and docs/', () => {
+describe("the README, CONTRIBUTING.md, docs/ and the examples' READMEs", () => {
   it('hold the pages the README links to', () => {
     expect([...documentation.keys()]).toEqual(
-      expect.arrayContaining(['README.md', 'docs/api.md', 'docs/production.md']),
+      expect.arrayContaining(['README.md', 'docs/api.md', 'docs/production.md', 'examples/page-views/README.md']),
     );
   });
 

@@ -2,13 +2,24 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { repoPath } from './repo-root.js';
 
-/** The pages a reader finds from the README: the README, CONTRIBUTING.md once it exists, and docs/*.md. */
+/**
+ * The pages a reader finds from the README: the README, CONTRIBUTING.md once it exists, docs/*.md,
+ * and the README of each example under examples/ (a project a user copies, so its links must hold
+ * as much as the docs').
+ */
 export const documentationPaths = async (): Promise<ReadonlyArray<string>> => {
   const docs = (await readdir(repoPath('docs'))).filter((name) => name.endsWith('.md')).sort();
+  const examples = existsSync(repoPath('examples'))
+    ? (await readdir(repoPath('examples'), { withFileTypes: true }))
+        .filter((entry) => entry.isDirectory() && existsSync(repoPath('examples', entry.name, 'README.md')))
+        .map((entry) => `examples/${entry.name}/README.md`)
+        .sort()
+    : [];
   return [
     'README.md',
     ...(existsSync(repoPath('CONTRIBUTING.md')) ? ['CONTRIBUTING.md'] : []),
     ...docs.map((name) => `docs/${name}`),
+    ...examples,
   ];
 };
 
