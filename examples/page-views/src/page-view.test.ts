@@ -89,7 +89,7 @@ describe('PAGE_VIEW', () => {
     ]);
   });
 
-  it('groups views by site, and the api refuses a payload without a timestamp it can store', () => {
+  it('groups views by site, and its schema refuses a viewedAt that is not ISO 8601 and a malformed site', () => {
     expect(pageView.groupBy?.(view({ site: 'blog' }))).toBe('blog');
     expect(pageView.payload.safeParse({ ...view(), viewedAt: 'yesterday' }).success).toBe(false);
     expect(pageView.payload.safeParse({ ...view(), site: 'Shop!' }).success).toBe(false);
