@@ -247,6 +247,17 @@ const sustainedLoad = async (
   };
 };
 
+/** The default settings (size 100, 4 groups processed, 500 held) under 30,000 items; 50 ms a group. */
+const defaultLoad = {
+  size: 100,
+  timeoutMs: 3_000,
+  concurrency: 4,
+  capacity: 500,
+  process: processIn(50),
+  total: 30_000,
+  held: 500,
+} as const;
+
 describe('pressure trigger', () => {
   it('releases the fullest open group at once when the items held reach capacity', () => {
     const { batcher, groups } = batcherWith({ size: 100, capacity: 10, concurrency: 1 });
@@ -360,16 +371,7 @@ describe('pressure trigger', () => {
 
   it('three keys in the default budget fill every group by size: releasing early would only make smaller ones', async () => {
     // 500 held = four groups in flight and room for all three keys to fill one more each.
-    const run = await sustainedLoad({
-      size: 100,
-      timeoutMs: 3_000,
-      concurrency: 4,
-      capacity: 500,
-      process: processIn(50),
-      keys: 3,
-      total: 30_000,
-      held: 500,
-    });
+    const run = await sustainedLoad({ ...defaultLoad, keys: 3 });
 
     expect(run.settled).toBe(30_000);
     expect(run.loadMs).toBeGreaterThan(3_000);
@@ -377,16 +379,7 @@ describe('pressure trigger', () => {
   });
 
   it('keeps twenty keys flowing in a fixed budget: none waits out its timeout, groups of about capacity ÷ (keys ÷ 2 + concurrency)', async () => {
-    const run = await sustainedLoad({
-      size: 100,
-      timeoutMs: 3_000,
-      concurrency: 4,
-      capacity: 500,
-      process: processIn(50),
-      keys: 20,
-      total: 30_000,
-      held: 500,
-    });
+    const run = await sustainedLoad({ ...defaultLoad, keys: 20 });
 
     expect(run.settled).toBe(30_000);
     expect(run.loadMs).toBeGreaterThan(3_000);
@@ -397,16 +390,8 @@ describe('pressure trigger', () => {
 });
 
 describe('hold budget', () => {
-  const twentyKeys = {
-    size: 100,
-    timeoutMs: 3_000,
-    concurrency: 4,
-    capacity: 500,
-    process: processIn(50),
-    keys: 20,
-    total: 30_000,
-    held: 'follow',
-  } as const;
+  // The caller follows each budget the batcher announces, as the BatchWorker's BullMQ worker does.
+  const twentyKeys = { ...defaultLoad, keys: 20, held: 'follow' } as const;
 
   it('grows with the keys in use: twenty keys of 100 and four slots hold 20 × 100 + 4 × 100, and their groups leave full', async () => {
     const run = await sustainedLoad({ ...twentyKeys, maxCapacity: 5_000 });
