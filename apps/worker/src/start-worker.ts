@@ -3,6 +3,7 @@ import { loadConfig, type Config } from '@sluice/config';
 import { createDb, createStore } from '@sluice/store';
 import { assertNoEviction, createCatalog, type TaskType } from '@sluice/tasks';
 import { Registry, createLogger, createMetrics, errorFields, type Logger } from '@sluice/telemetry';
+import { checkSinkTables } from './check-sink-tables.js';
 import { DEFAULT_METRICS_PORT, startMetricsServer } from './metrics-server.js';
 import { createWorker } from './worker.js';
 
@@ -43,7 +44,9 @@ type Closer = () => Promise<void> | void;
  * Starts a Sluice worker in this process: takes jobs off the queue, groups them per task type,
  * runs each group through its type's handler, and commits the results to PostgreSQL; serves its
  * own `/metrics` and `/livez`. Reads no environment, installs no signal handler and never exits
- * the process: the caller decides when to `close()`. Run the migrations first (`sluice migrate`).
+ * the process: the caller decides when to `close()`. Run the migrations first (`sluice migrate`,
+ * and your own for your sinks' tables): a sink table the database lacks rejects the start with a
+ * `SinkTableError`.
  *
  * @example
  * import { loadConfig } from '@sluice/config';
@@ -76,6 +79,7 @@ export const startWorker = async (options: StartWorkerOptions): Promise<WorkerHa
     const db = createDb(config.databaseUrl, { poolSize: config.dbPoolSize, ...config.dbConnection });
     closers.push(() => db.destroy());
     const store = createStore(db);
+    await checkSinkTables(catalog, store, logger);
     const metrics = createMetrics(new Registry());
     // Before the worker takes jobs: a taken port stops the start before it holds any. Closed
     // after the worker, so a scrape during the final flush still works.

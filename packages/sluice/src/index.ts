@@ -13,4 +13,4 @@ export {
   type TaskOutcome,
   type TaskType,
 } from '@sluice/tasks';
-export { startWorker, type StartWorkerOptions, type WorkerHandle } from '@sluice/worker';
+export { SinkTableError, startWorker, type StartWorkerOptions, type WorkerHandle } from '@sluice/worker';

@@ -6,6 +6,7 @@ import type { CommitResult, GroupCommit } from './sql/group-commit.js';
 import { findBatch } from './sql/find-batch.js';
 import { findTask } from './sql/find-task.js';
 import { findTasks } from './sql/find-tasks.js';
+import { missingTables } from './sql/missing-tables.js';
 import { ping } from './sql/ping.js';
 import { selectGroupSizes, type GroupSizeCount } from './sql/select-group-sizes.js';
 import { selectRecentBatches, type BatchPage, type RecentBatchesQuery } from './sql/select-recent-batches.js';
@@ -36,6 +37,8 @@ export interface Store {
   throughput(query: ThroughputQuery): Promise<Throughput>;
   /** Resolves when the database answers `SELECT 1`. */
   ping(): Promise<void>;
+  /** The tables among `tables` (`table` or `schema.table`, as a sink names them) the database lacks. */
+  missingTables(tables: ReadonlyArray<string>): Promise<string[]>;
 }
 
 /**
@@ -58,5 +61,6 @@ export const createStore = (db: Kysely<Database>): Store =>
     groupSizes: () => selectGroupSizes(db),
     recentBatches: (query: RecentBatchesQuery) => selectRecentBatches(db, query),
     throughput: (query: ThroughputQuery) => selectThroughput(db, query),
+    missingTables: (tables: ReadonlyArray<string>) => missingTables(db, tables),
     ping: () => ping(db),
   });
