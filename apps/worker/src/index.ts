@@ -1,4 +1,3 @@
 // The worker as a library: start it in a process of your own. The process shell that
 // `sluice worker` and dist/main.js run is the "./process" entry.
 export { startWorker, type StartWorkerOptions, type WorkerHandle } from './start-worker.js';
-export { SinkTableError } from './sink-table-error.js';

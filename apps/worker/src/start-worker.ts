@@ -3,8 +3,8 @@ import { loadConfig, type Config } from '@sluice/config';
 import { createDb, createStore } from '@sluice/store';
 import { assertNoEviction, createCatalog, type TaskType } from '@sluice/tasks';
 import { Registry, createLogger, createMetrics, errorFields, type Logger } from '@sluice/telemetry';
-import { checkSinkTables } from './check-sink-tables.js';
 import { DEFAULT_METRICS_PORT, startMetricsServer } from './metrics-server.js';
+import { sinkTablesOf, waitForSinkTables } from './sink-tables.js';
 import { createWorker } from './worker.js';
 
 export interface StartWorkerOptions {
@@ -44,9 +44,9 @@ type Closer = () => Promise<void> | void;
  * Starts a Sluice worker in this process: takes jobs off the queue, groups them per task type,
  * runs each group through its type's handler, and commits the results to PostgreSQL; serves its
  * own `/metrics` and `/livez`. Reads no environment, installs no signal handler and never exits
- * the process: the caller decides when to `close()`. Run the migrations first (`sluice migrate`,
- * and your own for your sinks' tables): a sink table the database lacks rejects the start with a
- * `SinkTableError`.
+ * the process: the caller decides when to `close()`. Run the migrations first (`sluice migrate`).
+ * A worker whose task types have sinks takes no job until the database has every sink table
+ * (your own migration creates them): it logs which it waits for, and checks every 2 s.
  *
  * @example
  * import { loadConfig } from '@sluice/config';
@@ -79,7 +79,6 @@ export const startWorker = async (options: StartWorkerOptions): Promise<WorkerHa
     const db = createDb(config.databaseUrl, { poolSize: config.dbPoolSize, ...config.dbConnection });
     closers.push(() => db.destroy());
     const store = createStore(db);
-    await checkSinkTables(catalog, store, logger);
     const metrics = createMetrics(new Registry());
     // Before the worker takes jobs: a taken port stops the start before it holds any. Closed
     // after the worker, so a scrape during the final flush still works.
@@ -97,6 +96,7 @@ export const startWorker = async (options: StartWorkerOptions): Promise<WorkerHa
         hint: 'set METRICS_PORT to give each worker a known port',
       });
     }
+    const sinkTables = sinkTablesOf(catalog);
     const worker = createWorker({
       config,
       connection,
@@ -104,9 +104,27 @@ export const startWorker = async (options: StartWorkerOptions): Promise<WorkerHa
       store,
       logger,
       metrics,
+      autorun: sinkTables.size === 0,
       ...(options.afterCommit === undefined ? {} : { afterCommit: options.afterCommit }),
     });
     closers.push(() => worker.close());
+    if (sinkTables.size > 0) {
+      // Run before the worker's own close (closers run last first): a wait still going ends.
+      const waiting = new AbortController();
+      closers.push(() => waiting.abort());
+      const run = (): void => {
+        if (waiting.signal.aborted) return;
+        worker.worker.run().catch((error: unknown) => logger.error('worker error', errorFields(error)));
+      };
+      waitForSinkTables({ tables: sinkTables, store, logger, signal: waiting.signal }).then(
+        (present) => present && run(),
+        (error: unknown) => {
+          // A check that cannot be made (not a missing table, not an outage) blocks nothing.
+          logger.error('could not check the sink tables: taking jobs anyway', errorFields(error));
+          run();
+        },
+      );
+    }
     logger.info('worker started', {
       queue: config.queueName,
       size: config.batch.size,

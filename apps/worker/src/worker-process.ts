@@ -1,7 +1,6 @@
 import { ConfigError, loadConfig, untunedService } from '@sluice/config';
 import { processTaskTypes, TaskModuleError } from '@sluice/tasks';
 import { createLogger } from '@sluice/telemetry';
-import { SinkTableError } from './sink-table-error.js';
 import { startWorker } from './start-worker.js';
 
 export interface WorkerProcessOptions {
@@ -76,9 +75,8 @@ export const runWorkerProcess = async (options: WorkerProcessOptions = {}): Prom
     process.on('SIGTERM', (signal) => void stop(signal));
     process.on('SIGINT', (signal) => void stop(signal));
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof TaskModuleError || error instanceof SinkTableError) {
-      console.error(error.message);
-    } else console.error('worker failed to start:', error);
+    if (error instanceof ConfigError || error instanceof TaskModuleError) console.error(error.message);
+    else console.error('worker failed to start:', error);
     process.exit(1);
   }
 };

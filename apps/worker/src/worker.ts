@@ -20,6 +20,8 @@ export interface WorkerDeps {
   readonly metrics: Metrics;
   /** Test-only fault injection, run right after each commit (see FAULT_INJECTION). */
   readonly afterCommit?: () => void;
+  /** `false`: take no job until `worker.run()` is called (the sink tables are not there yet). Default `true`. */
+  readonly autorun?: boolean;
 }
 
 /** The most of the shutdown grace kept for committing what aborted handlers answer. */
@@ -80,6 +82,7 @@ export const createWorker = (deps: WorkerDeps): BatchWorker<JobData, Json> => {
     maxHeld: config.batch.maxHeld ?? 10 * largestSize * (config.batch.concurrency + 1),
     processGroup,
     workerOptions: {
+      autorun: deps.autorun ?? true,
       // A crashed worker's held jobs return after about lockDuration + stalledInterval. Locks of
       // held jobs are renewed every lockDuration / 2, so the lock only has to outlast an event-loop
       // stall, not a group's timeout. A job is failed for good only after maxStalledCount crashes

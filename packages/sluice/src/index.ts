@@ -13,4 +13,4 @@ export {
   type TaskOutcome,
   type TaskType,
 } from '@sluice/tasks';
-export { SinkTableError, startWorker, type StartWorkerOptions, type WorkerHandle } from '@sluice/worker';
+export { startWorker, type StartWorkerOptions, type WorkerHandle } from '@sluice/worker';
