@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   createOutsideProject,
@@ -10,8 +11,19 @@ import {
 } from '@sluice/testkit';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 
+const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  readonly bin: { readonly sluice: string };
+};
+
 /** The bin as npm links it: `sluice` runs this file. */
-const SLUICE = fileURLToPath(new URL('../dist/bin/sluice.js', import.meta.url));
+const SLUICE = fileURLToPath(new URL(`../${manifest.bin.sluice}`, import.meta.url));
+
+describe('the bin', () => {
+  test('is a file of the repository, not of dist/: npm links it at install, before a fresh checkout is built', () => {
+    expect(manifest.bin.sluice).not.toMatch(/(^|\/)dist\//);
+    expect(existsSync(SLUICE)).toBe(true);
+  });
+});
 
 let project: OutsideProject;
 beforeAll(async () => {
