@@ -11,6 +11,8 @@ export interface BannerOptions {
   /** Paths are shown relative to it (`.sluice/redis`). */
   readonly root: string;
   readonly log: LogStream;
+  /** The task module the stack runs (`SLUICE_TASKS`); unset, the demo task types run. */
+  readonly tasksModule?: string;
 }
 
 /** The user's own URLs may carry a password; the banner shows where, never the secret. */
@@ -32,7 +34,7 @@ const withoutPassword = (url: string): string => {
  * process.stdout.write(formatBanner({ port: 8038, workers: 2, services, root, log }));
  */
 export const formatBanner = (options: BannerOptions): string => {
-  const { port, workers, metricsPorts = [], services, root, log } = options;
+  const { port, workers, metricsPorts = [], services, root, log, tasksModule } = options;
   const base = `http://localhost:${port}`;
   const rows: ReadonlyArray<readonly [string, string]> = [
     ['dashboard', `${base}/`],
@@ -58,7 +60,10 @@ export const formatBanner = (options: BannerOptions): string => {
     '',
     ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`),
     '',
-    `  Try it:  ${log.paint('npm run demo', 'bold')}   (in another terminal)`,
+    // `npm run demo` sends the demo's EMAIL, SMS and PUSH, which a task module of one's own lacks.
+    tasksModule === undefined
+      ? `  Try it:  ${log.paint('npm run demo', 'bold')}   (in another terminal)`
+      : `  Tasks:   ${tasksModule} (SLUICE_TASKS): POST them to ${base}/api/tasks`,
     `  Stop:    Ctrl-C   (flushes open groups, then stops PostgreSQL and Redis)`,
     '',
   ];

@@ -233,6 +233,7 @@ export const startStack = (options: StackOptions): Stack => {
             services: services.info,
             root: paths.root,
             log,
+            ...(config.tasksModule === undefined ? {} : { tasksModule: config.tasksModule }),
           }),
         );
       }
