@@ -8,7 +8,7 @@ const parse = (...argv: string[]) => parseBenchArgs(argv, context);
 describe('parseBenchArgs', () => {
   it('defaults to every scenario at the Done-when scale', () => {
     const options = parse();
-    expect(options.scenarios).toEqual(['commit', 'throughput', 'latency', 'http', 'memory', 'types']);
+    expect(options.scenarios).toEqual(['commit', 'throughput', 'latency', 'http', 'memory', 'types', 'bulk']);
     expect(options.consumers).toEqual(['sluice-1', 'sluice-2', 'bullmq-noop', 'bullmq-insert']);
     expect(options).toMatchObject({
       quick: false,
@@ -43,8 +43,18 @@ describe('parseBenchArgs', () => {
     });
   });
 
+  it('runs the bulk scenario alone, scaled down with --quick', () => {
+    expect(parse('--scenarios', 'bulk', '--quick')).toMatchObject({
+      scenarios: ['bulk'],
+      throughputTasks: 20_000,
+      repeats: 1,
+    });
+    expect(parse('--scenarios', 'bulk').throughputTasks).toBe(100_000);
+  });
+
   it('keeps scenarios and consumers in their fixed order, without repeats', () => {
     expect(parse('--scenarios', 'memory, commit,memory').scenarios).toEqual(['commit', 'memory']);
+    expect(parse('--scenarios', 'bulk,throughput').scenarios).toEqual(['throughput', 'bulk']);
     expect(parse('--consumers', 'bullmq-noop,sluice-1').consumers).toEqual(['sluice-1', 'bullmq-noop']);
   });
 

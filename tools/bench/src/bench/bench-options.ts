@@ -21,9 +21,12 @@ export interface BenchOptions {
   readonly commitWarmup: number;
   /** Single-row runs only every n-th round, as it is 30× slower (`--single-row-every`). Default 5. */
   readonly singleRowEvery: number;
-  /** Tasks per end-to-end and task-types run (`--tasks`). Default 100,000, quick 20,000. */
+  /** Tasks per end-to-end, task-types and bulk run (`--tasks`). Default 100,000, quick 20,000. */
   readonly throughputTasks: number;
-  /** Who drains the queue in the end-to-end scenario (`--consumers`). Default all four. */
+  /**
+   * Who drains the queue in the end-to-end scenario (`--consumers`). Default all four. The bulk
+   * scenario always runs sluice-1 and bullmq-noop: its ratio is between those two.
+   */
   readonly consumers: ReadonlyArray<Consumer>;
   /** Length of each steady-rate run, in ms (`--latency-seconds`). Default 60 s, quick 10 s. */
   readonly latencyMs: number;
@@ -79,14 +82,14 @@ export const BENCH_USAGE = `npm run bench -- [options]
 Starts its own Redis and a durable PostgreSQL (fsync on), or uses the given ones, runs each
 scenario, prints one table and writes bench/results.json. Build first: npx turbo run build.
 
-  --scenarios LIST        commit,throughput,latency,http,memory,types (all)
+  --scenarios LIST        commit,throughput,latency,http,memory,types,bulk (all)
   --quick                 scaled-down counts and one repeat, to iterate (about two minutes)
   --repeats N             runs of each measurement (3; quick 1)
   --commit-rounds N       measured group writes per strategy (300; quick 40)
   --commit-warmup N       group writes per strategy before measuring (30; quick 5)
   --single-row-every N    100 single INSERTs only every N-th round (5)
-  --tasks N               tasks per end-to-end and task-types run (100000; quick 20000)
-  --consumers LIST        sluice-1,sluice-2,bullmq-noop,bullmq-insert (all)
+  --tasks N               tasks per end-to-end, task-types and bulk run (100000; quick 20000)
+  --consumers LIST        sluice-1,sluice-2,bullmq-noop,bullmq-insert (all); end to end only
   --latency-seconds S     length of each steady-rate run (60; quick 10)
   --rates LIST            steady rates in tasks/s (1000,10)
   --http-seconds S        length of each HTTP load (10; quick 3)

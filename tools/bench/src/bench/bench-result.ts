@@ -8,7 +8,7 @@ import type { Check } from './done-when.js';
 import type { CommandCost } from './redis-command-stats.js';
 import type { Percentiles, Spread } from './statistics.js';
 
-export type ScenarioName = 'commit' | 'throughput' | 'latency' | 'http' | 'memory' | 'types';
+export type ScenarioName = 'commit' | 'throughput' | 'latency' | 'http' | 'memory' | 'types' | 'bulk';
 
 /** The scenarios in the order they run and print. */
 export const SCENARIOS: ReadonlyArray<ScenarioName> = Object.freeze([
@@ -18,6 +18,7 @@ export const SCENARIOS: ReadonlyArray<ScenarioName> = Object.freeze([
   'http',
   'memory',
   'types',
+  'bulk',
 ]);
 
 /**
@@ -33,6 +34,16 @@ export type ProcessKind = (typeof PROCESS_KINDS)[number];
  * server on another host) is missing.
  */
 export type CpuSplit = Readonly<Partial<Record<ProcessKind, number>>>;
+
+/**
+ * CPU µs per task of each process doing the work (worker, api, Redis, PostgreSQL): the
+ * breakdown issue 15 reasons with ("Redis about 90 µs, the worker about 75 …").
+ */
+export type CpuPerTask = Readonly<Partial<Record<WorkingKind, number>>>;
+
+/** The processes whose CPU a task costs; the bench and foreign load are left out. */
+export const WORKING_KINDS = ['worker', 'api', 'redis', 'postgres'] as const;
+export type WorkingKind = (typeof WORKING_KINDS)[number];
 
 // ── 1. commit cost ─────────────────────────────────────────────────────────────────────────
 
@@ -84,20 +95,34 @@ export interface ThroughputRun {
    * Unlike tasks/s it holds up on a machine someone else is loading: the optimisation figure.
    */
   readonly cpuMicrosPerTask: number;
-  /** What Redis ran per task (all clients: the api's adds too), costliest command first. */
+  /** The same, per process. */
+  readonly cpuPerTask: CpuPerTask;
+  /** What Redis ran per task (all clients: the api's adds too), costliest command first, the top 8. */
   readonly redisPerTask: ReadonlyArray<CommandCost>;
+  /** Redis's time inside commands per task, µs, every command summed. */
+  readonly redisMicrosPerTask: number;
 }
 
-export interface ThroughputResult {
-  readonly tasks: number;
-  /** BullMQ Worker concurrency of every consumer (the baselines get Sluice's). */
-  readonly bullmqConcurrency: number;
-  readonly runs: ReadonlyArray<ThroughputRun>;
+/** What the runs of each consumer come to, over the repeats. */
+export interface ConsumerFigures {
   readonly tasksPerSecond: Readonly<Partial<Record<Consumer, Spread>>>;
   /** Median cores per process kind, per consumer. */
   readonly cpu: Readonly<Partial<Record<Consumer, CpuSplit>>>;
   /** Median CPU µs per task of the working processes, per consumer. */
   readonly cpuMicrosPerTask: Readonly<Partial<Record<Consumer, Spread>>>;
+  /** Median CPU µs per task of each working process, per consumer. */
+  readonly cpuPerTask: Readonly<Partial<Record<Consumer, CpuPerTask>>>;
+  /** Redis's time inside commands per task, µs, per consumer. */
+  readonly redisMicrosPerTask: Readonly<Partial<Record<Consumer, Spread>>>;
+  /** Median calls and µs per task of each Redis command, costliest first, per consumer. */
+  readonly redisCommands: Readonly<Partial<Record<Consumer, ReadonlyArray<CommandCost>>>>;
+}
+
+export interface ThroughputResult extends ConsumerFigures {
+  readonly tasks: number;
+  /** BullMQ Worker concurrency of every consumer (the baselines get Sluice's). */
+  readonly bullmqConcurrency: number;
+  readonly runs: ReadonlyArray<ThroughputRun>;
   /** sluice-1 over bullmq-noop, one ratio per repeat (runs of a repeat ran back to back). */
   readonly sluiceVsNoop: Spread;
   /** sluice-1 over bullmq-insert, one ratio per repeat. */
@@ -232,6 +257,25 @@ export interface TaskTypesResult {
   readonly timeoutsUnderLoad: number;
 }
 
+// ── 7. bulk submissions (issue 15) ──────────────────────────────────────────────────────
+
+/**
+ * Explicit bulk requests through the api, committed by one Sluice worker and, in the same run,
+ * finished by the no-op BullMQ worker: what issue 15 wants Sluice to reach twice of.
+ */
+export interface BulkResult extends ConsumerFigures {
+  readonly tasks: number;
+  /** Tasks in each `POST /api/tasks/batch` body. */
+  readonly tasksPerRequest: number;
+  /** Requests kept in flight at all times. */
+  readonly requestsInFlight: number;
+  /** BullMQ Worker concurrency of both consumers. */
+  readonly bullmqConcurrency: number;
+  readonly runs: ReadonlyArray<ThroughputRun>;
+  /** sluice-1 over bullmq-noop, one ratio per repeat (the two ran back to back). */
+  readonly sluiceVsNoop: Spread;
+}
+
 // ── the whole run ────────────────────────────────────────────────────────────────────────
 
 export interface BenchResults {
@@ -249,6 +293,7 @@ export interface BenchResults {
   readonly http?: HttpResult;
   readonly memory?: MemoryResult;
   readonly types?: TaskTypesResult;
+  readonly bulk?: BulkResult;
   /**
    * Cores kept busy during each scenario by processes that are not the bench's (someone else's
    * load on the machine): above about 0.1 the figures of that scenario are disturbed.

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type {
+  BulkResult,
   CommitCostResult,
+  ConsumerFigures,
   LatencyResult,
   MemoryResult,
   TaskTypesResult,
@@ -22,13 +24,21 @@ const commit = (unnestMs: number, speedup: number): CommitCostResult => ({
   speedup,
 });
 
+/** The per-consumer figures, which no check reads. */
+const noFigures: ConsumerFigures = {
+  tasksPerSecond: {},
+  cpu: {},
+  cpuMicrosPerTask: {},
+  cpuPerTask: {},
+  redisMicrosPerTask: {},
+  redisCommands: {},
+};
+
 const throughput = (vsNoop: number, vsPerJob: number): ThroughputResult => ({
   tasks: 100_000,
   bullmqConcurrency: 500,
   runs: [],
-  tasksPerSecond: {},
-  cpu: {},
-  cpuMicrosPerTask: {},
+  ...noFigures,
   sluiceVsNoop: spread(vsNoop, vsNoop - 0.05, vsNoop + 0.05),
   sluiceVsPerJob: spread(vsPerJob),
 });
@@ -81,6 +91,16 @@ const taskTypes = (manyVsOne: number, timeoutsUnderLoad: number): TaskTypesResul
   timeoutsUnderLoad,
 });
 
+const bulk = (vsNoop: number): BulkResult => ({
+  tasks: 100_000,
+  tasksPerRequest: 1_000,
+  requestsInFlight: 4,
+  bullmqConcurrency: 500,
+  runs: [],
+  ...noFigures,
+  sluiceVsNoop: spread(vsNoop, vsNoop - 0.1, vsNoop + 0.1),
+});
+
 const statusOf = (checks: ReadonlyArray<Check>): Record<string, Check['status']> =>
   Object.fromEntries(checks.map((check) => [check.id, check.status]));
 
@@ -92,8 +112,9 @@ describe('evaluateChecks', () => {
       latency: latency(640, 3_080),
       memory: memory(150, 140),
       types: taskTypes(0.92, 0),
+      bulk: bulk(2.3),
     });
-    expect(Object.values(statusOf(checks))).toEqual(Array(10).fill('met'));
+    expect(Object.values(statusOf(checks))).toEqual(Array(11).fill('met'));
   });
 
   it('fails the lines whose figures miss, and shows the measured figure', () => {
@@ -103,8 +124,9 @@ describe('evaluateChecks', () => {
       latency: latency(1_200, 3_600),
       memory: memory(201, 250),
       types: taskTypes(0.79, 1),
+      bulk: bulk(0.85),
     });
-    expect(Object.values(statusOf(checks))).toEqual(Array(10).fill('not met'));
+    expect(Object.values(statusOf(checks))).toEqual(Array(11).fill('not met'));
     expect(checks.find((check) => check.id === 'e2e-vs-noop')?.measured).toBe('0.79×');
     expect(checks.find((check) => check.id === 'group-commit-median')?.measured).toBe('5.50 ms');
   });
@@ -147,6 +169,7 @@ describe('evaluateChecks', () => {
       'worker-peak-rss': 'not run',
       'task-types-vs-one': 'not run',
       'task-types-timeouts': 'not run',
+      'bulk-vs-noop': 'not run',
     });
     expect(checks.find((check) => check.id === 'e2e-vs-noop')?.measured).toBe('—');
   });
@@ -165,6 +188,18 @@ describe('evaluateChecks', () => {
     expect(statusOf(checks)['task-types-vs-one']).toBe('met');
     expect(statusOf(checks)['task-types-timeouts']).toBe('not met');
     expect(checks.find((check) => check.id === 'task-types-timeouts')?.measured).toBe('1');
+  });
+
+  it('wants bulk submissions through one worker at twice the no-op worker, judged on the median', () => {
+    const check = (vsNoop: number) => evaluateChecks({ bulk: bulk(vsNoop) }).find((c) => c.id === 'bulk-vs-noop');
+    expect(check(1.99)?.status).toBe('not met');
+    expect(check(2)?.status).toBe('met');
+    expect(check(0.86)).toMatchObject({
+      criterion: 'bulk, one worker ÷ no-op BullMQ worker',
+      target: '≥ 2.00×',
+      measured: '0.86×',
+      status: 'not met',
+    });
   });
 
   it('says "not run" when a ratio has no figure (a baseline run failed)', () => {

@@ -3,6 +3,7 @@
  * to judge (its scenario or level was not run) says so rather than passing.
  */
 import type {
+  BulkResult,
   CommitCostResult,
   LatencyResult,
   MemoryResult,
@@ -44,6 +45,8 @@ export const DONE_WHEN = Object.freeze({
   manyTypesVsOne: 0.8,
   /** Groups released by timeout under sustained load, at most (issue 14). */
   timeoutsUnderLoad: 0,
+  /** Bulk submissions, one worker over the no-op BullMQ worker in the same run, at least (issue 15). */
+  bulkVsNoop: 2,
 });
 
 export type DoneWhen = typeof DONE_WHEN;
@@ -54,6 +57,7 @@ export interface CheckInputs {
   readonly latency?: LatencyResult | undefined;
   readonly memory?: MemoryResult | undefined;
   readonly types?: TaskTypesResult | undefined;
+  readonly bulk?: BulkResult | undefined;
 }
 
 const verdict = (ok: boolean | undefined): Check['status'] => (ok === undefined ? 'not run' : ok ? 'met' : 'not met');
@@ -74,7 +78,7 @@ const shown = (value: number | undefined, format: (value: number) => string): st
  * checks.filter((check) => check.status === 'not met');
  */
 export const evaluateChecks = (inputs: CheckInputs, targets: DoneWhen = DONE_WHEN): ReadonlyArray<Check> => {
-  const { commit, throughput, latency, memory, types } = inputs;
+  const { commit, throughput, latency, memory, types, bulk } = inputs;
   const unnest = commit?.strategies.find((strategy) => strategy.name === 'unnest')?.msPerGroup.median;
   const levelOf = (rate: number) => latency?.levels.find((level) => level.rate === rate);
   const highLevel = levelOf(targets.highRate);
@@ -160,6 +164,13 @@ export const evaluateChecks = (inputs: CheckInputs, targets: DoneWhen = DONE_WHE
       target: `${formatCount(targets.timeoutsUnderLoad)}`,
       measured: shown(types?.timeoutsUnderLoad, formatCount),
       status: verdict(judged(types?.timeoutsUnderLoad, (v) => v <= targets.timeoutsUnderLoad)),
+    },
+    {
+      id: 'bulk-vs-noop',
+      criterion: 'bulk, one worker ÷ no-op BullMQ worker',
+      target: `≥ ${formatRatio(targets.bulkVsNoop)}`,
+      measured: shown(bulk?.sluiceVsNoop.median, formatRatio),
+      status: verdict(judged(bulk?.sluiceVsNoop.median, (v) => v >= targets.bulkVsNoop)),
     },
   ];
   return checks;

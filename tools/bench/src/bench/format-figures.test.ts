@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { formatCount, formatMb, formatMs, formatRange, formatRatio, formatShare } from './format-figures.js';
+import {
+  formatCount,
+  formatMb,
+  formatMicros,
+  formatMs,
+  formatRange,
+  formatRatio,
+  formatShare,
+} from './format-figures.js';
 
 describe('figure formats', () => {
   it('groups thousands in counts and rounds them', () => {
@@ -18,13 +26,14 @@ describe('figure formats', () => {
     expect(formatRatio(34.14)).toBe('34.1×');
   });
 
-  it('prints megabytes and shares whole', () => {
+  it('prints microseconds, megabytes and shares whole', () => {
+    expect(formatMicros(1_233.4)).toBe('1,233 µs');
     expect(formatMb(142.6)).toBe('143 MB');
     expect(formatShare(0.974)).toBe('97 %');
   });
 
   it('prints a missing figure as a dash', () => {
-    for (const format of [formatCount, formatMs, formatMb, formatRatio, formatShare])
+    for (const format of [formatCount, formatMicros, formatMs, formatMb, formatRatio, formatShare])
       expect(format(Number.NaN)).toBe('—');
   });
 });

@@ -19,6 +19,9 @@ export const formatMs = (value: number): string => {
   return `${grouped(value, decimals)} ms`;
 };
 
+/** Microseconds, whole: `233 µs`. */
+export const formatMicros = (value: number): string => (Number.isNaN(value) ? DASH : `${grouped(value, 0)} µs`);
+
 /** Megabytes: `142 MB`. */
 export const formatMb = (value: number): string => (Number.isNaN(value) ? DASH : `${grouped(value, 0)} MB`);
 

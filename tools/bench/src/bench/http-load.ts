@@ -1,11 +1,12 @@
 /**
- * The bench's HTTP clients: the bulk load generator for the end-to-end and memory scenarios, and
- * a steady stream of single-task requests for the latency scenario.
+ * The bench's HTTP clients: the bulk load generator for the end-to-end and memory scenarios,
+ * explicit bulk bodies for the bulk scenario, and a steady stream of single-task requests for
+ * the latency scenario.
  */
 import { Agent, request } from 'node:http';
 import type { Socket } from 'node:net';
 import { dueTasks } from '../chaos/pacing.js';
-import { sampleTask } from './sample-tasks.js';
+import { type BulkBody, sampleTask } from './sample-tasks.js';
 
 /** Most tasks the api generates in one `{ "count": n }` request. */
 const MAX_GENERATED_PER_REQUEST = 100_000;
@@ -18,6 +19,21 @@ const MAX_GENERATED_PER_REQUEST = 100_000;
  * about 10 in 60,000 at 1,000/s (issue 13).
  */
 const IDLE_CONNECTION_MS = 60_000;
+
+/** Sends one `POST /api/tasks/batch` and resolves once the api answered 202 for all `tasks`. */
+const postBatch = async (apiUrl: string, body: string, tasks: number): Promise<void> => {
+  const response = await fetch(`${apiUrl}/api/tasks/batch`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    signal: AbortSignal.timeout(600_000),
+  });
+  const text = await response.text();
+  if (response.status !== 202)
+    throw new Error(`POST /api/tasks/batch answered ${response.status}: ${text.slice(0, 500)}`);
+  const accepted = (JSON.parse(text) as { accepted?: unknown }).accepted;
+  if (accepted !== tasks) throw new Error(`POST /api/tasks/batch accepted ${String(accepted)} of ${tasks} tasks`);
+};
 
 /**
  * Has the api generate and enqueue `count` tasks of `taskTypes` through
@@ -41,21 +57,40 @@ export const submitGenerated = async (
     (_, index) => Math.floor(count / parts) + (index < count % parts ? 1 : 0),
   );
   await Promise.all(
-    sizes.map(async (n) => {
-      if (n === 0) return;
-      const response = await fetch(`${apiUrl}/api/tasks/batch`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ count: n, taskTypes }),
-        signal: AbortSignal.timeout(600_000),
-      });
-      const body = await response.text();
-      if (response.status !== 202)
-        throw new Error(`POST /api/tasks/batch answered ${response.status}: ${body.slice(0, 500)}`);
-      const accepted = (JSON.parse(body) as { accepted?: unknown }).accepted;
-      if (accepted !== n) throw new Error(`POST /api/tasks/batch accepted ${String(accepted)} of ${n} tasks`);
-    }),
+    sizes.map((n) => (n === 0 ? undefined : postBatch(apiUrl, JSON.stringify({ count: n, taskTypes }), n))),
   );
+};
+
+/**
+ * Sends each body to `POST /api/tasks/batch`, `inFlight` requests at all times: as one is
+ * answered the next goes, as that many clients each sending one request after the other would.
+ * Resolves once every task was accepted. The first refusal rejects, and no body is sent after it
+ * (those in flight finish unobserved).
+ *
+ * @example
+ * await submitBodies(api.url, bulkBodies(100_000, 1_000, 'EMAIL'), 4);
+ */
+export const submitBodies = async (
+  apiUrl: string,
+  bodies: ReadonlyArray<BulkBody>,
+  inFlight: number,
+): Promise<void> => {
+  let next = 0;
+  let refused = false;
+  const client = async (): Promise<void> => {
+    while (!refused) {
+      const body = bodies[next];
+      if (body === undefined) return;
+      next += 1;
+      try {
+        await postBatch(apiUrl, body.json, body.tasks);
+      } catch (error) {
+        refused = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(inFlight, bodies.length) }, client));
 };
 
 export interface SteadyLoadOptions {

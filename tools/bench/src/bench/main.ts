@@ -21,6 +21,7 @@ import { summariseProfile, type CpuProfile } from './cpu-profile-summary.js';
 import { evaluateChecks } from './done-when.js';
 import type { NodeChild } from './node-child.js';
 import { checkRows, formatMarkdownTable, resultRows, RESULT_ALIGN } from './results-table.js';
+import { runBulkScenario } from './scenario-bulk.js';
 import { runCommitScenario } from './scenario-commit.js';
 import type { ScenarioContext } from './scenario-context.js';
 import { runHttpScenario } from './scenario-http.js';
@@ -91,6 +92,7 @@ const run = async (options: BenchOptions, control: RunControl): Promise<BenchRes
       http: runHttpScenario,
       memory: runMemoryScenario,
       types: runTaskTypesScenario,
+      bulk: runBulkScenario,
     };
     const outcomes: Partial<Record<ScenarioName, unknown>> = {};
     const failures: Partial<Record<ScenarioName, string>> = {};
@@ -119,7 +121,10 @@ const run = async (options: BenchOptions, control: RunControl): Promise<BenchRes
       }
     }
 
-    const partial = outcomes as Pick<BenchResults, 'commit' | 'throughput' | 'latency' | 'http' | 'memory' | 'types'>;
+    const partial = outcomes as Pick<
+      BenchResults,
+      'commit' | 'throughput' | 'latency' | 'http' | 'memory' | 'types' | 'bulk'
+    >;
     const checks = evaluateChecks(partial);
     const results: BenchResults = {
       benchmark: 'sluice',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commandCostPerTask, parseCommandStats } from './redis-command-stats.js';
+import { commandCostPerTask, medianCommandCosts, parseCommandStats } from './redis-command-stats.js';
 
 const info = (evalsha: number, usec: number): string =>
   [
@@ -27,5 +27,25 @@ describe('commandCostPerTask', () => {
   it('counts from zero when the server reset its statistics in between', () => {
     const costs = commandCostPerTask(parseCommandStats(info(400, 50_000)), parseCommandStats(info(100, 5_000)), 100);
     expect(costs[0]).toEqual({ command: 'evalsha', callsPerTask: 1, usecPerTask: 50 });
+  });
+});
+
+describe('medianCommandCosts', () => {
+  it('takes the median of each command over the runs, costliest first, a command a run lacks as 0 there', () => {
+    const costs = medianCommandCosts([
+      [
+        { command: 'evalsha', callsPerTask: 2, usecPerTask: 80 },
+        { command: 'lrem', callsPerTask: 1, usecPerTask: 9 },
+      ],
+      [{ command: 'evalsha', callsPerTask: 2, usecPerTask: 90 }],
+      [
+        { command: 'evalsha', callsPerTask: 2.2, usecPerTask: 70 },
+        { command: 'lrem', callsPerTask: 1, usecPerTask: 11 },
+      ],
+    ]);
+    expect(costs).toEqual([
+      { command: 'evalsha', callsPerTask: 2, usecPerTask: 80 },
+      { command: 'lrem', callsPerTask: 1, usecPerTask: 9 },
+    ]);
   });
 });

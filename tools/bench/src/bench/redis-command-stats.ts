@@ -1,13 +1,17 @@
 /**
- * What Redis did for a run, from `INFO commandstats`: calls and CPU µs per command, taken before
+ * What Redis did for a run, from `INFO commandstats`: calls and µs per command, taken before
  * and after and subtracted. Scripts show up as `evalsha` (BullMQ runs one per job transition),
  * so the calls per task say how many round trips a consumer makes, and the µs per task what the
  * single-threaded Redis pays for them.
  */
+import { median } from './statistics.js';
 
 export interface CommandStat {
   readonly calls: number;
-  /** Redis's own CPU time in the command, µs. */
+  /**
+   * Redis's time inside the command, µs, read from its clock: its CPU time on a quiet machine,
+   * more when other processes preempt it mid-command.
+   */
   readonly usec: number;
 }
 
@@ -58,3 +62,24 @@ export const commandCostPerTask = (
     })
     .filter((cost) => cost.callsPerTask > 0)
     .sort((a, b) => b.usecPerTask - a.usecPerTask);
+
+/**
+ * The median over runs of each command's calls and µs per task, costliest first: what a
+ * consumer typically costs Redis. A command a run does not list counts as 0 in that run.
+ *
+ * @example
+ * medianCommandCosts([run1.redisPerTask, run2.redisPerTask, run3.redisPerTask])[0];
+ */
+export const medianCommandCosts = (runs: ReadonlyArray<ReadonlyArray<CommandCost>>): ReadonlyArray<CommandCost> => {
+  const commands = [...new Set(runs.flatMap((costs) => costs.map((cost) => cost.command)))];
+  return commands
+    .map((command) => {
+      const of = runs.map((costs) => costs.find((cost) => cost.command === command));
+      return {
+        command,
+        callsPerTask: median(of.map((cost) => cost?.callsPerTask ?? 0)),
+        usecPerTask: median(of.map((cost) => cost?.usecPerTask ?? 0)),
+      };
+    })
+    .sort((a, b) => b.usecPerTask - a.usecPerTask);
+};

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type {
+  BulkResult,
   CommitCostResult,
   HttpResult,
   LatencyResult,
@@ -8,7 +9,15 @@ import type {
   ThroughputResult,
 } from './bench-result.js';
 import type { Check } from './done-when.js';
-import { checkRows, formatCpuSplit, formatMarkdownTable, resultRows, RESULT_HEADER } from './results-table.js';
+import {
+  checkRows,
+  formatCommandCosts,
+  formatCpuPerTask,
+  formatCpuSplit,
+  formatMarkdownTable,
+  resultRows,
+  RESULT_HEADER,
+} from './results-table.js';
 import type { Spread } from './statistics.js';
 
 const spread = (median: number, min = median, max = median, n = 3): Spread => ({ median, min, max, n });
@@ -31,6 +40,9 @@ const throughput: ThroughputResult = {
   tasksPerSecond: { 'sluice-1': spread(7_512, 7_401, 7_630), 'bullmq-noop': spread(8_800, 8_700, 8_900) },
   cpu: { 'sluice-1': { worker: 0.98, redis: 0.71, postgres: 0.22, bench: 0.001 } },
   cpuMicrosPerTask: { 'sluice-1': spread(251.4) },
+  cpuPerTask: {},
+  redisMicrosPerTask: {},
+  redisCommands: {},
   sluiceVsNoop: spread(0.85, 0.84, 0.86),
   sluiceVsPerJob: spread(2.9, 2.8, 3.1),
 };
@@ -131,6 +143,55 @@ describe('resultRows', () => {
     ]);
   });
 
+  it('gives each bulk consumer its rate, its CPU and Redis per task, and the ratio to the no-op worker', () => {
+    const bulk: BulkResult = {
+      tasks: 100_000,
+      tasksPerRequest: 1_000,
+      requestsInFlight: 4,
+      bullmqConcurrency: 500,
+      runs: [],
+      tasksPerSecond: { 'sluice-1': spread(8_100, 7_900, 8_300), 'bullmq-noop': spread(9_600) },
+      cpu: { 'sluice-1': { redis: 0.75, worker: 0.6 }, 'bullmq-noop': { redis: 0.84, worker: 0.5 } },
+      cpuMicrosPerTask: { 'sluice-1': spread(233.4, 228, 241), 'bullmq-noop': spread(190) },
+      cpuPerTask: {
+        'sluice-1': { redis: 90.2, worker: 75.4, api: 45, postgres: 20.1 },
+        'bullmq-noop': { redis: 88, worker: 52, api: 50 },
+      },
+      redisMicrosPerTask: { 'sluice-1': spread(61.6, 60, 63), 'bullmq-noop': spread(58) },
+      redisCommands: {
+        'sluice-1': [
+          { command: 'evalsha', callsPerTask: 1.01, usecPerTask: 52.2 },
+          { command: 'lrem', callsPerTask: 0.0, usecPerTask: 0 },
+        ],
+      },
+      sluiceVsNoop: spread(0.84, 0.8, 0.87),
+    };
+    const scenario = 'bulk, 100,000 (1,000 a request, 4 in flight)';
+    expect(resultRows({ bulk }).slice(1)).toEqual([
+      [scenario, 'Sluice, 1 worker, tasks/s', '8,100', '7,900–8,300', '3', 'cores: redis 0.75 · worker 0.60'],
+      [
+        scenario,
+        'Sluice, 1 worker, CPU per task',
+        '233 µs',
+        '228–241 µs',
+        '3',
+        'redis 90 · worker 75 · api 45 · postgres 20',
+      ],
+      [
+        scenario,
+        'Sluice, 1 worker, Redis per task, in commands',
+        '62 µs',
+        '60–63 µs',
+        '3',
+        'evalsha 1.01 calls 52 µs · lrem 0.00 calls 0 µs',
+      ],
+      [scenario, 'BullMQ worker, no-op, tasks/s', '9,600', '9,600', '3', 'cores: redis 0.84 · worker 0.50'],
+      [scenario, 'BullMQ worker, no-op, CPU per task', '190 µs', '190 µs', '3', 'redis 88 · worker 52 · api 50'],
+      [scenario, 'BullMQ worker, no-op, Redis per task, in commands', '58 µs', '58 µs', '3', ''],
+      [scenario, 'Sluice 1 worker ÷ no-op', '0.84×', '0.80–0.87×', '3', 'per repeat'],
+    ]);
+  });
+
   it('gives HTTP and memory figures with their units', () => {
     const http: HttpResult = {
       seconds: 10,
@@ -163,6 +224,27 @@ describe('formatCpuSplit', () => {
       'cores: worker 0.98 · redis 0.71 · other 0.30 · api 0.05',
     );
     expect(formatCpuSplit({})).toBe('');
+  });
+});
+
+describe('formatCpuPerTask', () => {
+  it('lists the µs each working process spends per task, costliest first, leaving out an idle one', () => {
+    expect(formatCpuPerTask({ worker: 75.4, api: 45, redis: 90.2, postgres: 20.1 })).toBe(
+      'redis 90 · worker 75 · api 45 · postgres 20',
+    );
+    expect(formatCpuPerTask({ worker: 76, redis: 127, postgres: 0.3 })).toBe('redis 127 · worker 76');
+    expect(formatCpuPerTask({})).toBe('');
+  });
+});
+
+describe('formatCommandCosts', () => {
+  it('gives each command its calls and µs per task, in the order given', () => {
+    expect(
+      formatCommandCosts([
+        { command: 'evalsha', callsPerTask: 2, usecPerTask: 80.4 },
+        { command: 'xadd', callsPerTask: 1, usecPerTask: 2.6 },
+      ]),
+    ).toBe('evalsha 2.00 calls 80 µs · xadd 1.00 calls 3 µs');
   });
 });
 

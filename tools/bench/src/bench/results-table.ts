@@ -3,10 +3,19 @@
  * its min–max over repeats, the number of repeats and a note. Pure: rows of strings, laid out as
  * plain text by `formatTable` or as Markdown by {@link formatMarkdownTable}.
  */
-import type { BenchResults, CommitStrategyName, Consumer, CpuSplit } from './bench-result.js';
-import { PROCESS_KINDS } from './bench-result.js';
+import type { BenchResults, CommitStrategyName, Consumer, CpuPerTask, CpuSplit } from './bench-result.js';
+import { PROCESS_KINDS, WORKING_KINDS } from './bench-result.js';
 import type { Check } from './done-when.js';
-import { formatCount, formatMb, formatMs, formatRange, formatRatio, formatShare } from './format-figures.js';
+import {
+  formatCount,
+  formatMb,
+  formatMicros,
+  formatMs,
+  formatRange,
+  formatRatio,
+  formatShare,
+} from './format-figures.js';
+import type { CommandCost } from './redis-command-stats.js';
 import type { Spread } from './statistics.js';
 
 export type Row = ReadonlyArray<string>;
@@ -46,6 +55,34 @@ export const formatCpuSplit = (cpu: CpuSplit): string => {
   return parts.length === 0 ? '' : `cores: ${parts.join(' · ')}`;
 };
 
+/**
+ * `redis 90 · worker 75 · api 45 · postgres 20`: CPU µs per task of each working process,
+ * costliest first, those under 0.5 µs (an idle PostgreSQL beside the no-op worker) left out.
+ *
+ * @example
+ * formatCpuPerTask({ worker: 75.2, redis: 90.4 }); // 'redis 90 · worker 75'
+ */
+export const formatCpuPerTask = (perTask: CpuPerTask): string =>
+  WORKING_KINDS.flatMap((kind) => {
+    const micros = perTask[kind];
+    return micros === undefined || micros < 0.5 ? [] : [{ kind, micros }];
+  })
+    .sort((a, b) => b.micros - a.micros)
+    .map(({ kind, micros }) => `${kind} ${formatCount(micros)}`)
+    .join(' · ');
+
+/**
+ * `evalsha 2.00 calls 80 µs · xadd 1.00 calls 3 µs`: what Redis ran per task, command by command,
+ * in the order given.
+ *
+ * @example
+ * formatCommandCosts([{ command: 'evalsha', callsPerTask: 2, usecPerTask: 80.4 }]); // 'evalsha 2.00 calls 80 µs'
+ */
+export const formatCommandCosts = (costs: ReadonlyArray<CommandCost>): string =>
+  costs
+    .map((cost) => `${cost.command} ${cost.callsPerTask.toFixed(2)} calls ${formatMicros(cost.usecPerTask)}`)
+    .join(' · ');
+
 const figureRow = (
   scenario: string,
   measure: string,
@@ -61,10 +98,10 @@ const figureRow = (
  * console.log(formatTable(resultRows(results), RESULT_ALIGN));
  */
 export const resultRows = (
-  results: Pick<BenchResults, 'commit' | 'throughput' | 'latency' | 'http' | 'memory' | 'types'>,
+  results: Pick<BenchResults, 'commit' | 'throughput' | 'latency' | 'http' | 'memory' | 'types' | 'bulk'>,
 ): ReadonlyArray<Row> => {
   const rows: Row[] = [RESULT_HEADER];
-  const { commit, throughput, latency, http, memory, types } = results;
+  const { commit, throughput, latency, http, memory, types, bulk } = results;
 
   if (commit) {
     const scenario = `commit of ${commit.groupSize}`;
@@ -173,6 +210,38 @@ export const resultRows = (
       String(types.runs.length),
       'the most of any run',
     ]);
+  }
+
+  if (bulk) {
+    const scenario = `bulk, ${formatCount(bulk.tasks)} (${formatCount(bulk.tasksPerRequest)} a request, ${bulk.requestsInFlight} in flight)`;
+    for (const [consumer, label] of Object.entries(CONSUMER_LABELS) as ReadonlyArray<[Consumer, string]>) {
+      const rate = bulk.tasksPerSecond[consumer];
+      if (rate === undefined) continue;
+      rows.push(figureRow(scenario, `${label}, tasks/s`, rate, formatCount, formatCpuSplit(bulk.cpu[consumer] ?? {})));
+      const cpu = bulk.cpuMicrosPerTask[consumer];
+      if (cpu !== undefined)
+        rows.push(
+          figureRow(
+            scenario,
+            `${label}, CPU per task`,
+            cpu,
+            formatMicros,
+            formatCpuPerTask(bulk.cpuPerTask[consumer] ?? {}),
+          ),
+        );
+      const redis = bulk.redisMicrosPerTask[consumer];
+      if (redis !== undefined)
+        rows.push(
+          figureRow(
+            scenario,
+            `${label}, Redis per task, in commands`,
+            redis,
+            formatMicros,
+            formatCommandCosts((bulk.redisCommands[consumer] ?? []).slice(0, 3)),
+          ),
+        );
+    }
+    rows.push(figureRow(scenario, 'Sluice 1 worker ÷ no-op', bulk.sluiceVsNoop, formatRatio, 'per repeat'));
   }
   return rows;
 };

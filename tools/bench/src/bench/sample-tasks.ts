@@ -10,16 +10,19 @@ export type DemoTaskType = 'EMAIL' | 'SMS' | 'PUSH';
 
 export const DEMO_TASK_TYPES: ReadonlyArray<DemoTaskType> = Object.freeze(['EMAIL', 'SMS', 'PUSH']);
 
+/** A task as `POST /api/tasks` takes it, and as each item of a bulk body's `tasks`. */
+export interface SampleTask {
+  readonly taskType: DemoTaskType;
+  readonly payload: Readonly<Record<string, string>>;
+}
+
 /**
- * The `n`-th task of a mixed load: the types take turns.
+ * The `n`-th task of a load of one type.
  *
  * @example
- * sampleTask(0); // { taskType: 'EMAIL', payload: { to: 'user0@example.com', … } }
+ * sampleTaskOf('SMS', 7); // { taskType: 'SMS', payload: { to: '+15550000007', message: 'Code 7' } }
  */
-export const sampleTask = (
-  n: number,
-): { readonly taskType: DemoTaskType; readonly payload: Readonly<Record<string, string>> } => {
-  const taskType = DEMO_TASK_TYPES[n % DEMO_TASK_TYPES.length] ?? 'EMAIL';
+export const sampleTaskOf = (taskType: DemoTaskType, n: number): SampleTask => {
   switch (taskType) {
     case 'EMAIL':
       return {
@@ -35,6 +38,39 @@ export const sampleTask = (
       return { taskType, payload: { deviceToken: `device-${n.toString(16).padStart(8, '0')}`, title: `Update #${n}` } };
   }
 };
+
+/**
+ * The `n`-th task of a mixed load: the types take turns.
+ *
+ * @example
+ * sampleTask(0); // { taskType: 'EMAIL', payload: { to: 'user0@example.com', … } }
+ */
+export const sampleTask = (n: number): SampleTask =>
+  sampleTaskOf(DEMO_TASK_TYPES[n % DEMO_TASK_TYPES.length] ?? 'EMAIL', n);
+
+/** One `POST /api/tasks/batch` body with an explicit task list, and how many tasks it holds. */
+export interface BulkBody {
+  readonly json: string;
+  readonly tasks: number;
+}
+
+/**
+ * `total` tasks of one type as `{ "tasks": [...] }` bodies of `perRequest` each, the last
+ * holding the rest. Tasks are numbered across the bodies, so no two payloads are alike. Built
+ * before a run starts, so that the client's JSON work is not part of what is timed.
+ *
+ * @example
+ * bulkBodies(2_500, 1_000, 'EMAIL').map((body) => body.tasks); // [1000, 1000, 500]
+ */
+export const bulkBodies = (total: number, perRequest: number, taskType: DemoTaskType): ReadonlyArray<BulkBody> =>
+  Array.from({ length: Math.ceil(total / perRequest) }, (_, index) => {
+    const first = index * perRequest;
+    const tasks = Math.min(perRequest, total - first);
+    return {
+      json: JSON.stringify({ tasks: Array.from({ length: tasks }, (_, i) => sampleTaskOf(taskType, first + i)) }),
+      tasks,
+    };
+  });
 
 /**
  * A finished group as a worker hands it to the store: EMAIL tasks of a few hundred bytes of
