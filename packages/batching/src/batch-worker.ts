@@ -90,8 +90,8 @@ export interface BatchWorkerOptions<DataType, ResultType> {
    * BullMQ Worker options, applied over the defaults below (e.g. `prefix`, `lockDuration`,
    * `stalledInterval`, `maxStalledCount`, `autorun`, `removeOnComplete: { count }`).
    * Defaults: `concurrency` = size × (concurrency + 1), where the hold budget starts (BullMQ's
-   * concurrency then follows the budget, see `maxHeld`, which a larger one raises by default); `lockDuration` = max(30 000, 4 × timeoutMs)
-   * ms; everything else as BullMQ has it. `removeOnComplete`/`removeOnFail` must be `{ count }`
+   * concurrency then follows the budget up to `maxHeld`, which a larger value here raises by
+   * default); `lockDuration` = max(30 000, 4 × timeoutMs) ms; everything else as BullMQ has it. `removeOnComplete`/`removeOnFail` must be `{ count }`
    * or `{ age }` here: BullMQ 6.7.0 fails every completion when the Worker gets `true`.
    */
   readonly workerOptions?: WorkerOverrides;
