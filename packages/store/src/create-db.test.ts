@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { sql } from 'kysely';
 import { describe, expect } from 'vitest';
-import { test } from '@sluice/testkit';
+import { test, waitFor } from '@sluice/testkit';
 import { createDb } from './create-db.js';
 import { isTransientError } from './is-transient-error.js';
 import { ping } from './sql/ping.js';
@@ -55,6 +55,37 @@ describe('createDb', () => {
 
       // Reported to the caller, not as an uncaught 'error' event that would end the process.
       expect(failure).toBeInstanceOf(Error);
+      await expect(ping(db)).resolves.toBeUndefined();
+    } finally {
+      await Promise.all([db.destroy(), admin.destroy()]);
+    }
+  });
+
+  test('ends a session left idle inside a transaction for longer than the statement timeout, so its locks go', async ({
+    databaseUrl,
+  }) => {
+    const db = createDb(databaseUrl, { poolSize: 1, statementTimeoutMs: 1_000, onIdleClientError: () => undefined });
+    const admin = createDb(databaseUrl, { poolSize: 1 });
+    try {
+      const stuck = db.transaction().execute(async (trx) => {
+        await sql`SELECT pg_advisory_xact_lock(42)`.execute(trx);
+        // A process stalled mid-transaction: the lock stays held until the server ends the session.
+        await waitFor(
+          async () =>
+            (await sql<{ taken: boolean }>`SELECT pg_try_advisory_lock(42) AS taken`.execute(admin)).rows[0]?.taken,
+          { what: 'the lock free again', timeoutMs: 30_000 },
+        );
+        await sql`SELECT 1`.execute(trx);
+      });
+
+      // The stalled commit learns it on its next statement, as a transient error: retried, no attempt spent.
+      const failure = await stuck.then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(Error);
+      expect(isTransientError(failure)).toBe(true);
+      await sql`SELECT pg_advisory_unlock(42)`.execute(admin);
       await expect(ping(db)).resolves.toBeUndefined();
     } finally {
       await Promise.all([db.destroy(), admin.destroy()]);

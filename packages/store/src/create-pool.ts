@@ -15,8 +15,9 @@ export interface DbOptions {
    * Longest a statement may run on the server before PostgreSQL cancels it (SQLSTATE 57014, a
    * transient error), in ms; sent as the session's `statement_timeout`. Default 30,000: far
    * above any statement Sluice sends (a group commit takes milliseconds), so only a statement
-   * that is stuck (waiting on a lock a forgotten transaction holds, say) is cut short. 0 sets
-   * none, and the server's own setting applies.
+   * that is stuck (waiting on a lock a forgotten transaction holds, say) is cut short. Also the
+   * session's `idle_in_transaction_session_timeout`: a session idle that long inside a
+   * transaction is ended, releasing its locks. 0 sets neither, and the server's own settings apply.
    */
   readonly statementTimeoutMs?: number;
   /**
@@ -106,6 +107,10 @@ export const createPool = (url: string, options: DbOptions = {}): pg.Pool => {
     types: typeParsers,
     // node-postgres sends neither when it is 0, leaving the server's setting and no client limit.
     statement_timeout: statementTimeoutMs,
+    // A session idle inside a transaction for as long (a process stalled between two statements
+    // of a commit) is ended by the server, so the row locks it holds do not outlive the stall.
+    // Sluice's transactions only chain statements: a healthy one never idles that long.
+    idle_in_transaction_session_timeout: statementTimeoutMs,
     query_timeout: queryTimeoutMs,
     keepAlive: keepAliveInitialDelayMs > 0,
     keepAliveInitialDelayMillis: keepAliveInitialDelayMs,
