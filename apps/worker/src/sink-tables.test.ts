@@ -3,10 +3,11 @@ import { sql } from 'kysely';
 import { describe, expect, vi } from 'vitest';
 import { z } from 'zod';
 import { loadConfig } from '@sluice/config';
-import { createDb, migrateToLatest } from '@sluice/store';
+import { createDb, createStore, migrateToLatest } from '@sluice/store';
 import { defineTaskType, type JobData } from '@sluice/tasks';
 import { createLogger } from '@sluice/telemetry';
-import { test, waitFor } from '@sluice/testkit';
+import { createDatabase, startPostgresServer, test, waitFor } from '@sluice/testkit';
+import { waitForSinkTables } from './sink-tables.js';
 import { startWorker } from './start-worker.js';
 import { submitTasks } from './test-tasks.js';
 
@@ -99,5 +100,37 @@ describe('a worker whose task types have sinks', () => {
       'database does not answer: waiting for it to check the sink tables before taking jobs',
       expect.objectContaining({ tables: ['page_views'] }),
     );
+  });
+
+  test('says at once when the reason changes: the database answers, but the table is missing', async () => {
+    const postgres = await startPostgresServer({ durable: false });
+    const db = createDb(await createDatabase(postgres.url()), { poolSize: 1, onIdleClientError: () => undefined });
+    const logger = createLogger({ component: 'worker', level: 'error' });
+    const warn = vi.spyOn(logger, 'warn');
+    const error = vi.spyOn(logger, 'error');
+    const stop = new AbortController();
+    try {
+      await postgres.pause();
+      const waiting = waitForSinkTables({
+        tables: new Map([['page_views', ['PAGE_VIEW']]]),
+        store: createStore(db),
+        logger,
+        signal: stop.signal,
+        intervalMs: 100,
+        repeatLogMs: 3_600_000,
+      });
+      await waitFor(() => warn.mock.calls.length > 0, { what: 'the outage logged' });
+      await postgres.start();
+
+      // Long before the hour-long repeat: the new reason is news.
+      await waitFor(() => error.mock.calls.length > 0, { what: 'the missing table logged', timeoutMs: 30_000 });
+      expect(error.mock.calls[0]?.[0]).toBe('sink tables missing: waiting for them before taking jobs');
+      stop.abort();
+      expect(await waiting).toBe(false);
+    } finally {
+      stop.abort();
+      await db.destroy();
+      await postgres.stop();
+    }
   });
 });

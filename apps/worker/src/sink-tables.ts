@@ -40,12 +40,13 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
  * if `signal` aborts first. A worker waits for this before it takes a job: with a table missing
  * (a migration not run yet, or still running in a deploy), every group of its types would fail
  * its commit, attempt after attempt, until the tasks had none left; waiting spends none. A
- * database that does not answer is waited for the same way. It logs why it waits at once, then
- * every `repeatLogMs`, naming each missing table and its task types.
+ * database that does not answer is waited for the same way. It logs why it waits at once, again
+ * when the reason changes, and every `repeatLogMs`, naming each missing table and its task types.
  */
 export const waitForSinkTables = async (wait: SinkTablesWait): Promise<boolean> => {
   const { tables, store, logger, signal, intervalMs = 2_000, repeatLogMs = 30_000 } = wait;
   let loggedAt = Number.NEGATIVE_INFINITY;
+  let lastMessage: string | undefined;
   let waited = false;
   while (!signal.aborted) {
     let problem: { readonly level: 'error' | 'warn'; readonly message: string; readonly fields: object };
@@ -72,9 +73,12 @@ export const waitForSinkTables = async (wait: SinkTablesWait): Promise<boolean> 
       };
     }
     waited = true;
-    if (Date.now() - loggedAt >= repeatLogMs) {
+    // At once when the reason changes (the database answers, but a table is missing), else
+    // every `repeatLogMs`.
+    if (problem.message !== lastMessage || Date.now() - loggedAt >= repeatLogMs) {
       logger[problem.level](problem.message, problem.fields);
       loggedAt = Date.now();
+      lastMessage = problem.message;
     }
     await sleep(intervalMs, signal);
   }
