@@ -46,14 +46,14 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
 export const waitForSinkTables = async (wait: SinkTablesWait): Promise<boolean> => {
   const { tables, store, logger, signal, intervalMs = 2_000, repeatLogMs = 30_000 } = wait;
   let loggedAt = Number.NEGATIVE_INFINITY;
+  // Also whether it waited at all: the first problem is always logged.
   let lastMessage: string | undefined;
-  let waited = false;
   while (!signal.aborted) {
     let problem: { readonly level: 'error' | 'warn'; readonly message: string; readonly fields: object };
     try {
       const missing = await store.missingTables([...tables.keys()]);
       if (missing.length === 0) {
-        if (waited) logger.info('sink tables present: taking jobs', { tables: [...tables.keys()] });
+        if (lastMessage !== undefined) logger.info('sink tables present: taking jobs', { tables: [...tables.keys()] });
         return true;
       }
       problem = {
@@ -72,7 +72,6 @@ export const waitForSinkTables = async (wait: SinkTablesWait): Promise<boolean> 
         fields: { tables: [...tables.keys()], ...errorFields(error) },
       };
     }
-    waited = true;
     // At once when the reason changes (the database answers, but a table is missing), else
     // every `repeatLogMs`.
     if (problem.message !== lastMessage || Date.now() - loggedAt >= repeatLogMs) {
