@@ -38,9 +38,10 @@ export const DEFAULT_SERVICE_ENV: Readonly<Record<string, string>> = Object.free
 });
 
 /**
- * The BullMQ Worker concurrency a Sluice worker runs with for these settings: what
- * `createBatchWorker` gives its Worker, size × (groups in flight + 1). The baselines get the
- * same, so that they are measured with as many jobs in flight as Sluice.
+ * The BullMQ Worker concurrency a Sluice worker runs with for these settings and one task type:
+ * where `createBatchWorker` starts its Worker, size × (groups in flight + 1), and where the hold
+ * budget stays with a single key (more types raise it). The baselines get the same, so that they
+ * are measured with as many jobs in flight as Sluice.
  */
 export const bullmqConcurrencyOf = (env: Readonly<Record<string, string>>): number =>
   Number(env.BATCH_SIZE ?? '100') * (Number(env.BATCH_CONCURRENCY ?? '4') + 1);
