@@ -131,6 +131,161 @@ describe('size trigger', () => {
   });
 });
 
+describe('weights', () => {
+  /** Each group as `key trigger items weight`. */
+  const parcels = (groups: ReadonlyArray<Group<number>>): string[] =>
+    groups.map((group) => `${group.key} ${group.trigger} [${group.items.join(',')}] ${group.weight}`);
+
+  it('releases a group when the weights of its items reach its size, not its item count', () => {
+    const { batcher, groups } = batcherWith({ size: 100 });
+    void batcher.add('k', 1, 30);
+    void batcher.add('k', 2, 30);
+    expect(groups()).toHaveLength(0);
+    expect(batcher.snapshot.heldItems).toBe(60);
+
+    void batcher.add('k', 3, 40);
+
+    expect(parcels(groups())).toEqual(['k size [1,2,3] 100']);
+  });
+
+  it('sends an item that weighs the size or more alone, at once, and the open group keeps its items', () => {
+    const { batcher, groups } = batcherWith({ size: 100 });
+    void batcher.add('k', 1, 10);
+    void batcher.add('k', 2, 150);
+    void batcher.add('k', 3, 100);
+
+    expect(parcels(groups())).toEqual(['k size [2] 150', 'k size [3] 100']);
+    expect(batcher.snapshot).toMatchObject({ openGroups: 1, heldItems: 260 });
+
+    void batcher.add('k', 4, 90);
+
+    expect(parcels(groups()).at(-1)).toBe('k size [1,4] 100');
+  });
+
+  it('releases the open group first when the next item would not fit it, and opens the next group with that item', async () => {
+    const { batcher, groups } = batcherWith({ size: 100, timeoutMs: 3_000 });
+    void batcher.add('k', 1, 60);
+    void batcher.add('k', 2, 30);
+    void batcher.add('k', 3, 20);
+
+    expect(parcels(groups())).toEqual(['k size [1,2] 90']);
+    expect(batcher.snapshot).toMatchObject({ openGroups: 1, heldItems: 110 });
+
+    await vi.advanceTimersByTimeAsync(3_000);
+
+    expect(parcels(groups())).toEqual(['k size [1,2] 90', 'k timeout [3] 20']);
+    expect(groups().every((group) => group.weight <= 100)).toBe(true);
+  });
+
+  it('counts the tasks held, in every state, not the items', async () => {
+    const answers: Deferred<ReadonlyArray<Outcome<number>>>[] = [];
+    const { batcher } = batcherWith({
+      size: 100,
+      concurrency: 1,
+      process: () => {
+        const answer = deferred<ReadonlyArray<Outcome<number>>>();
+        answers.push(answer);
+        return answer.promise;
+      },
+    });
+    void batcher.add('a', 1, 100);
+    void batcher.add('b', 2, 100);
+    void batcher.add('c', 3, 30);
+    void batcher.add('c', 4, 20);
+    expect(batcher.snapshot).toEqual({ openGroups: 1, heldItems: 250, processing: 1, waiting: 1 });
+
+    answers[0]?.resolve([{ ok: true, value: 1 }]);
+    await settleMicrotasks();
+
+    expect(batcher.snapshot).toEqual({ openGroups: 1, heldItems: 150, processing: 1, waiting: 0 });
+  });
+
+  it('lets a caller at a budget of 500 hold five parcels of 100; the sixth comes only as one settles', async () => {
+    const answers: Deferred<ReadonlyArray<Outcome<number>>>[] = [];
+    const released: Group<number>[] = [];
+    const { batcher } = batcherWith({
+      size: 100,
+      concurrency: 4,
+      capacity: 500,
+      process: () => {
+        const answer = deferred<ReadonlyArray<Outcome<number>>>();
+        answers.push(answer);
+        return answer.promise;
+      },
+      observer: { onRelease: (group) => released.push(group) },
+    });
+    feedLikeBullmq(batcher, { keys: 1, total: 20, capacity: 500, weight: 100 });
+
+    expect(parcels(released)).toEqual([
+      'type-0 size [0] 100',
+      'type-0 size [1] 100',
+      'type-0 size [2] 100',
+      'type-0 size [3] 100',
+      'type-0 size [4] 100',
+    ]);
+    expect(batcher.snapshot).toEqual({ openGroups: 0, heldItems: 500, processing: 4, waiting: 1 });
+
+    answers[0]?.resolve([{ ok: true, value: 0 }]);
+    await settleMicrotasks();
+
+    expect(released).toHaveLength(6);
+    expect(batcher.snapshot).toEqual({ openGroups: 0, heldItems: 500, processing: 4, waiting: 1 });
+  });
+
+  it('presses once the tasks held reach the budget, and releases the group holding the most tasks, not the most items', () => {
+    const { batcher, groups } = batcherWith({ size: 100, capacity: 100, concurrency: 1 });
+    void batcher.add('many', 1, 10);
+    void batcher.add('many', 2, 10);
+    void batcher.add('many', 3, 10);
+    void batcher.add('heavy', 4, 60);
+    expect(groups()).toHaveLength(0);
+
+    void batcher.add('light', 5, 10);
+
+    expect(parcels(groups())).toEqual(['heavy pressure [4] 60']);
+  });
+
+  it('waits, at the budget, for groups in flight whose tasks will let the fullest fill, and presses when they will not', async () => {
+    const answers: Deferred<ReadonlyArray<Outcome<number>>>[] = [];
+    const process = () => {
+      const answer = deferred<ReadonlyArray<Outcome<number>>>();
+      answers.push(answer);
+      return answer.promise;
+    };
+    // One parcel of 100 in flight frees 100 tasks: a third each for three open keys.
+    const waits = batcherWith({ size: 100, capacity: 300, concurrency: 2, process });
+    void waits.batcher.add('a', 1, 100);
+    void waits.batcher.add('b', 2, 90);
+    void waits.batcher.add('c', 3, 50);
+    void waits.batcher.add('d', 4, 60);
+    expect(waits.batcher.snapshot.heldItems).toBe(300);
+    expect(parcels(waits.groups())).toEqual(['a size [1] 100']);
+
+    // A quarter each for four open keys, where the fullest lacks 50.
+    const presses = batcherWith({ size: 100, capacity: 300, concurrency: 2, process });
+    void presses.batcher.add('a', 1, 100);
+    for (const [item, key] of ['b', 'c', 'd', 'e'].entries()) void presses.batcher.add(key, item + 2, 50);
+    expect(parcels(presses.groups())).toEqual(['a size [1] 100', 'b pressure [2] 50']);
+  });
+
+  it.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, '2'])(
+    'rejects an item of weight %s, naming weight, and changes nothing',
+    async (weight) => {
+      const { batcher, groups } = batcherWith({ size: 100, timeoutMs: 3_000 });
+      void batcher.add('k', 1, 40);
+      const before = batcher.snapshot;
+
+      const value = batcher.add('k', 2, weight as number);
+
+      await expect(value).rejects.toThrow(InvalidOptionError);
+      await expect(value).rejects.toThrow('"weight"');
+      expect(batcher.snapshot).toEqual(before);
+      void batcher.add('k', 3, 60);
+      expect(parcels(groups())).toEqual(['k size [1,3] 100']);
+    },
+  );
+});
+
 describe('timeout trigger', () => {
   it('releases a group exactly timeoutMs after its FIRST item, however late the others came', async () => {
     const { batcher, groups } = batcherWith({ size: 100, timeoutMs: 3_000 });
@@ -150,6 +305,7 @@ describe('timeout trigger', () => {
     expect(groups()[0]).toEqual({
       key: 'k',
       items: [1, 2, 3],
+      weight: 3,
       trigger: 'timeout',
       openedAt,
       releasedAt: openedAt + 3_000,
@@ -163,14 +319,19 @@ const releases = (groups: ReadonlyArray<Group<number>>): string[] =>
 
 /**
  * A caller like a BullMQ worker of concurrency `capacity` (read anew each time, as BullMQ reads
- * its own): it keeps that many items in the batcher while any are left to add, the keys taking
- * turns, and adds the next as one settles.
+ * its own): it keeps that many tasks in the batcher while any items are left to add, the keys
+ * taking turns, and adds the next as one settles. Each item carries `weight` tasks (default 1).
  * `lastAddedAt` is when the load stopped: the groups still open then can only wait out their
  * timeout (the run-out), as they should.
  */
 const feedLikeBullmq = (
   batcher: Batcher<number, number>,
-  options: { readonly keys: number; readonly total: number; readonly capacity: number | (() => number) },
+  options: {
+    readonly keys: number;
+    readonly total: number;
+    readonly capacity: number | (() => number);
+    readonly weight?: number;
+  },
 ): { readonly settled: () => number; readonly lastAddedAt: () => number } => {
   let added = 0;
   let settled = 0;
@@ -182,7 +343,7 @@ const feedLikeBullmq = (
       const item = added;
       added += 1;
       if (added === options.total) lastAddedAt = Date.now();
-      batcher.add(`type-${item % options.keys}`, item).then(
+      batcher.add(`type-${item % options.keys}`, item, options.weight).then(
         () => {
           settled += 1;
           refill();
