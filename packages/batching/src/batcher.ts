@@ -43,11 +43,12 @@
  * - Pressure, for when even `maxCapacity` is not enough (thousands of `groupBy` keys): when the
  *   tasks held reach the budget and a processing slot is free, the fullest open group (the one
  *   holding the most tasks) is released at once (trigger `pressure`), and again for each slot
- *   still free: a slot left idle then would only wait, since nothing new can arrive. The one exception: when the groups in
- *   flight, once settled, free enough of the budget for the fullest to fill (their tasks come
- *   back spread over the open keys), it waits for them (`settlementsWillFill`). The fullest,
- *   because it makes the largest group, frees the most budget, and in steady load it is also
- *   the one open longest. Groups then hold about budget ÷ (keys ÷ 2 + `concurrency`) tasks.
+ *   still free: a slot left idle then would only wait, since nothing new can arrive. The one
+ *   exception: when the groups in flight, once settled, free enough of the budget for the
+ *   fullest to fill (their tasks come back spread over the open keys), it waits for them
+ *   (`settlementsWillFill`). The fullest, because it makes the largest group, frees the most
+ *   budget, and in steady load it is also the one open longest. Groups then hold about
+ *   budget ÷ (keys ÷ 2 + `concurrency`) tasks.
  *
  * A budget without a ceiling would hold as many tasks as there are keys (unbounded with
  * `groupBy`): memory, lock renewals and the re-run after a crash all grow with it. Pressure alone
