@@ -8,6 +8,8 @@ import { InvalidOptionError } from './invalid-option-error.js';
 
 interface Numbered {
   readonly n: number;
+  /** A parcel's tasks, for the specs of jobs that carry many. */
+  readonly tasks?: ReadonlyArray<number>;
 }
 
 type NumberedJob = Job<Numbered, number>;
@@ -16,6 +18,7 @@ type NumberedJob = Job<Numbered, number>;
 interface SeenGroup {
   readonly key: string;
   readonly trigger: FlushTrigger;
+  readonly weight: number;
   readonly jobs: ReadonlyArray<{ readonly name: string; readonly n: number; readonly attemptsMade: number }>;
 }
 
@@ -43,6 +46,7 @@ const startWorker = (
     seen.push({
       key: group.key,
       trigger: group.trigger,
+      weight: group.weight,
       jobs: group.items.map((job) => ({ name: job.name, n: job.data.n, attemptsMade: job.attemptsMade })),
     });
     if (answerAfterMs > 0) await new Promise((resolve) => setTimeout(resolve, answerAfterMs));
@@ -398,6 +402,73 @@ describe('createBatchWorker against a real Redis', () => {
 
     expect(mostHeld).toBe(50);
     expect(new Set(seen.map((group) => group.trigger))).toContain('pressure');
+  });
+
+  test('counts the tasks a job carries: parcels of 100 in groups of 100 go one to a group, and BullMQ holds about budget ÷ 100 of them, not 500', async ({
+    redisUrl,
+    queueName,
+  }) => {
+    const queue = openQueue(redisUrl, queueName);
+    const parcels = (from: number, count: number) =>
+      Array.from({ length: count }, (_, index) => ({
+        name: 'square',
+        data: { n: from + index, tasks: Array.from({ length: 100 }, (_, task) => task) },
+      }));
+    // The first fetch round takes whatever is waiting, up to the starting budget of 500 jobs:
+    // the worker learns the weight of its jobs only as they reach it.
+    await queue.addBulk(parcels(1, 10));
+
+    let mostHeld = 0;
+    // The budget: 100 × (4 + 1) tasks, and one key of 100 in use never asks for more.
+    const budget = 500;
+    const { batchWorker, seen, errors } = startWorker(redisUrl, queueName, {
+      size: 100,
+      // Nothing leaves on a timeout during the test: a group of 100 tasks is full.
+      timeoutMs: 600_000,
+      weightOf: (job) => job.data.tasks?.length ?? 1,
+      observer: { onRelease: () => (mostHeld = Math.max(mostHeld, batchWorker.snapshot.heldItems)) },
+    });
+    await waitFor(async () => (await queue.getCompletedCount()) === 10, { what: 'the first 10 parcels completed' });
+    expect(batchWorker.worker.concurrency).toBeLessThanOrEqual(budget / 100);
+
+    mostHeld = 0;
+    await queue.addBulk(parcels(11, 50));
+    await waitFor(async () => (await queue.getCompletedCount()) === 60, { what: '60 parcels completed' });
+
+    // Five parcels of 100 at most, where a BullMQ concurrency of 500 would have fetched all 50.
+    expect(mostHeld).toBeLessThanOrEqual(budget);
+    expect(batchWorker.worker.concurrency).toBeLessThanOrEqual(budget / 100);
+    expect(seen).toHaveLength(60);
+    expect(new Set(seen.map((group) => `${group.trigger} ${group.jobs.length} ${group.weight}`))).toEqual(
+      new Set(['size 1 100']),
+    );
+    expect(errors).toEqual([]);
+  });
+
+  test('fails only the job whose weightOf throws or answers out of range; the others complete', async ({
+    redisUrl,
+    queueName,
+  }) => {
+    const queue = openQueue(redisUrl, queueName);
+    await queue.addBulk(numbered(4));
+
+    const { seen } = startWorker(redisUrl, queueName, {
+      size: 100,
+      timeoutMs: 300,
+      weightOf: (job) => {
+        if (job.data.n === 3) throw new Error('no tasks in this job');
+        return job.data.n === 2 ? 0 : 1;
+      },
+    });
+    await waitFor(async () => (await settledCount(queue)) === 4, { what: '4 jobs settled' });
+
+    const failed = await queue.getJobs(['failed'], 0, -1);
+    expect(failed.map((job) => [job.data.n, job.failedReason]).sort()).toEqual([
+      [2, 'Invalid option "weightOf": expected an integer ≥ 1, received 0'],
+      [3, 'no tasks in this job'],
+    ]);
+    expect(seen.map((group) => group.jobs.map((job) => job.n))).toEqual([[1, 4]]);
+    expect(await queue.getCompletedCount()).toBe(2);
   });
 
   test('takes BullMQ options from workerOptions over its own defaults', async ({ redisUrl, queueName }) => {

@@ -14,12 +14,16 @@
  *   flight from Redis is still processed, released on the next tick. `close()` is pending.
  * - closed: every held job has completed or failed and BullMQ's connections are closed.
  *
- * The hold budget: BullMQ hands the processor at most its concurrency of jobs at once, and every
- * one of them stays held until its group settles, so that concurrency is the batcher's
- * `capacity`. It starts at size × (concurrency + 1) and follows the keys in use up to `maxHeld`:
- * the batcher announces each new budget as a group settles, and the BullMQ concurrency is set to
- * it. When even `maxHeld` cannot let every open group fill, the batcher releases the fullest
- * under pressure rather than let every group wait out its timeout (see batcher.ts).
+ * A job may carry many tasks (a parcel of one key; `weightOf`, default 1), and the batcher counts
+ * tasks: a group is full when its jobs' tasks reach `size`.
+ *
+ * The hold budget, in tasks: it starts at size × (concurrency + 1) and follows the keys in use up
+ * to `maxHeld`, the batcher announcing each new budget as a group settles (see batcher.ts). When
+ * even `maxHeld` cannot let every open group fill, the batcher releases the fullest under
+ * pressure rather than let every group wait out its timeout. BullMQ hands the processor at most
+ * its concurrency of jobs, each held until its group settles, but that concurrency counts jobs:
+ * it is set to the budget divided by the mean weight of the jobs received lately, as the budget
+ * changes and as jobs arrive (see job-concurrency.ts). With one task per job it is the budget.
  */
 import { Worker, type ConnectionOptions, type Job, type WorkerOptions } from 'bullmq';
 import {
@@ -29,8 +33,10 @@ import {
   type Group,
   type GroupLimits,
   type Outcome,
+  checkWeight,
 } from './batcher.js';
 import { InvalidOptionError } from './invalid-option-error.js';
+import { createJobConcurrency } from './job-concurrency.js';
 import { LockLostError } from './lock-lost-error.js';
 import { OutcomeCountError } from './outcome-count-error.js';
 
@@ -47,7 +53,10 @@ export interface BatchWorkerOptions<DataType, ResultType> {
    * itself and closes the connections it opened in `close()`.
    */
   readonly connection: ConnectionOptions;
-  /** Jobs per group: the `size`-th job of a key releases its group (trigger `size`). Default 100. */
+  /**
+   * Tasks per group: the job whose tasks (`weightOf`) bring its key's group to `size` releases it
+   * (trigger `size`); with one task per job, the `size`-th job. Default 100.
+   */
   readonly size?: number;
   /** Longest wait in ms of a group's first job before release (trigger `timeout`). Default 3000. */
   readonly timeoutMs?: number;
@@ -59,19 +68,28 @@ export interface BatchWorkerOptions<DataType, ResultType> {
   /** The group key of a job: jobs of one key share groups. Default: the job's name. */
   readonly keyOf?: (job: Job<DataType, ResultType>) => string;
   /**
+   * How many tasks a job carries (a parcel of tasks of one key): an integer ≥ 1, read once as the
+   * job arrives. The batcher counts tasks, so a group never holds more than `size` tasks, except
+   * a single job that carries `size` or more, which is a group of its own. A throw, or an answer
+   * that is not an integer ≥ 1 (an `InvalidOptionError` naming `weightOf`), fails that job alone.
+   * Default: 1 for every job.
+   */
+  readonly weightOf?: (job: Job<DataType, ResultType>) => number;
+  /**
    * A key's own group size and timeout (`{ size?, timeoutMs? }`, read when a group of it opens);
    * a field left out takes `size` or `timeoutMs`. An answer out of range fails that job with an
-   * `InvalidOptionError`. The hold budget counts each key in use at its own size. Default: `size`
-   * and `timeoutMs` for every key.
+   * `InvalidOptionError`. The hold budget counts each key in use at its own size (in tasks).
+   * Default: `size` and `timeoutMs` for every key.
    */
   readonly limitsOf?: (key: string) => GroupLimits;
   /**
-   * The most jobs held at once, however many keys are in use: the hold budget grows from the
-   * starting BullMQ concurrency up to this as keys come into use (one full group of each, plus
-   * `concurrency` groups in flight), and no further; beyond it, groups leave under pressure.
-   * Bounds memory, lock renewals and what a crash hands back. An integer ≥ 1; below the starting
-   * concurrency it lowers that too, a fixed budget. Default: 10 × size × (concurrency + 1), or
-   * `workerOptions.concurrency` when that is larger.
+   * The most tasks held at once, however many keys are in use, plus at most one fetch round of
+   * jobs when the mix of parcel sizes changes (BullMQ's concurrency follows the mean weight of
+   * the jobs already received): the hold budget grows from where it starts up to this as keys
+   * come into use (one full group of each, plus `concurrency` groups in flight), and no further;
+   * beyond it, groups leave under pressure. Bounds memory, lock renewals and what a crash hands
+   * back. An integer ≥ 1; below the starting budget it lowers that too, a fixed budget. Default:
+   * 10 × size × (concurrency + 1), or `workerOptions.concurrency` when that is larger.
    */
   readonly maxHeld?: number;
   /**
@@ -89,10 +107,12 @@ export interface BatchWorkerOptions<DataType, ResultType> {
   /**
    * BullMQ Worker options, applied over the defaults below (e.g. `prefix`, `lockDuration`,
    * `stalledInterval`, `maxStalledCount`, `autorun`, `removeOnComplete: { count }`).
-   * Defaults: `concurrency` = size × (concurrency + 1), where the hold budget starts (BullMQ's
-   * concurrency then follows the budget up to `maxHeld`, which a larger value here raises by
-   * default); `lockDuration` = max(30 000, 4 × timeoutMs) ms; everything else as BullMQ has it. `removeOnComplete`/`removeOnFail` must be `{ count }`
-   * or `{ age }` here: BullMQ 6.7.0 fails every completion when the Worker gets `true`.
+   * Defaults: `concurrency` = size × (concurrency + 1), where the hold budget starts, in tasks
+   * (BullMQ's concurrency is then the budget over the jobs' mean weight, the budget following
+   * the keys in use up to `maxHeld`, which a larger value here raises by default); `lockDuration`
+   * = max(30 000, 4 × timeoutMs) ms; everything else as BullMQ has it. `removeOnComplete` and
+   * `removeOnFail` must be `{ count }` or `{ age }` here: BullMQ 6.7.0 fails every completion
+   * when the Worker gets `true`.
    */
   readonly workerOptions?: WorkerOverrides;
 }
@@ -105,7 +125,7 @@ export interface BatchWorker<DataType, ResultType> {
    * throws them.
    */
   readonly worker: Worker<DataType, ResultType>;
-  /** The batcher's counts (open groups, held jobs, groups processing and waiting), for gauges. */
+  /** The batcher's counts (open groups, held tasks, groups processing and waiting), for gauges. */
   readonly snapshot: BatcherSnapshot;
   /**
    * Stops fetching jobs, releases every open group (trigger `shutdown`), waits for every group to
@@ -171,6 +191,7 @@ export const createBatchWorker = <DataType, ResultType>(
     timeoutMs = batchWorkerDefaults.timeoutMs,
     concurrency = batchWorkerDefaults.concurrency,
     keyOf = (job: Job<DataType, ResultType>) => job.name,
+    weightOf = () => 1,
     limitsOf,
     processGroup,
     observer,
@@ -183,6 +204,7 @@ export const createBatchWorker = <DataType, ResultType>(
     throw new InvalidOptionError('connection', 'an ioredis instance or options', connection);
   }
   if (typeof keyOf !== 'function') throw new InvalidOptionError('keyOf', 'a function', keyOf);
+  if (typeof weightOf !== 'function') throw new InvalidOptionError('weightOf', 'a function', weightOf);
   checkKeepJobs('removeOnComplete', workerOptions.removeOnComplete);
   checkKeepJobs('removeOnFail', workerOptions.removeOnFail);
 
@@ -190,6 +212,8 @@ export const createBatchWorker = <DataType, ResultType>(
   // with the token of the job it last handed out under that id, so `held` keeps that one too.
   const held = new Map<string, Job<DataType, ResultType>>();
   const lost = new WeakSet<Job<DataType, ResultType>>();
+  // Each held job's tasks, for the weight of a group that leaves a lost job out.
+  const weights = new WeakMap<Job<DataType, ResultType>, number>();
 
   /**
    * `processGroup` for the jobs of `group` this worker still holds. A job whose lock renewal
@@ -202,7 +226,8 @@ export const createBatchWorker = <DataType, ResultType>(
   const processHeld = async (group: Group<Job<DataType, ResultType>>): Promise<ReadonlyArray<Outcome<ResultType>>> => {
     if (!group.items.some((job) => lost.has(job))) return processGroup(group);
     const kept = group.items.filter((job) => !lost.has(job));
-    const answers = kept.length === 0 ? [] : await processGroup({ ...group, items: kept });
+    const weight = kept.reduce((sum, job) => sum + (weights.get(job) ?? 1), 0);
+    const answers = kept.length === 0 ? [] : await processGroup({ ...group, items: kept, weight });
     if (!Array.isArray(answers) || answers.length !== kept.length) {
       throw new OutcomeCountError(group.key, kept.length, Array.isArray(answers) ? answers.length : undefined);
     }
@@ -218,30 +243,33 @@ export const createBatchWorker = <DataType, ResultType>(
   // Built before the Worker so a bad size/timeoutMs/concurrency/processGroup throws (naming the
   // field) before any connection opens.
   if (typeof processGroup !== 'function') throw new InvalidOptionError('processGroup', 'a function', processGroup);
-  // Enough active jobs to fill one more group while `concurrency` groups are processed; with
-  // only `size`, a group could fill only after the previous one committed.
-  const startingConcurrency = workerOptions.concurrency ?? size * (concurrency + 1);
-  if (workerOptions.concurrency !== undefined && !(Number.isInteger(startingConcurrency) && startingConcurrency >= 1)) {
+  // Enough tasks held to fill one more group while `concurrency` groups are processed; with only
+  // `size`, a group could fill only after the previous one committed. `workerOptions.concurrency`
+  // asks for another start: BullMQ's concurrency with one task per job, as it always was.
+  const askedBudget = workerOptions.concurrency ?? size * (concurrency + 1);
+  if (workerOptions.concurrency !== undefined && !(Number.isInteger(askedBudget) && askedBudget >= 1)) {
     throw new InvalidOptionError('workerOptions.concurrency', 'an integer ≥ 1', workerOptions.concurrency);
   }
   if (options.maxHeld !== undefined && !(Number.isInteger(options.maxHeld) && options.maxHeld >= 1)) {
     throw new InvalidOptionError('maxHeld', 'an integer ≥ 1', options.maxHeld);
   }
   // A bad size or concurrency makes this NaN; the batcher names that field first.
-  const maxHeld = options.maxHeld ?? Math.max(10 * size * (concurrency + 1), startingConcurrency);
-  const bullmqConcurrency = Math.min(startingConcurrency, maxHeld);
+  const maxHeld = options.maxHeld ?? Math.max(10 * size * (concurrency + 1), askedBudget);
+  const startingBudget = Math.min(askedBudget, maxHeld);
+  const jobConcurrency = createJobConcurrency(startingBudget);
   // Set once the Worker exists; the batcher announces a budget only as a group settles, later.
-  let setConcurrency = (_held: number): void => undefined;
+  let setConcurrency = (_jobs: number): void => undefined;
   const batcher = createBatcher<Job<DataType, ResultType>, ResultType>({
     size,
     timeoutMs,
     concurrency,
-    // BullMQ holds no more jobs than its concurrency: at that many, no open group can grow.
-    capacity: bullmqConcurrency,
+    // BullMQ holds no more jobs than its concurrency, about this many tasks: at that many, no
+    // open group can grow.
+    capacity: startingBudget,
     maxCapacity: maxHeld,
     // BullMQ reads its concurrency before each fetch; it is waiting for a job to finish when
     // this runs, and the group settling now finishes some.
-    onCapacity: (held) => setConcurrency(held),
+    onCapacity: (budget) => setConcurrency(jobConcurrency.budget(budget)),
     ...(limitsOf === undefined ? {} : { limitsOf }),
     process: processHeld,
     ...(observer === undefined ? {} : { observer }),
@@ -254,7 +282,12 @@ export const createBatchWorker = <DataType, ResultType>(
     async (job) => {
       if (job.id !== undefined) held.set(job.id, job);
       try {
-        return await batcher.add(keyOf(job), job);
+        const weight = weightOf(job);
+        checkWeight(weight, 'weightOf');
+        weights.set(job, weight);
+        // A field write: BullMQ reads it as it next decides whether to fetch.
+        setConcurrency(jobConcurrency.arrived(weight));
+        return await batcher.add(keyOf(job), job, weight);
       } finally {
         if (job.id !== undefined && held.get(job.id) === job) held.delete(job.id);
       }
@@ -262,13 +295,13 @@ export const createBatchWorker = <DataType, ResultType>(
     {
       lockDuration: defaultLockDuration(timeoutMs),
       ...workerOptions,
-      concurrency: bullmqConcurrency,
+      concurrency: jobConcurrency.value,
       connection,
     },
   );
 
-  setConcurrency = (held) => {
-    worker.concurrency = held;
+  setConcurrency = (jobs) => {
+    if (worker.concurrency !== jobs) worker.concurrency = jobs;
   };
 
   // BullMQ names the jobs whose lock it could not extend (it also emits an `error` for each).

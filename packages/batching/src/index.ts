@@ -3,11 +3,16 @@
  *
  * Open-source BullMQ gives a processor one job at a time. `createBatchWorker` keeps that model,
  * because each job still completes, fails, retries and backs off on its own, but parks every job
- * in a group keyed by `keyOf(job)` (default: the job's name). A group is released when it holds
- * its key's `size` jobs, when its first job has waited its key's `timeoutMs`, when the jobs held
- * fill the worker's BullMQ concurrency (the fullest group, trigger `pressure`), or on `close()`,
- * and `processGroup` then answers one outcome per job. Jobs stay BullMQ-active, with their locks renewed, until
- * their group is processed, so a crashed worker's jobs come back through BullMQ's stalled check.
+ * in a group keyed by `keyOf(job)` (default: the job's name). A job may carry many tasks of its
+ * key (`weightOf(job)`, default 1), and everything is counted in tasks. A group is released when
+ * its jobs' tasks reach its key's `size` (a job that does not fit releases the group first; one
+ * that carries `size` or more alone is a group of its own), when its first job has waited its
+ * key's `timeoutMs`, when the tasks held reach the worker's hold budget (the fullest group,
+ * trigger `pressure`), or on `close()`, and `processGroup` then answers one outcome per job. The
+ * budget follows the keys in use up to `maxHeld`, and BullMQ's concurrency, which counts jobs,
+ * follows the budget divided by the mean weight of the jobs received lately. Jobs stay
+ * BullMQ-active, with their locks renewed, until their group is processed, so a crashed worker's
+ * jobs come back through BullMQ's stalled check.
  *
  * `createBatcher` is the pure core underneath (no I/O, injected clock), usable without BullMQ.
  *

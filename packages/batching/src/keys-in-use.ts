@@ -1,10 +1,13 @@
 /**
- * The keys that have a group open, waiting or processing, and the room their groups need: the
- * batcher's budget follows it (see batcher.ts, the hold budget). Updated as groups open and
+ * The keys that have a group open, waiting or processing, and the room (in tasks) their groups
+ * need: the batcher's budget follows it (see batcher.ts, the hold budget). Updated as groups open and
  * settle, so reading it costs no walk over the keys, however many `groupBy` keys there are.
  */
 export interface KeysInUse {
-  /** A group of `key` has opened; `size` is its key's group size (the first one counts while the key stays in use). */
+  /**
+   * A group of `key` has opened; `size` is its key's group size in tasks (the first one counts
+   * while the key stays in use).
+   */
   enter(key: string, size: number): void;
   /** A group of `key` has settled. */
   leave(key: string): void;
