@@ -11,9 +11,10 @@
  * has to follow fast both ways. Heavier parcels than the mean hold more tasks than the budget
  * until it does (bounded by the one fetch round already taken). Lighter ones leave BullMQ
  * fetching too few to fill a group, and BullMQ reads a raised concurrency only as a held job
- * finishes, so each step of a slow mean could cost a group its timeout. A longer memory would
- * smooth a mix of parcel sizes, but the mean of a mix is what the budget needs, and one job moves
- * it by at most a quarter of the difference.
+ * finishes, so each step of a slow mean could cost a group its timeout. A longer memory (or a
+ * mean over the last N jobs, which also keeps N weights) would smooth a mix of parcel sizes more,
+ * but little is lost without it: on parcels of 100, 100 and 10, over and over, the concurrency
+ * for a budget of 700 stays within a job of its mean of 10.
  *
  * With every weight 1 the mean stays exactly 1 and the concurrency is the budget, as it was
  * before jobs carried parcels.
