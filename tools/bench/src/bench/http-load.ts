@@ -6,6 +6,7 @@
 import { Agent, request } from 'node:http';
 import type { Socket } from 'node:net';
 import { dueTasks } from '../chaos/pacing.js';
+import { eachInFlight } from './in-flight.js';
 import { type BulkBody, sampleTask } from './sample-tasks.js';
 
 /** Most tasks the api generates in one `{ "count": n }` request. */
@@ -70,28 +71,8 @@ export const submitGenerated = async (
  * @example
  * await submitBodies(api.url, bulkBodies(100_000, 1_000, 'EMAIL'), 4);
  */
-export const submitBodies = async (
-  apiUrl: string,
-  bodies: ReadonlyArray<BulkBody>,
-  inFlight: number,
-): Promise<void> => {
-  let next = 0;
-  let refused = false;
-  const client = async (): Promise<void> => {
-    while (!refused) {
-      const body = bodies[next];
-      if (body === undefined) return;
-      next += 1;
-      try {
-        await postBatch(apiUrl, body.json, body.tasks);
-      } catch (error) {
-        refused = true;
-        throw error;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(inFlight, bodies.length) }, client));
-};
+export const submitBodies = (apiUrl: string, bodies: ReadonlyArray<BulkBody>, inFlight: number): Promise<void> =>
+  eachInFlight(bodies, inFlight, (body) => postBatch(apiUrl, body.json, body.tasks));
 
 export interface SteadyLoadOptions {
   readonly apiUrl: string;
