@@ -4,7 +4,8 @@
  * (Sluice workers or a plain BullMQ worker), has the scenario's client submit every task through
  * the api, and waits for the queue to drain; it is timed from the first submission to the last
  * job finished, with the CPU of each process (from /proc) and what Redis ran
- * (`INFO commandstats`) over the run.
+ * (`INFO commandstats`) over the run. Its progress counts tasks: a job carries one, or a parcel
+ * of many.
  */
 import { Queue } from 'bullmq';
 import { sql } from 'kysely';
@@ -91,12 +92,12 @@ const runEndToEnd = async (context: ScenarioContext, spec: EndToEndRunSpec): Pro
     progress.update(`${label}: submitting ${tasks.toLocaleString('en-US')}`);
     await spec.submit(spec.api.url);
     const submitSeconds = (Date.now() - startedAt) / 1000;
-    const drained = await waitForDrain(spec.queue, {
+    const drained = await waitForDrain(servers.redis, spec.queue, {
       timeoutMs: 600_000,
       signal,
       onProgress: (pending) =>
         progress.update(
-          `${label}: ${(tasks - pending).toLocaleString('en-US')} of ${tasks.toLocaleString('en-US')} finished`,
+          `${label}: ${Math.max(0, tasks - pending).toLocaleString('en-US')} of ${tasks.toLocaleString('en-US')} finished`,
         ),
     });
     const { cores: cpu, wallSeconds } = await meter.stop();

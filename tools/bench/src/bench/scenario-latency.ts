@@ -57,7 +57,7 @@ export const runLatencyScenario = async (context: ScenarioContext): Promise<Late
             );
           }
           progress.update(`${label}: waiting for the last groups`);
-          const drained = await waitForDrain(queue, { timeoutMs: 120_000, signal });
+          const drained = await waitForDrain(servers.redis, queue, { timeoutMs: 120_000, signal });
           if (drained.failed > 0) throw new Error(`${label}: ${drained.failed} jobs failed`);
           const { rows: counted } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM tasks`.execute(servers.db);
           const rows = counted[0]?.n ?? 0;

@@ -41,7 +41,7 @@ export const runMemoryScenario = async (context: ScenarioContext): Promise<Memor
           const drainStarted = Date.now();
           const workers = await startSluiceWorkers(apps, servers.redis, QUEUE, WORKERS);
           started.push(...workers);
-          const drained = await waitForDrain(queue, {
+          const drained = await waitForDrain(servers.redis, queue, {
             timeoutMs: 600_000,
             signal,
             onProgress: (pending) => progress.update(`${label}: ${pending.toLocaleString('en-US')} still queued`),

@@ -94,7 +94,7 @@ export const runTaskTypesScenario = async (context: ScenarioContext): Promise<Ta
           await submitGenerated(api.url, tasks, types, SUBMITTERS);
           const startedAt = Date.now();
           await queue.resume();
-          const drained = await waitForDrain(queue, {
+          const drained = await waitForDrain(servers.redis, queue, {
             timeoutMs: 600_000,
             signal,
             onProgress: (pending) =>
