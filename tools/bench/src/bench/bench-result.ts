@@ -97,9 +97,15 @@ export interface ThroughputRun {
   readonly cpuMicrosPerTask: number;
   /** The same, per process. */
   readonly cpuPerTask: CpuPerTask;
-  /** What Redis ran per task (all clients: the api's adds too), costliest command first, the top 8. */
+  /**
+   * What Redis ran per task (all clients: the adds too), costliest command first, the top 8. A
+   * script's time includes the commands it runs, which are listed on their own as well.
+   */
   readonly redisPerTask: ReadonlyArray<CommandCost>;
-  /** Redis's time inside commands per task, µs, every command summed. */
+  /**
+   * Redis's CPU per task, µs, from /proc (the `redis` of `cpuPerTask`); NaN when Redis runs on
+   * another host. Not the commands summed, which would count scripts' work twice.
+   */
   readonly redisMicrosPerTask: number;
 }
 
@@ -112,7 +118,7 @@ export interface ConsumerFigures {
   readonly cpuMicrosPerTask: Readonly<Partial<Record<Consumer, Spread>>>;
   /** Median CPU µs per task of each working process, per consumer. */
   readonly cpuPerTask: Readonly<Partial<Record<Consumer, CpuPerTask>>>;
-  /** Redis's time inside commands per task, µs, per consumer. */
+  /** Redis's CPU per task, µs, per consumer (see ThroughputRun.redisMicrosPerTask). */
   readonly redisMicrosPerTask: Readonly<Partial<Record<Consumer, Spread>>>;
   /** Median calls and µs per task of each Redis command, costliest first, per consumer. */
   readonly redisCommands: Readonly<Partial<Record<Consumer, ReadonlyArray<CommandCost>>>>;

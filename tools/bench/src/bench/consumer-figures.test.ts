@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Consumer, ThroughputRun } from './bench-result.js';
-import { consumerFigures, ratioPerRepeat } from './consumer-figures.js';
+import { consumerFigures, ratioPerRepeat, runFiguresOf } from './consumer-figures.js';
 
 const run = (consumer: Consumer, repeat: number, tasksPerSecond: number, redisMicros = 60): ThroughputRun => ({
   consumer,
@@ -14,6 +14,42 @@ const run = (consumer: Consumer, repeat: number, tasksPerSecond: number, redisMi
   cpuPerTask: { worker: 70 + repeat, redis: 90 },
   redisPerTask: [{ command: 'evalsha', callsPerTask: 2, usecPerTask: redisMicros }],
   redisMicrosPerTask: redisMicros,
+});
+
+describe('runFiguresOf', () => {
+  // 100,000 tasks in 1,000 parcels over 10 s: the worker kept 0.5 cores busy, Redis 0.4.
+  const measured = {
+    consumer: 'sluice-1' as const,
+    repeat: 1,
+    tasks: 100_000,
+    seconds: 10,
+    submitSeconds: 4,
+    window: { cores: { worker: 0.5, redis: 0.4, api: 0.3, bench: 0.02 }, wallSeconds: 10 },
+    redisCosts: [
+      { command: 'evalsha', callsPerTask: 0.02, usecPerTask: 30 },
+      { command: 'hset', callsPerTask: 0.01, usecPerTask: 2 },
+    ],
+  };
+
+  it('gives every figure per task, whatever number of jobs carried them', () => {
+    const run = runFiguresOf(measured);
+    expect(run.tasksPerSecond).toBe(10_000);
+    expect(run.cpuPerTask).toEqual({ worker: 50, api: 30, redis: 40 });
+    expect(run.cpuMicrosPerTask).toBe(120);
+    expect(run.cpu).toEqual(measured.window.cores);
+  });
+
+  it("takes Redis's µs per task from its CPU, not from the commands summed, which count a script's inner commands twice", () => {
+    const run = runFiguresOf(measured);
+    expect(run.redisMicrosPerTask).toBe(40);
+    expect(run.redisPerTask).toEqual(measured.redisCosts);
+  });
+
+  it("has no Redis figure when Redis's CPU could not be read (another host)", () => {
+    const run = runFiguresOf({ ...measured, window: { cores: { worker: 0.5 }, wallSeconds: 10 } });
+    expect(run.redisMicrosPerTask).toBeNaN();
+    expect(run.cpuPerTask).toEqual({ worker: 50 });
+  });
 });
 
 describe('consumerFigures', () => {

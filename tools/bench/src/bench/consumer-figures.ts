@@ -1,7 +1,8 @@
 /**
- * What the end-to-end runs of each consumer come to over the repeats, for the throughput and
- * bulk scenarios: the spread of each figure, the median CPU split, and the ratio of two
- * consumers' rates per repeat. Pure.
+ * The figures of end-to-end runs, for the throughput and bulk scenarios: each run's own, per task
+ * (a job may carry one task or a parcel of many, so nothing here counts jobs), and what the runs
+ * of each consumer come to over the repeats: the spread of each figure, the median CPU split, and
+ * the ratio of two consumers' rates per repeat. Pure.
  */
 import {
   CONSUMERS,
@@ -9,10 +10,60 @@ import {
   WORKING_KINDS,
   type Consumer,
   type ConsumerFigures,
+  type CpuPerTask,
   type ThroughputRun,
 } from './bench-result.js';
-import { medianCommandCosts } from './redis-command-stats.js';
+import type { CpuWindow } from './cpu-meter.js';
+import { type CommandCost, medianCommandCosts } from './redis-command-stats.js';
 import { median, ratio, type Spread, spreadOf } from './statistics.js';
+
+/** What was measured of one run, in its own units. */
+export interface RunMeasurements {
+  readonly consumer: Consumer;
+  readonly repeat: number;
+  /** Tasks submitted and finished, however many jobs carried them. */
+  readonly tasks: number;
+  /** From the first submission to the last job finished. */
+  readonly seconds: number;
+  readonly submitSeconds: number;
+  /** The cores of each kind of process over the run's window. */
+  readonly window: CpuWindow;
+  /** What Redis ran over the run, per task, costliest first (see commandCostPerTask). */
+  readonly redisCosts: ReadonlyArray<CommandCost>;
+}
+
+/**
+ * A run's figures, every one per task. Redis's µs per task is its CPU per task, from /proc (NaN
+ * when Redis runs on another host), not the sum of `INFO commandstats`: Redis times a script
+ * with the commands it runs inside, and counts each of those commands on its own as well, so the
+ * sum counts BullMQ's scripts' work twice. The commands stay beside it, each right on its own.
+ *
+ * @example
+ * runFiguresOf({ consumer: 'sluice-1', repeat: 1, tasks: 100_000, seconds: 8, submitSeconds: 4, window, redisCosts });
+ * // { tasksPerSecond: 12_500, cpuPerTask: { worker: 52, redis: 40, … }, redisMicrosPerTask: 40, … }
+ */
+export const runFiguresOf = (measured: RunMeasurements): ThroughputRun => {
+  const { tasks, window } = measured;
+  const cpuPerTask: CpuPerTask = Object.fromEntries(
+    WORKING_KINDS.flatMap((kind) => {
+      const cores = window.cores[kind];
+      return cores === undefined ? [] : [[kind, (cores * window.wallSeconds * 1e6) / tasks]];
+    }),
+  );
+  return {
+    consumer: measured.consumer,
+    repeat: measured.repeat,
+    tasks,
+    seconds: measured.seconds,
+    tasksPerSecond: tasks / measured.seconds,
+    submitSeconds: measured.submitSeconds,
+    cpu: window.cores,
+    cpuMicrosPerTask: Object.values(cpuPerTask).reduce((sum, micros) => sum + micros, 0),
+    cpuPerTask,
+    redisPerTask: measured.redisCosts.slice(0, 8),
+    redisMicrosPerTask: cpuPerTask.redis ?? Number.NaN,
+  };
+};
 
 /** The median of each kind's figure over runs; a kind no run has is left out. */
 const medianByKind = <K extends string>(

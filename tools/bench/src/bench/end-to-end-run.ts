@@ -17,7 +17,8 @@ import {
   startSluiceWorkers,
   bullmqConcurrencyOf,
 } from './bench-apps.js';
-import { type Consumer, type CpuPerTask, type ThroughputRun, WORKING_KINDS } from './bench-result.js';
+import type { Consumer, ThroughputRun } from './bench-result.js';
+import { runFiguresOf } from './consumer-figures.js';
 import { startCpuMeter } from './cpu-meter.js';
 import type { NodeChild } from './node-child.js';
 import { lastFinishedAt, waitForDrain } from './queue-watch.js';
@@ -100,7 +101,7 @@ const runEndToEnd = async (context: ScenarioContext, spec: EndToEndRunSpec): Pro
           `${label}: ${Math.max(0, tasks - pending).toLocaleString('en-US')} of ${tasks.toLocaleString('en-US')} finished`,
         ),
     });
-    const { cores: cpu, wallSeconds } = await meter.stop();
+    const window = await meter.stop();
     const redisCosts = commandCostPerTask(
       redisBefore,
       parseCommandStats(await servers.redis.info('commandstats')),
@@ -115,29 +116,10 @@ const runEndToEnd = async (context: ScenarioContext, spec: EndToEndRunSpec): Pro
       if (rows[0]?.n !== tasks) throw new Error(`${label}: ${rows[0]?.n} rows for ${tasks} tasks`);
     }
     const seconds = (finishedAt - startedAt) / 1000;
-    const cpuPerTask: CpuPerTask = Object.fromEntries(
-      WORKING_KINDS.flatMap((kind) => {
-        const cores = cpu[kind];
-        return cores === undefined ? [] : [[kind, (cores * wallSeconds * 1e6) / tasks]];
-      }),
-    );
-    const cpuMicrosPerTask = Object.values(cpuPerTask).reduce((sum, micros) => sum + micros, 0);
-    const run: ThroughputRun = {
-      consumer,
-      repeat: spec.repeat,
-      tasks,
-      seconds,
-      tasksPerSecond: tasks / seconds,
-      submitSeconds,
-      cpu,
-      cpuMicrosPerTask,
-      cpuPerTask,
-      redisPerTask: redisCosts.slice(0, 8),
-      redisMicrosPerTask: redisCosts.reduce((sum, cost) => sum + cost.usecPerTask, 0),
-    };
+    const run = runFiguresOf({ consumer, repeat: spec.repeat, tasks, seconds, submitSeconds, window, redisCosts });
     progress.note(
       `${label}: ${Math.round(run.tasksPerSecond).toLocaleString('en-US')} tasks/s (${seconds.toFixed(1)} s; submitted in ${submitSeconds.toFixed(1)} s; ` +
-        `${Math.round(cpuMicrosPerTask)} µs CPU/task; ${formatCpuSplit(cpu)})\n  redis per task: ` +
+        `${Math.round(run.cpuMicrosPerTask)} µs CPU/task; ${formatCpuSplit(run.cpu)})\n  redis per task: ` +
         formatCommandCosts(redisCosts.slice(0, 4)),
     );
     return run;

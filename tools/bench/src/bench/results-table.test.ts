@@ -179,7 +179,7 @@ describe('resultRows', () => {
       ],
       [
         scenario,
-        'Sluice, 1 worker, Redis per task, in commands',
+        'Sluice, 1 worker, Redis CPU per task',
         '62 µs',
         '60–63 µs',
         '3',
@@ -187,7 +187,7 @@ describe('resultRows', () => {
       ],
       [scenario, 'BullMQ worker, no-op, tasks/s', '9,600', '9,600', '3', 'cores: redis 0.84 · worker 0.50'],
       [scenario, 'BullMQ worker, no-op, CPU per task', '190 µs', '190 µs', '3', 'redis 88 · worker 52 · api 50'],
-      [scenario, 'BullMQ worker, no-op, Redis per task, in commands', '58 µs', '58 µs', '3', ''],
+      [scenario, 'BullMQ worker, no-op, Redis CPU per task', '58 µs', '58 µs', '3', ''],
       [scenario, 'Sluice 1 worker ÷ no-op', '0.84×', '0.80–0.87×', '3', 'per repeat'],
     ]);
   });

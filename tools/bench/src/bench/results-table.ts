@@ -234,7 +234,7 @@ export const resultRows = (
         rows.push(
           figureRow(
             scenario,
-            `${label}, Redis per task, in commands`,
+            `${label}, Redis CPU per task`,
             redis,
             formatMicros,
             formatCommandCosts((bulk.redisCommands[consumer] ?? []).slice(0, 3)),
