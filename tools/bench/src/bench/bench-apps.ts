@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { API_NODE_OPTIONS, WORKER_NODE_OPTIONS } from '@sluice/config';
+import type { RetrySettings } from '@sluice/tasks';
 import { freePort } from '@sluice/testkit/servers';
 import { startNodeChild, type NodeChild } from './node-child.js';
 
@@ -45,6 +46,15 @@ export const DEFAULT_SERVICE_ENV: Readonly<Record<string, string>> = Object.free
  */
 export const bullmqConcurrencyOf = (env: Readonly<Record<string, string>>): number =>
   Number(env.BATCH_SIZE ?? '100') * (Number(env.BATCH_CONCURRENCY ?? '4') + 1);
+
+/**
+ * The retry settings the api enqueues with for these settings, so that jobs the bench adds itself
+ * carry the same options (`jobOptions` of @sluice/tasks) as the api's.
+ */
+export const retrySettingsOf = (env: Readonly<Record<string, string>>): RetrySettings => ({
+  maxRetries: Number(env.BATCH_MAX_RETRIES ?? '3'),
+  backoffDelayMs: Number(env.BACKOFF_DELAY_MS ?? '1000'),
+});
 
 export interface AppContext {
   /** The repository root: the apps run from their `dist/`. */

@@ -87,7 +87,7 @@ export interface ThroughputRun {
   /** From the first submission to the last job finished (after its commit, where there is one). */
   readonly seconds: number;
   readonly tasksPerSecond: number;
-  /** How long the api took to accept every task. */
+  /** How long the feed took to hand every task over: the api's answers, or the bench's `addBulk` calls. */
   readonly submitSeconds: number;
   readonly cpu: CpuSplit;
   /**
@@ -266,14 +266,16 @@ export interface TaskTypesResult {
 // ── 7. bulk submissions (issue 15) ──────────────────────────────────────────────────────
 
 /**
- * Explicit bulk requests through the api, committed by one Sluice worker and, in the same run,
- * finished by the no-op BullMQ worker: what issue 15 wants Sluice to reach twice of.
+ * Explicit bulk requests through the api (which makes parcels of them), committed by one Sluice
+ * worker and, in the same repeat, the same tasks added by the bench as a job each (`addBulk` of
+ * `tasksPerRequest`, `requestsInFlight` calls in flight) and finished by the no-op BullMQ worker:
+ * BullMQ's per-job ceiling, which issue 15 wants Sluice to reach twice of.
  */
 export interface BulkResult extends ConsumerFigures {
   readonly tasks: number;
-  /** Tasks in each `POST /api/tasks/batch` body. */
+  /** Tasks in each `POST /api/tasks/batch` body, and jobs in each of the no-op's `addBulk` calls. */
   readonly tasksPerRequest: number;
-  /** Requests kept in flight at all times. */
+  /** Requests (or `addBulk` calls) kept in flight at all times. */
   readonly requestsInFlight: number;
   /** BullMQ Worker concurrency of both consumers. */
   readonly bullmqConcurrency: number;

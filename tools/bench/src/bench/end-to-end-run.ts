@@ -1,11 +1,11 @@
 /**
  * End-to-end runs, as the throughput and bulk scenarios make them: one api on the scenario's
  * queue, then per repeat each consumer in turn. A run empties the queue, starts the consumer
- * (Sluice workers or a plain BullMQ worker), has the scenario's client submit every task through
- * the api, and waits for the queue to drain; it is timed from the first submission to the last
- * job finished, with the CPU of each process (from /proc) and what Redis ran
- * (`INFO commandstats`) over the run. Its progress counts tasks: a job carries one, or a parcel
- * of many.
+ * (Sluice workers or a plain BullMQ worker), has the scenario's feed hand over every task
+ * (through the api, or added to BullMQ by the bench itself), and waits for the queue to drain;
+ * it is timed from the first submission to the last job finished, with the CPU of each process
+ * (from /proc) and what Redis ran (`INFO commandstats`) over the run. Every figure counts tasks:
+ * a job carries one, or a parcel of many.
  */
 import { Queue } from 'bullmq';
 import { sql } from 'kysely';
@@ -37,9 +37,17 @@ interface EndToEndRunSpec {
   readonly tasks: number;
   /** Names the run in the progress line and in errors. */
   readonly label: string;
-  /** Sends every task to the api; resolves once all were accepted. */
-  readonly submit: (apiUrl: string) => Promise<void>;
+  readonly feed: Feed;
 }
+
+/**
+ * How a run's tasks reach the queue: through the api, whose CPU then counts per task, or added to
+ * BullMQ by the bench itself, while the api stands idle and is left out (the bench's own CPU shows
+ * as `bench`). Either resolves once every task is in the queue.
+ */
+export type Feed =
+  | { readonly via: 'api'; readonly submit: (apiUrl: string) => Promise<void> }
+  | { readonly via: 'bench'; readonly submit: () => Promise<void> };
 
 /**
  * Starts what drains the queue: one or two Sluice workers, or the baseline BullMQ worker with
@@ -76,7 +84,7 @@ const startConsumer = async (
  */
 const runEndToEnd = async (context: ScenarioContext, spec: EndToEndRunSpec): Promise<ThroughputRun> => {
   const { servers, progress, signal } = context;
-  const { consumer, tasks, label } = spec;
+  const { consumer, tasks, label, feed } = spec;
   progress.update(`${label}: starting`);
   await servers.reset([spec.queue.name]);
   let consumers: ReadonlyArray<NodeChild> = [];
@@ -84,14 +92,14 @@ const runEndToEnd = async (context: ScenarioContext, spec: EndToEndRunSpec): Pro
     consumers = await startConsumer(spec.apps, context, spec.queue.name, consumer);
     const meter = await startCpuMeter({
       worker: consumers.map((child) => child.pid),
-      api: [spec.api.child.pid],
+      ...(feed.via === 'api' ? { api: [spec.api.child.pid] } : {}),
       ...(servers.redisPid === undefined ? {} : { redis: [servers.redisPid] }),
       ...(servers.postmasterPid === undefined ? {} : { postgres: [servers.postmasterPid] }),
     });
     const redisBefore = parseCommandStats(await servers.redis.info('commandstats'));
     const startedAt = Date.now();
     progress.update(`${label}: submitting ${tasks.toLocaleString('en-US')}`);
-    await spec.submit(spec.api.url);
+    await (feed.via === 'api' ? feed.submit(spec.api.url) : feed.submit());
     const submitSeconds = (Date.now() - startedAt) / 1000;
     const drained = await waitForDrain(servers.redis, spec.queue, {
       timeoutMs: 600_000,
@@ -138,8 +146,8 @@ export interface EndToEndSeries {
   readonly repeats: number;
   /** The consumers of a repeat, in the order they run. */
   readonly consumersOf: (repeat: number) => ReadonlyArray<Consumer>;
-  /** Sends every task to the api at `apiUrl`; resolves once all were accepted. */
-  readonly submit: (apiUrl: string) => Promise<void>;
+  /** How the tasks of a run of `consumer` reach the queue. */
+  readonly feedOf: (consumer: Consumer) => Feed;
 }
 
 /**
@@ -150,7 +158,7 @@ export interface EndToEndSeries {
  * const runs = await runEndToEndSeries(context, {
  *   apps, queueName: 'bench-throughput', name: 'end to end', tasks, repeats: 3,
  *   consumersOf: () => ['sluice-1', 'bullmq-noop'],
- *   submit: (url) => submitGenerated(url, tasks, ['EMAIL'], 4),
+ *   feedOf: () => ({ via: 'api', submit: (url) => submitGenerated(url, tasks, ['EMAIL'], 4) }),
  * });
  */
 export const runEndToEndSeries = async (
@@ -175,7 +183,7 @@ export const runEndToEndSeries = async (
             repeat,
             tasks: series.tasks,
             label: `${series.name} ${repeat}/${series.repeats}, ${consumer}`,
-            submit: series.submit,
+            feed: series.feedOf(consumer),
           }),
         );
       }

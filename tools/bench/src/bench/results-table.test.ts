@@ -143,7 +143,7 @@ describe('resultRows', () => {
     ]);
   });
 
-  it('gives each bulk consumer its rate, its CPU and Redis per task, and the ratio to the no-op worker', () => {
+  it('gives each bulk consumer its rate, its CPU and Redis per task, and the ratio to the no-op worker, fed a job per task', () => {
     const bulk: BulkResult = {
       tasks: 100_000,
       tasksPerRequest: 1_000,
@@ -155,7 +155,7 @@ describe('resultRows', () => {
       cpuMicrosPerTask: { 'sluice-1': spread(233.4, 228, 241), 'bullmq-noop': spread(190) },
       cpuPerTask: {
         'sluice-1': { redis: 90.2, worker: 75.4, api: 45, postgres: 20.1 },
-        'bullmq-noop': { redis: 88, worker: 52, api: 50 },
+        'bullmq-noop': { redis: 88, worker: 52 },
       },
       redisMicrosPerTask: { 'sluice-1': spread(61.6, 60, 63), 'bullmq-noop': spread(58) },
       redisCommands: {
@@ -185,8 +185,15 @@ describe('resultRows', () => {
         '3',
         'evalsha 1.01 calls 52 µs · lrem 0.00 calls 0 µs',
       ],
-      [scenario, 'BullMQ worker, no-op, tasks/s', '9,600', '9,600', '3', 'cores: redis 0.84 · worker 0.50'],
-      [scenario, 'BullMQ worker, no-op, CPU per task', '190 µs', '190 µs', '3', 'redis 88 · worker 52 · api 50'],
+      [
+        scenario,
+        'BullMQ worker, no-op, tasks/s',
+        '9,600',
+        '9,600',
+        '3',
+        'a job per task, addBulk of 1,000 × 4 in flight; cores: redis 0.84 · worker 0.50',
+      ],
+      [scenario, 'BullMQ worker, no-op, CPU per task', '190 µs', '190 µs', '3', 'redis 88 · worker 52'],
       [scenario, 'BullMQ worker, no-op, Redis CPU per task', '58 µs', '58 µs', '3', ''],
       [scenario, 'Sluice 1 worker ÷ no-op', '0.84×', '0.80–0.87×', '3', 'per repeat'],
     ]);

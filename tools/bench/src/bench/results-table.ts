@@ -214,10 +214,23 @@ export const resultRows = (
 
   if (bulk) {
     const scenario = `bulk, ${formatCount(bulk.tasks)} (${formatCount(bulk.tasksPerRequest)} a request, ${bulk.requestsInFlight} in flight)`;
+    // The no-op worker is fed a job per task by the bench, not parcels by the api: say so by its rate.
+    const feedOf = (consumer: Consumer): string =>
+      consumer === 'bullmq-noop'
+        ? `a job per task, addBulk of ${formatCount(bulk.tasksPerRequest)} × ${bulk.requestsInFlight} in flight; `
+        : '';
     for (const [consumer, label] of Object.entries(CONSUMER_LABELS) as ReadonlyArray<[Consumer, string]>) {
       const rate = bulk.tasksPerSecond[consumer];
       if (rate === undefined) continue;
-      rows.push(figureRow(scenario, `${label}, tasks/s`, rate, formatCount, formatCpuSplit(bulk.cpu[consumer] ?? {})));
+      rows.push(
+        figureRow(
+          scenario,
+          `${label}, tasks/s`,
+          rate,
+          formatCount,
+          `${feedOf(consumer)}${formatCpuSplit(bulk.cpu[consumer] ?? {})}`,
+        ),
+      );
       const cpu = bulk.cpuMicrosPerTask[consumer];
       if (cpu !== undefined)
         rows.push(

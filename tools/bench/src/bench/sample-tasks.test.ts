@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { bulkBodies, sampleTask, sampleTaskOf } from './sample-tasks.js';
+import { bulkBodies, bulkTaskLists, sampleTask, sampleTaskOf } from './sample-tasks.js';
+
+describe('bulkTaskLists', () => {
+  it('cuts the tasks into lists of the given size, numbered across them, the last holding the rest', () => {
+    expect(bulkTaskLists(5, 2, 'SMS')).toEqual([
+      [sampleTaskOf('SMS', 0), sampleTaskOf('SMS', 1)],
+      [sampleTaskOf('SMS', 2), sampleTaskOf('SMS', 3)],
+      [sampleTaskOf('SMS', 4)],
+    ]);
+  });
+});
 
 describe('bulkBodies', () => {
   it('splits the tasks into explicit lists of the given size, the last holding the rest', () => {

@@ -55,22 +55,38 @@ export interface BulkBody {
 }
 
 /**
- * `total` tasks of one type as `{ "tasks": [...] }` bodies of `perRequest` each, the last
- * holding the rest. Tasks are numbered across the bodies, so no two payloads are alike. Built
- * before a run starts, so that the client's JSON work is not part of what is timed.
+ * `total` tasks of one type in lists of `perList`, the last holding the rest, numbered across the
+ * lists so that no two payloads are alike.
+ *
+ * @example
+ * bulkTaskLists(2_500, 1_000, 'EMAIL').map((tasks) => tasks.length); // [1000, 1000, 500]
+ */
+export const bulkTaskLists = (
+  total: number,
+  perList: number,
+  taskType: DemoTaskType,
+): ReadonlyArray<ReadonlyArray<SampleTask>> =>
+  Array.from({ length: Math.ceil(total / perList) }, (_, index) => {
+    const first = index * perList;
+    return Array.from({ length: Math.min(perList, total - first) }, (_, i) => sampleTaskOf(taskType, first + i));
+  });
+
+/**
+ * `total` tasks of one type as `{ "tasks": [...] }` bodies of `perRequest` each (see
+ * {@link bulkTaskLists}). Built before a run starts, so that the client's JSON work is not part
+ * of what is timed.
  *
  * @example
  * bulkBodies(2_500, 1_000, 'EMAIL').map((body) => body.tasks); // [1000, 1000, 500]
  */
 export const bulkBodies = (total: number, perRequest: number, taskType: DemoTaskType): ReadonlyArray<BulkBody> =>
-  Array.from({ length: Math.ceil(total / perRequest) }, (_, index) => {
-    const first = index * perRequest;
-    const tasks = Math.min(perRequest, total - first);
-    return {
-      json: JSON.stringify({ tasks: Array.from({ length: tasks }, (_, i) => sampleTaskOf(taskType, first + i)) }),
-      tasks,
-    };
-  });
+  bulkTaskLists(total, perRequest, taskType).map(bulkBodyOf);
+
+/** The `POST /api/tasks/batch` body of an explicit task list. */
+export const bulkBodyOf = (tasks: ReadonlyArray<SampleTask>): BulkBody => ({
+  json: JSON.stringify({ tasks }),
+  tasks: tasks.length,
+});
 
 /**
  * A finished group as a worker hands it to the store: EMAIL tasks of a few hundred bytes of

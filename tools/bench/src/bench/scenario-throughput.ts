@@ -38,7 +38,7 @@ export const runThroughputScenario = async (context: ScenarioContext): Promise<T
     tasks,
     repeats: options.repeats,
     consumersOf: () => options.consumers,
-    submit: (apiUrl) => submitGenerated(apiUrl, tasks, ['EMAIL'], SUBMITTERS),
+    feedOf: () => ({ via: 'api', submit: (apiUrl) => submitGenerated(apiUrl, tasks, ['EMAIL'], SUBMITTERS) }),
   });
   return {
     tasks,
