@@ -7,17 +7,22 @@ import {
   newId,
   outcomeProblem,
   sinkRowsProblem,
+  groupByKey,
+  parseBatcherKey,
   type Catalog,
-  type JobData,
+  type CheckedTasks,
   type Json,
+  type ParcelTask,
+  type QueuedJobData,
   type SinkRow,
   type TaskInput,
   type TaskOutcome,
 } from '@sluice/tasks';
-import { groupByKey, parseBatcherKey } from './group-key.js';
-import type { OutageBackoff } from './outage-backoff.js';
 
-export type TaskJob = Job<JobData, Json, string>;
+import type { OutageBackoff } from './outage-backoff.js';
+import { retryParcelOf, type NewJob, type RetriedJob } from './retry-parcel.js';
+
+export type TaskJob = Job<QueuedJobData, Json, string>;
 
 export interface GroupProcessorDeps {
   readonly catalog: Catalog;
@@ -34,6 +39,8 @@ export interface GroupProcessorDeps {
    * grace is running out. Default: never aborted.
    */
   readonly signal?: AbortSignal;
+  /** Adds a job to the tasks queue: a retry parcel (see `retryParcelOf`). */
+  readonly addJob: (job: NewJob) => Promise<unknown>;
   /** Test-only fault injection: runs right after a commit, before any job is acknowledged. */
   readonly afterCommit?: () => void;
 }
@@ -45,7 +52,6 @@ type Decision =
   | { readonly kind: 'completed'; readonly result: Json; readonly sinkRows?: ReadonlyArray<SinkRow> }
   | { readonly kind: 'failed'; readonly error: string } // final: a FAILED row, then BullMQ's failed set
   | { readonly kind: 'retry'; readonly error: string } // no row: BullMQ retries it after its backoff
-  | { readonly kind: 'invalid'; readonly error: string } // not a task (see checkJob): no row, failed set
   // An earlier run committed the task's row: the job settles as the row says, whatever this run decided.
   | { readonly kind: 'duplicate'; readonly row: Pick<TaskRecord, 'status' | 'error'> }
   // A duplicate whose row could not be read: back to BullMQ, to be settled by a later run.
@@ -142,12 +148,34 @@ const settle = (decision: Exclude<Decision, { kind: 'unread' }>): Outcome<Json> 
   return { ok: false, error: new UnrecoverableError(decision.error) };
 };
 
+/** One task of the group, from a single-task job or a parcel, with what its job says of it. */
+interface Entry {
+  /** Its job's place in the group. */
+  readonly job: number;
+  readonly task: ParcelTask;
+  readonly attempt: number;
+  readonly maxAttempts: number;
+  readonly submittedAt: number;
+}
+
+/** A parcel's task that needs another attempt, and why. */
+interface Retry {
+  readonly task: ParcelTask;
+  readonly error: string;
+}
+
 /**
  * Runs a released group through its task type's handler and commits the finished tasks in one
- * statement. Returns one outcome per job for the BatchWorker to settle: a value completes the
- * job; an `UnrecoverableError` sends it straight to BullMQ's failed set (its FAILED row is
+ * statement. A group holds jobs, and a job holds one task or a parcel of many: the handler sees
+ * tasks, and the answer is one outcome per job for the BatchWorker to settle. A value completes
+ * the job; an `UnrecoverableError` sends it straight to BullMQ's failed set (its FAILED rows are
  * already committed, or it is not a task and can have no row); any other error lets BullMQ retry
- * it with backoff.
+ * the whole job with backoff.
+ *
+ * Retries stay per task. A single-task job is retried by BullMQ. A parcel whose tasks all need
+ * another attempt is too, as one job; one whose tasks only partly do sends those on in a retry
+ * parcel (see `retryParcelOf`), added before the parcel completes, so a crash in between leaves
+ * the parcel to run again and add the same retry parcel, never tasks with no job at all.
  *
  * Faults stay with the tasks they concern. A job that is not a task (see `checkJob`) fails for
  * good, alone, before the handler runs. An answer of the handler that is not an outcome, or a
@@ -157,8 +185,8 @@ const settle = (decision: Exclude<Decision, { kind: 'unread' }>): Outcome<Json> 
  * the group, so that it ends after the tasks' attempts rather than looping.
  *
  * A task whose row an earlier run already committed (a redelivery after a crash, or a second run
- * after a lost lock) settles as that row says: COMPLETED completes the job, FAILED fails it for
- * good with the row's error, whatever this run decided, so BullMQ's failed set never holds a task
+ * after a lost lock) settles as that row says: COMPLETED completes it, FAILED fails it for good
+ * with the row's error, whatever this run decided, so BullMQ's failed set never holds a task
  * whose row is COMPLETED.
  */
 export const createGroupProcessor =
@@ -172,43 +200,45 @@ export const createGroupProcessor =
     const type = catalog.get(taskType);
     const batchId = newId();
     const logger = deps.logger.child(groupKey === null ? { taskType } : { taskType, groupKey });
-    const attemptOf = (job: TaskJob): number => job.attemptsMade + 1;
-    const maxAttemptsOf = (job: TaskJob): number => job.opts.attempts ?? 1;
 
     // The api enqueues only valid tasks, but anything with access to Redis can add a job: check
-    // each one, and its payload against its type's schema. The handler gets the schema's output
-    // (defaults and transforms applied), not the raw JSON.
+    // each one, and each task's payload against its type's schema. The handler gets the schema's
+    // output (defaults and transforms applied), not the raw JSON.
     const checked = jobs.map((job) => checkJob(job.id, job.data));
+    const entries: Entry[] = [];
+    checked.forEach((check, job) => {
+      if (!check.ok) return;
+      const { attemptsMade, opts } = jobs[job] as TaskJob;
+      // A retry parcel's tasks start on a later attempt; each attempt BullMQ makes of it adds one.
+      const attempt = check.firstAttempt + attemptsMade;
+      const maxAttempts = check.firstAttempt - 1 + (opts.attempts ?? 1);
+      for (const task of check.tasks) entries.push({ job, task, attempt, maxAttempts, submittedAt: check.submittedAt });
+    });
     const payloads: unknown[] = [];
-    const decisions: Array<Decision | undefined> = checked.map((check, index) => {
-      if (!check.ok) return { kind: 'invalid', error: check.reason };
-      const name = jobs[index]?.name;
+    const decisions: Array<Decision | undefined> = entries.map((entry, index) => {
+      const name = jobs[entry.job]?.name;
       if (!type || name !== taskType) return { kind: 'failed', error: `unknown task type ${JSON.stringify(name)}` };
-      const parsed = type.payload.safeParse(check.data.payload);
+      const parsed = type.payload.safeParse(entry.task.payload);
       if (!parsed.success) return { kind: 'failed', error: `invalid payload: ${parsed.error.message}` };
       if (type.groupBy !== undefined && groupKey === null) {
         // The type's keyless group holds the tasks whose groupBy gave no key when they arrived.
-        const answer = groupByKey(type, check.data.payload);
-        const job = jobs[index];
+        const answer = groupByKey(type, entry.task.payload);
         const why = answer.ok ? 'groupBy gave no key when the task arrived' : answer.problem;
-        return job === undefined ? { kind: 'failed', error: why } : retryable(why, attemptOf(job), maxAttemptsOf(job));
+        return retryable(why, entry.attempt, entry.maxAttempts);
       }
       payloads[index] = parsed.data;
       return undefined;
     });
-    const runnable = jobs.flatMap((job, index) => {
-      const check = checked[index];
-      return decisions[index] === undefined && check?.ok ? [{ job, index, id: check.id, data: check.data }] : [];
-    });
+    const runnable = entries.flatMap((entry, index) => (decisions[index] === undefined ? [{ entry, index }] : []));
 
     const handlerStarted = performance.now();
     if (type && runnable.length > 0) {
-      const inputs: ReadonlyArray<TaskInput<unknown>> = runnable.map(({ job, index, id, data }) => ({
-        id,
+      const inputs: ReadonlyArray<TaskInput<unknown>> = runnable.map(({ entry, index }) => ({
+        id: entry.task.id,
         payload: payloads[index],
-        attempt: attemptOf(job),
-        maxAttempts: maxAttemptsOf(job),
-        submittedAt: new Date(data.submittedAt),
+        attempt: entry.attempt,
+        maxAttempts: entry.maxAttempts,
+        submittedAt: new Date(entry.submittedAt),
       }));
       let answers: ReadonlyArray<unknown>;
       try {
@@ -228,8 +258,8 @@ export const createGroupProcessor =
         answers = inputs.map(() => ({ ok: false, error: `handler failed: ${errorMessage(error)}`, retry: true }));
       }
       const sink = type.sink;
-      runnable.forEach(({ job, index }, n) => {
-        const decision = decide(answers[n], attemptOf(job), maxAttemptsOf(job));
+      runnable.forEach(({ entry, index }, n) => {
+        const decision = decide(answers[n], entry.attempt, entry.maxAttempts);
         const input = inputs[n];
         decisions[index] =
           sink === undefined || decision.kind !== 'completed' || input === undefined
@@ -240,56 +270,54 @@ export const createGroupProcessor =
     const handlerMs = performance.now() - handlerStarted;
 
     const rows: TaskRow[] = [];
-    jobs.forEach((job, index) => {
+    entries.forEach((entry, index) => {
       const decision = decisions[index];
-      const check = checked[index];
-      if (decision === undefined || !check?.ok || (decision.kind !== 'completed' && decision.kind !== 'failed')) return;
+      if (decision === undefined || (decision.kind !== 'completed' && decision.kind !== 'failed')) return;
+      const job = jobs[entry.job];
       rows.push({
-        id: check.id,
+        id: entry.task.id,
         taskType,
-        payload: check.data.payload,
+        payload: entry.task.payload,
         status: decision.kind === 'completed' ? 'COMPLETED' : 'FAILED',
         result: decision.kind === 'completed' ? decision.result : null,
         error: decision.kind === 'failed' ? decision.error : null,
-        attempts: attemptOf(job),
-        submittedAt: new Date(check.data.submittedAt),
-        startedAt: job.processedOn ? new Date(job.processedOn) : null,
+        attempts: entry.attempt,
+        submittedAt: new Date(entry.submittedAt),
+        startedAt: job?.processedOn ? new Date(job.processedOn) : null,
         ...(decision.kind === 'completed' && decision.sinkRows !== undefined ? { sinkRows: decision.sinkRows } : {}),
       });
     });
 
+    /** A job that is not a task fails for good, alone, whatever became of the group. */
+    const invalidOutcome = (job: number): Outcome<Json> | undefined => {
+      const check = checked[job];
+      return check?.ok === false ? { ok: false, error: new UnrecoverableError(check.reason) } : undefined;
+    };
+
     /**
-     * Sends the tasks of an uncommitted group back to BullMQ (see `putBack`): an outage is not
-     * the tasks' fault. A job that is not a task fails for good all the same.
+     * Sends the jobs of an uncommitted group back to BullMQ (see `putBack`): an outage is not
+     * the tasks' fault.
      */
     const postpone = async (error: unknown): Promise<ReadonlyArray<Outcome<Json>>> => {
       const delayMs = deps.outageBackoff.next();
       logger.warn('commit failed; group postponed', {
-        size: jobs.length,
+        size: entries.length,
         delayMs,
         error: errorMessage(error),
       });
       deps.onCommitUnavailable?.(error);
       const until = Date.now() + delayMs;
-      return Promise.all(
-        jobs.map((job, index): Promise<Outcome<Json>> | Outcome<Json> => {
-          const decision = decisions[index];
-          return decision?.kind === 'invalid' ? settle(decision) : putBack(job, until, error);
-        }),
-      );
+      return Promise.all(jobs.map((job, index) => invalidOutcome(index) ?? putBack(job, until, error)));
     };
 
     /** A commit error no retry of the group can heal: every task spends this attempt on it. */
     const failAttempt = (error: unknown): ReadonlyArray<Outcome<Json>> => {
       logger.error('commit failed for a reason that is not transient; every task of the group fails this attempt', {
-        size: jobs.length,
+        size: entries.length,
         error: errorMessage(error),
       });
       const failure = `commit failed: ${errorMessage(error)}`;
-      return decisions.map(
-        (decision): Outcome<Json> =>
-          decision?.kind === 'invalid' ? settle(decision) : { ok: false, error: new Error(failure) },
-      );
+      return jobs.map((_, index): Outcome<Json> => invalidOutcome(index) ?? { ok: false, error: new Error(failure) });
     };
 
     const commitStarted = performance.now();
@@ -306,7 +334,7 @@ export const createGroupProcessor =
           flushedAt: new Date(group.releasedAt),
           handlerMs,
           // Jobs that are not tasks are no part of the batch: they can have no row.
-          size: checked.filter((check) => check.ok).length,
+          size: entries.length,
         },
         tasks: rows,
         ...(type?.sink === undefined ? {} : { sinkTable: type.sink.table }),
@@ -320,13 +348,13 @@ export const createGroupProcessor =
     deps.afterCommit?.();
     const commitSeconds = (performance.now() - commitStarted) / 1000;
 
-    // Rows the database refused were recorded as FAILED with its message: fail those jobs for good.
-    // The job's failed reason reads as the row's error does.
+    // Rows the database refused were recorded as FAILED with its message: fail those tasks for
+    // good. The failure reads as the row's error does.
     const rejected = new Map(
       committed.rejected.map((r) => [r.id, `rejected by PostgreSQL (${r.sqlState}): ${r.message}`]),
     );
-    checked.forEach((check, index) => {
-      const reason = check.ok ? rejected.get(check.id) : undefined;
+    entries.forEach((entry, index) => {
+      const reason = rejected.get(entry.task.id);
       if (reason !== undefined) decisions[index] = { kind: 'failed', error: reason };
     });
 
@@ -335,10 +363,10 @@ export const createGroupProcessor =
     // its lock), and what that row says is the task's outcome, whatever this run decided. A task
     // to be retried may have such a row too. One more query, and only when there are any.
     const written = new Set(committed.written);
-    const unsettled = checked.flatMap((check, index) => {
+    const unsettled = entries.flatMap((entry, index) => {
       const kind = decisions[index]?.kind;
-      const skipped = (kind === 'completed' || kind === 'failed') && check.ok && !written.has(check.id);
-      return check.ok && (skipped || kind === 'retry') ? [{ index, id: check.id, skipped }] : [];
+      const skipped = (kind === 'completed' || kind === 'failed') && !written.has(entry.task.id);
+      return skipped || kind === 'retry' ? [{ index, id: entry.task.id, skipped }] : [];
     });
     let retriesSettled = 0;
     if (unsettled.length > 0) {
@@ -366,8 +394,9 @@ export const createGroupProcessor =
     const counts = { completed: 0, failed: 0, retried: 0 };
     for (const decision of decisions) {
       if (decision === undefined || decision.kind === 'duplicate' || decision.kind === 'unread') continue;
-      counts[decision.kind === 'retry' ? 'retried' : decision.kind === 'invalid' ? 'failed' : decision.kind] += 1;
+      counts[decision.kind === 'retry' ? 'retried' : decision.kind] += 1;
     }
+    counts.failed += checked.filter((check) => !check.ok).length;
     const duplicates = committed.duplicates + retriesSettled;
     metrics.handlerSeconds.observe(labels, handlerMs / 1000);
     metrics.commitSeconds.observe(labels, commitSeconds);
@@ -383,7 +412,8 @@ export const createGroupProcessor =
     }
     logger.info('group committed', {
       batchId,
-      size: jobs.length,
+      size: entries.length,
+      jobs: jobs.length,
       trigger: group.trigger,
       ...counts,
       duplicates,
@@ -391,18 +421,80 @@ export const createGroupProcessor =
       commitMs: Math.round(commitSeconds * 100_000) / 100,
     });
 
+    // The decisions of each job's tasks, in order: entries are laid out job by job.
+    const byJob: Array<Array<{ readonly entry: Entry; readonly decision: Decision | undefined }>> = jobs.map(() => []);
+    entries.forEach((entry, index) => {
+      byJob[entry.job]?.push({ entry, decision: decisions[index] });
+    });
+
     let until: number | undefined;
+    const unread = (job: TaskJob, cause: unknown): Outcome<Json> | Promise<Outcome<Json>> => {
+      if (!isTransientError(cause)) {
+        return { ok: false, error: new Error(`could not read its committed row: ${errorMessage(cause)}`) };
+      }
+      until ??= Date.now() + deps.outageBackoff.next();
+      return putBack(job, until, cause);
+    };
+
+    /** How a parcel settles once each of its tasks has a decision. */
+    const settleParcel = async (
+      job: TaskJob,
+      check: CheckedTasks,
+      tasks: ReadonlyArray<{ readonly entry: Entry; readonly decision: Decision | undefined }>,
+    ): Promise<Outcome<Json>> => {
+      const cause = tasks.find(({ decision }) => decision?.kind === 'unread')?.decision;
+      // Its settled tasks settle again as duplicates when the parcel runs again.
+      if (cause?.kind === 'unread') return unread(job, cause.cause);
+      const retries: Retry[] = [];
+      const failures: string[] = [];
+      for (const { entry, decision } of tasks) {
+        // Every task has a decision by now; a missing one would be a bug here, and retrying is safe.
+        const final = decision === undefined ? undefined : settle(decision as Exclude<Decision, { kind: 'unread' }>);
+        if (final === undefined || (!final.ok && !(final.error instanceof UnrecoverableError))) {
+          retries.push({ task: entry.task, error: final?.ok === false ? final.error.message : 'no decision was made' });
+        } else if (!final.ok) {
+          failures.push(final.error.message);
+          logger.warn('task failed for good', {
+            taskId: entry.task.id,
+            parcelId: job.id,
+            attempts: entry.attempt,
+            error: final.error.message,
+          });
+        }
+      }
+      const [firstRetry] = retries;
+      // Every task goes on to another attempt: BullMQ retries the parcel whole, with its backoff.
+      if (firstRetry !== undefined && retries.length === tasks.length) {
+        const more = retries.length > 1 ? ` (and ${retries.length - 1} more tasks of the parcel)` : '';
+        return { ok: false, error: new Error(`${firstRetry.error}${more}`) };
+      }
+      if (retries.length > 0) {
+        const retry = retryParcelOf(job as RetriedJob, check, retries);
+        try {
+          await deps.addJob(retry);
+        } catch (error) {
+          // Its settled tasks settle again as duplicates when BullMQ retries the parcel.
+          return { ok: false, error: new Error(`could not add the retry parcel: ${errorMessage(error)}`) };
+        }
+      }
+      if (failures.length === tasks.length && failures.length > 0) {
+        const more = failures.length > 1 ? ` (and ${failures.length - 1} more tasks of the parcel)` : '';
+        return { ok: false, error: new UnrecoverableError(`${failures[0]}${more}`) };
+      }
+      return { ok: true, value: null };
+    };
+
     return Promise.all(
-      decisions.map((decision, index): Outcome<Json> | Promise<Outcome<Json>> => {
+      jobs.map((job, index): Outcome<Json> | Promise<Outcome<Json>> => {
+        const check = checked[index];
+        if (check === undefined || !check.ok)
+          return invalidOutcome(index) ?? { ok: false, error: new Error('no check') };
+        const tasks = byJob[index] ?? [];
+        if (check.parcel) return settleParcel(job, check, tasks);
+        const decision = tasks[0]?.decision;
         // Every job has a decision by now; a missing one would be a bug here, and retrying is safe.
         if (decision === undefined) return { ok: false, error: new Error('no decision was made for this task') };
-        if (decision.kind !== 'unread') return settle(decision);
-        const job = jobs[index];
-        if (job === undefined || !isTransientError(decision.cause)) {
-          return { ok: false, error: new Error(`could not read its committed row: ${errorMessage(decision.cause)}`) };
-        }
-        until ??= Date.now() + deps.outageBackoff.next();
-        return putBack(job, until, decision.cause);
+        return decision.kind === 'unread' ? unread(job, decision.cause) : settle(decision);
       }),
     );
   };

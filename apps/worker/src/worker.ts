@@ -2,11 +2,20 @@ import { createBatchWorker, type BatchWorker } from '@sluice/batching';
 import type { Config } from '@sluice/config';
 import type { Store } from '@sluice/store';
 import { createGroupGauges, zeroWorkerSeries, type Logger, type Metrics } from '@sluice/telemetry';
-import type { Catalog, JobData, Json } from '@sluice/tasks';
-import { UnrecoverableError } from 'bullmq';
+import {
+  batcherKey,
+  EXTRA_TASKS_KEY,
+  parcelBatcherKey,
+  parseBatcherKey,
+  tasksIn,
+  type Catalog,
+  type Json,
+  type QueuedJobData,
+} from '@sluice/tasks';
+import { Queue, UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createCommitGate, type CommitGate } from './commit-gate.js';
-import { batcherKey, parseBatcherKey } from './group-key.js';
+
 import { createGroupProcessor } from './group-processor.js';
 import { createOutageBackoff } from './outage-backoff.js';
 
@@ -47,12 +56,16 @@ export const abortDelayMs = (shutdownGraceMs: number): number =>
  * // grace is nearly over see their signal abort
  * await worker.close();
  */
-export const createWorker = (deps: WorkerDeps): BatchWorker<JobData, Json> => {
+export const createWorker = (deps: WorkerDeps): BatchWorker<QueuedJobData, Json> => {
   const { config, metrics, logger } = deps;
   // Filled in once the BatchWorker exists: the gate pauses and resumes it.
   let gate: CommitGate | undefined;
   // Aborted when the shutdown grace is running out: every handler gets its signal.
   const shutdown = new AbortController();
+  // Retry parcels go back on the queue the worker consumes, over its connection.
+  const queue = new Queue<QueuedJobData, Json, string>(config.queueName, { connection: deps.connection });
+  queue.on('error', (error: Error) => logger.error('queue error', { error: error.message }));
+  const extraTasksKey = queue.toKey(EXTRA_TASKS_KEY);
   const processGroup = createGroupProcessor({
     catalog: deps.catalog,
     store: deps.store,
@@ -64,6 +77,11 @@ export const createWorker = (deps: WorkerDeps): BatchWorker<JobData, Json> => {
     outageBackoff: createOutageBackoff({ baseMs: config.batch.backoffDelayMs, maxMs: 5_000 }),
     onCommitUnavailable: (error) => gate?.reportUnavailable(error),
     signal: shutdown.signal,
+    addJob: async ({ name, data, opts }) => {
+      await queue.add(name, data, opts);
+      // Counted as waiting tasks for QUEUE_HIGH_WATER, as the api counts the parcels it adds.
+      if (data.tasks.length > 1) await deps.connection.incrby(extraTasksKey, data.tasks.length - 1);
+    },
     ...(deps.afterCommit ? { afterCommit: deps.afterCommit } : {}),
   });
   const { catalog } = deps;
@@ -71,13 +89,19 @@ export const createWorker = (deps: WorkerDeps): BatchWorker<JobData, Json> => {
   // still let the largest type's groups fill while others are processed, as it does for
   // BATCH_SIZE, or that type's groups would always leave under pressure, never full.
   const largestSize = Math.max(config.batch.size, ...catalog.names.map((name) => catalog.get(name)?.batch?.size ?? 0));
-  const worker = createBatchWorker<JobData, Json>({
+  const worker = createBatchWorker<QueuedJobData, Json>({
     queueName: config.queueName,
     connection: deps.connection,
     size: config.batch.size,
     timeoutMs: config.batch.timeoutMs,
     concurrency: config.batch.concurrency,
-    keyOf: (job) => batcherKey(catalog, job.name, job.data?.payload),
+    // A parcel's tasks share the key the api found for them; a single task's is found here.
+    keyOf: (job) => {
+      const data = job.data as Partial<{ payload: unknown; tasks: unknown; key: unknown }> | undefined;
+      if (data?.tasks === undefined) return batcherKey(catalog, job.name, data?.payload);
+      return parcelBatcherKey(catalog, job.name, typeof data.key === 'string' ? data.key : undefined);
+    },
+    weightOf: (job) => tasksIn(job.data),
     limitsOf: (key) => catalog.get(parseBatcherKey(catalog, key).taskType)?.batch ?? {},
     maxHeld: config.batch.maxHeld ?? 10 * largestSize * (config.batch.concurrency + 1),
     processGroup,
@@ -111,14 +135,40 @@ export const createWorker = (deps: WorkerDeps): BatchWorker<JobData, Json> => {
     // As BullMQ decides it (Job.shouldRetryJob): a job goes to the failed set for good on its
     // last attempt, or on any attempt with an UnrecoverableError (a permanent failure, a
     // rejected row, a job that is not a task). `failed` fires for a retried attempt too.
-    const forGood = error instanceof UnrecoverableError || error.name === 'UnrecoverableError';
-    if (job && (forGood || job.attemptsMade >= (job.opts.attempts ?? 1))) {
+    if (!job) return;
+    const unrecoverable = error instanceof UnrecoverableError || error.name === 'UnrecoverableError';
+    const exhausted = job.attemptsMade >= (job.opts.attempts ?? 1);
+    const tasks = tasksIn(job.data);
+    // A parcel's tasks that fail for good are logged one by one as their group settles; only a
+    // parcel BullMQ gave up on whole (its last attempt failed) is logged here.
+    if (tasks === 1 && (unrecoverable || exhausted)) {
       logger.warn('task failed for good', {
         taskId: job.id,
         taskType: job.name,
         attempts: job.attemptsMade,
         error: error.message,
       });
+    } else if (tasks > 1 && exhausted && !unrecoverable) {
+      logger.warn('parcel failed for good', {
+        parcelId: job.id,
+        taskType: job.name,
+        tasks,
+        attempts: job.attemptsMade,
+        error: error.message,
+      });
+    }
+  });
+  // A parcel taken for the first time no longer waits: its tasks beyond its one job leave the
+  // count QUEUE_HIGH_WATER reads (see EXTRA_TASKS_KEY). A parcel back after a stall or a retry
+  // was taken before, and is not taken off twice.
+  worker.worker.on('active', (job) => {
+    const tasks = tasksIn(job.data);
+    if (tasks > 1 && job.attemptsMade === 0 && !job.stalledCounter) {
+      deps.connection
+        .decrby(extraTasksKey, tasks - 1)
+        .catch((error: unknown) =>
+          logger.warn('could not count a parcel out of the waiting tasks', { error: String(error) }),
+        );
     }
   });
   return {
@@ -140,6 +190,7 @@ export const createWorker = (deps: WorkerDeps): BatchWorker<JobData, Json> => {
         await close();
       } finally {
         clearTimeout(deadline);
+        await queue.close();
       }
     },
   };

@@ -7,8 +7,37 @@ export {
   taskIdForKey,
   type BulkTaskIds,
 } from './idempotency.js';
-export { checkJob, jobDataSchema, type CheckedJob, type JobData } from './job-data.js';
-export { DEFAULT_QUEUE_NAME, jobOptions, type RetrySettings } from './queue-contract.js';
+export {
+  checkJob,
+  jobDataSchema,
+  tasksIn,
+  type CheckedJob,
+  type CheckedTasks,
+  type JobData,
+  type ParcelData,
+  type ParcelTask,
+  type QueuedJobData,
+} from './job-data.js';
+export {
+  batcherKey,
+  groupByKey,
+  parcelBatcherKey,
+  parseBatcherKey,
+  type GroupByAnswer,
+  type ParsedKey,
+} from './group-key.js';
+export {
+  newParcelBase,
+  PARCEL_ATTEMPT_LIMIT,
+  PARCEL_INDEX_LIMIT,
+  parcelFields,
+  parcelJobIdOf,
+  retryParcelId,
+  withParcelFields,
+  type ParcelFields,
+} from './parcel-id.js';
+export { MAX_PARCEL_TASKS, parcelSizeOf, planParcels, type PlannedParcel } from './parcel-plan.js';
+export { DEFAULT_QUEUE_NAME, EXTRA_TASKS_KEY, jobOptions, type RetrySettings } from './queue-contract.js';
 export { assertNoEviction, RedisPolicyError } from './redis-policy.js';
 export {
   MAX_KEY_LENGTH,

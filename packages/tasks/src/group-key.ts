@@ -1,5 +1,5 @@
-import { errorMessage } from '@sluice/telemetry';
-import type { Catalog, TaskType } from '@sluice/tasks';
+import type { Catalog } from './catalog.js';
+import type { TaskType } from './task-type.js';
 
 /**
  * Between a task type and its `groupBy` key in a batcher key. A type name never holds NUL
@@ -26,7 +26,7 @@ export const groupByKey = (type: TaskType, payload: unknown): GroupByAnswer => {
   try {
     key = type.groupBy?.(parsed.data);
   } catch (error) {
-    return { ok: false, problem: `groupBy threw: ${errorMessage(error)}` };
+    return { ok: false, problem: `groupBy threw: ${error instanceof Error ? error.message : String(error)}` };
   }
   if (typeof key !== 'string') return { ok: false, problem: `groupBy answered ${typeof key}, not a string` };
   if (key.includes(SEPARATOR)) return { ok: false, problem: 'groupBy answered a key holding a NUL character' };
@@ -48,6 +48,14 @@ export const batcherKey = (catalog: Catalog, taskType: string, payload: unknown)
   const answer = groupByKey(type, payload);
   return answer.ok ? `${taskType}${SEPARATOR}${answer.key}` : taskType;
 };
+
+/**
+ * The batcher key of a parcel: its task type, and for a type with `groupBy`, the key the api
+ * found for every task of it when it cut the parcel (`undefined` when `groupBy` gave none). The
+ * worker does not ask `groupBy` again: the parcel's tasks travel together whatever it would say.
+ */
+export const parcelBatcherKey = (catalog: Catalog, taskType: string, key: string | undefined): string =>
+  catalog.get(taskType)?.groupBy === undefined || key === undefined ? taskType : `${taskType}${SEPARATOR}${key}`;
 
 /** A batcher key read back: the task type, and the `groupBy` key or `null`. */
 export interface ParsedKey {
