@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 /** What an Idempotency-Key header may hold: 1 to 255 visible ASCII characters. */
 export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
-/** A version 8 (custom) UUID made from SHA-256 of `text`. */
-const uuidOf = (text: string): string => {
+/** A version 8 (custom) UUID made from SHA-256 of `text`. Exported for keyed-parcels.ts, not from the package. */
+export const uuidOf = (text: string): string => {
   const digest = createHash('sha256').update(text).digest();
   digest[6] = ((digest[6] ?? 0) & 0x0f) | 0x80; // version 8
   digest[8] = ((digest[8] ?? 0) & 0x3f) | 0x80; // RFC 9562 variant

@@ -36,6 +36,7 @@ export {
   withParcelFields,
   type ParcelFields,
 } from './parcel-id.js';
+export { keyedParcelIds, type KeyedParcelIds } from './keyed-parcels.js';
 export { MAX_PARCEL_TASKS, parcelSizeOf, planParcels, type PlannedParcel } from './parcel-plan.js';
 export { DEFAULT_QUEUE_NAME, EXTRA_TASKS_KEY, jobOptions, type RetrySettings } from './queue-contract.js';
 export { assertNoEviction, RedisPolicyError } from './redis-policy.js';
