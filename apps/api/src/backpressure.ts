@@ -3,7 +3,7 @@ import { HttpProblem } from './problem.js';
 export interface BackpressureOptions {
   /** The most tasks that may be waiting; a submission that would go above it is refused (QUEUE_HIGH_WATER). */
   readonly highWater: number;
-  /** Reads the queue's waiting count (BullMQ `getWaitingCount`). */
+  /** Reads the tasks waiting in the queue (`TaskQueue.waitingTasks`). */
   readonly waitingCount: () => Promise<number>;
   /** How long a count is reused, in ms (default 1 000): one Redis call a second, not one a request. */
   readonly refreshMs?: number;
@@ -21,8 +21,15 @@ export interface BackpressureOptions {
  * is added to it, so a burst of requests within one refresh cannot pass the mark either. (Other
  * api replicas' admissions show up at the next refresh.)
  *
+ * The count is of tasks, not jobs: a bulk request's tasks travel in parcels of up to a batch size
+ * a job, so the waiting jobs plus the tasks their parcels carry beyond one each (a counter in
+ * Redis). Exact while nothing fails; a worker that crashes with a parcel before it lowers the
+ * counter leaves it too high, a parcel BullMQ retries whole is counted as one task, and a retry
+ * parcel waiting out its backoff counts its tasks but one. The counter goes back to 0 whenever
+ * the waiting list is empty, so none of these outlives the backlog: see waiting-tasks.ts.
+ *
  * @example
- * const backpressure = createBackpressure({ highWater: 1_000_000, waitingCount: () => queue.getWaitingCount() });
+ * const backpressure = createBackpressure({ highWater: 1_000_000, waitingCount: () => queue.waitingTasks() });
  * await backpressure.admit(submissions.length); // throws a 503 HttpProblem if they would pass the mark
  */
 export const createBackpressure = (options: BackpressureOptions) => {

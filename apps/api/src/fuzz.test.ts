@@ -209,9 +209,9 @@ const send = async (api: TestApi, a: Attempt): Promise<{ status: number; type: s
 
 /** Sends one attempt and checks everything a client may rely on, whatever it sent. */
 const checkAttempt = async (api: TestApi, a: Attempt): Promise<void> => {
-  const before = await api.jobCount();
+  const before = await api.taskCount();
   const answer = await send(api, a);
-  const after = await api.jobCount();
+  const after = await api.taskCount();
   expect(answer.status, answer.text.slice(0, 300)).toBeGreaterThanOrEqual(200);
   expect(answer.status, answer.text.slice(0, 300)).toBeLessThan(500);
   expect([2, 4]).toContain(Math.floor(answer.status / 100));

@@ -1,7 +1,22 @@
+import { Redis } from 'ioredis';
 import { describe, expect } from 'vitest';
+import { EXTRA_TASKS_KEY } from '@sluice/tasks';
 import { test } from '@sluice/testkit';
 import { createBackpressure } from './backpressure.js';
 import { startTestApi } from './test-api.js';
+
+/**
+ * The api over the test's queue with its high-water mark at `highWater`. Every admission reads the
+ * count from Redis, so what this api admitted before cannot stand in for it.
+ */
+const startApiWithMark = (
+  services: { readonly redisUrl: string; readonly databaseUrl: string; readonly queueName: string },
+  highWater: number,
+) =>
+  startTestApi({
+    ...services,
+    backpressure: (queue) => createBackpressure({ highWater, waitingCount: () => queue.waitingTasks(), refreshMs: 0 }),
+  });
 
 describe('QUEUE_HIGH_WATER', () => {
   test('answers 503 with Retry-After and enqueues nothing once the queue is at the mark', async ({
@@ -9,13 +24,7 @@ describe('QUEUE_HIGH_WATER', () => {
     databaseUrl,
     queueName,
   }) => {
-    const api = await startTestApi({
-      redisUrl,
-      databaseUrl,
-      queueName,
-      backpressure: (queue) =>
-        createBackpressure({ highWater: 3, waitingCount: () => queue.queue.getWaitingCount(), refreshMs: 0 }),
-    });
+    const api = await startApiWithMark({ redisUrl, databaseUrl, queueName }, 3);
     try {
       const post = (body: unknown, path = '/api/tasks') =>
         fetch(`${api.url}${path}`, {
@@ -41,13 +50,7 @@ describe('QUEUE_HIGH_WATER', () => {
     databaseUrl,
     queueName,
   }) => {
-    const api = await startTestApi({
-      redisUrl,
-      databaseUrl,
-      queueName,
-      backpressure: (queue) =>
-        createBackpressure({ highWater: 1_000, waitingCount: () => queue.queue.getWaitingCount(), refreshMs: 0 }),
-    });
+    const api = await startApiWithMark({ redisUrl, databaseUrl, queueName }, 1_000);
     try {
       const generate = (count: number) =>
         fetch(`${api.url}/api/tasks/batch`, {
@@ -56,13 +59,14 @@ describe('QUEUE_HIGH_WATER', () => {
           body: JSON.stringify({ count, taskTypes: ['EMAIL'] }),
         });
       expect((await generate(900)).status).toBe(202);
-      expect(await api.queue.queue.getWaitingCount()).toBe(900);
+      expect(await api.queue.waitingTasks()).toBe(900);
+      const jobs = await api.jobCount();
 
       const refused = await generate(200);
       expect(refused.status).toBe(503);
       expect(refused.headers.get('retry-after')).toBe('5');
       expect(await refused.json()).toMatchObject({ type: 'https://sluice.dev/problems/queue-full' });
-      expect(await api.jobCount()).toBe(900);
+      expect(await api.jobCount()).toBe(jobs);
 
       const bulk = await fetch(`${api.url}/api/tasks/batch`, {
         method: 'POST',
@@ -72,13 +76,54 @@ describe('QUEUE_HIGH_WATER', () => {
         }),
       });
       expect(bulk.status).toBe(503);
-      expect(await api.jobCount()).toBe(900);
+      expect(await api.jobCount()).toBe(jobs);
 
       const accepted = await generate(50);
       expect(accepted.status).toBe(202);
       expect(await accepted.json()).toMatchObject({ accepted: 50 });
-      expect(await api.jobCount()).toBe(950);
+      expect(await api.queue.waitingTasks()).toBe(950);
     } finally {
+      await api.close();
+    }
+  });
+
+  test('counts the tasks parcels carry: 250 in 3 jobs leave no room for 60 under a mark of 300', async ({
+    redisUrl,
+    databaseUrl,
+    queueName,
+  }) => {
+    const api = await startApiWithMark({ redisUrl, databaseUrl, queueName }, 300);
+    const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+    try {
+      const bulk = (count: number) =>
+        fetch(`${api.url}/api/tasks/batch`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            tasks: Array.from({ length: count }, (_, n) => ({
+              taskType: 'EMAIL',
+              payload: { to: `u${n}@example.com` },
+            })),
+          }),
+        });
+      expect((await bulk(250)).status).toBe(202);
+      expect(await api.queue.queue.getWaitingCount()).toBe(3);
+
+      const refused = await bulk(60);
+      expect(refused.status).toBe(503);
+      expect(await refused.json()).toMatchObject({
+        type: 'https://sluice.dev/problems/queue-full',
+        detail: expect.stringMatching(/^250 tasks are waiting/),
+      });
+      expect(await api.jobCount()).toBe(3);
+
+      // A worker would take them; emptied by hand, the count starts again from nothing.
+      await api.queue.queue.drain();
+      expect(await api.queue.waitingTasks()).toBe(0);
+      expect(await redis.get(api.queue.queue.toKey(EXTRA_TASKS_KEY))).toBe('0');
+      expect((await bulk(60)).status).toBe(202);
+    } finally {
+      redis.disconnect();
       await api.close();
     }
   });

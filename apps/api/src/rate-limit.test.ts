@@ -95,7 +95,7 @@ describe('rate limiting on /api (RATE_LIMIT_POINTS per RATE_LIMIT_WINDOW_SECONDS
       const other = await get(api.url, '/api/tasks/stats', keys[1]);
       expect(other.status).toBe(200);
       expect(other.headers.get('ratelimit-remaining')).toBe('1');
-      expect(await api.jobCount()).toBe(6);
+      expect(await api.taskCount()).toBe(6);
     } finally {
       await api.close();
     }

@@ -96,6 +96,8 @@ export const startApi = async (options: StartApiOptions): Promise<ApiHandle> => 
     const queue = createTaskQueue(redis, {
       queueName: config.queueName,
       retry: { maxRetries: config.batch.maxRetries, backoffDelayMs: config.batch.backoffDelayMs },
+      catalog,
+      defaultBatchSize: config.batch.size,
       onError: (error) => logger.warn('queue error', { error: error.message }),
     });
     closers.push(() => queue.close());
@@ -115,7 +117,7 @@ export const startApi = async (options: StartApiOptions): Promise<ApiHandle> => 
 
     const backpressure = createBackpressure({
       highWater: config.queueHighWater,
-      waitingCount: () => queue.queue.getWaitingCount(),
+      waitingCount: () => queue.waitingTasks(),
     });
     const app = createApp({
       backpressure,

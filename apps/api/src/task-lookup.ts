@@ -1,6 +1,7 @@
 import type { Store, TaskRecord } from '@sluice/store';
 import { unavailable } from './problem.js';
-import type { QueuedTask, TaskQueue } from './task-queue.js';
+import type { QueuedTask } from './queued-tasks.js';
+import type { TaskQueue } from './task-queue.js';
 
 /** A task as `GET /api/tasks/:id` and a keyed replay show it. */
 export interface TaskView {

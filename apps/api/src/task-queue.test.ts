@@ -2,45 +2,130 @@ import { once } from 'node:events';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { describe, expect } from 'vitest';
-import { test } from '@sluice/testkit';
-import { createTaskQueue } from './task-queue.js';
+import { createDemoCatalog, jobOptions, parcelJobIdOf, retryParcelId } from '@sluice/tasks';
+import { test as base } from '@sluice/testkit';
+import { createTaskQueue, type TaskQueue } from './task-queue.js';
 
 const email = (n: number) => ({ taskType: 'EMAIL', payload: { to: `user${n}@example.com` } });
+const sms = (n: number) => ({
+  taskType: 'SMS',
+  payload: { to: `+1555000${String(n).padStart(4, '0')}`, message: 'hi' },
+});
+const catalog = createDemoCatalog({ failureRate: 0, workMs: 0 });
+// A minute's backoff keeps a retried job delayed for the whole test.
+const retry = { maxRetries: 3, backoffDelayMs: 60_000 };
+
+const test = base.extend<{ queue: TaskQueue; worker: Worker }>({
+  queue: async ({ redisUrl, queueName }, use) => {
+    const connection = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+    await once(connection, 'ready');
+    const queue = createTaskQueue(connection, { queueName, retry, catalog, defaultBatchSize: 100 });
+    await use(queue);
+    await queue.close();
+    connection.disconnect();
+  },
+  /** A BullMQ worker that takes jobs only when asked (getNextJob), as a Sluice worker would. */
+  worker: async ({ redisUrl, queueName }, use) => {
+    const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    await once(connection, 'ready');
+    const worker = new Worker(queueName, null, { connection, autorun: false });
+    await use(worker);
+    await worker.close(true);
+    connection.disconnect();
+  },
+});
 
 describe('TaskQueue.findMany', () => {
   test('shows every job as find does, in each state a job can be in, and leaves out ids without one', async ({
-    redisUrl,
-    queueName,
+    queue,
+    worker,
   }) => {
-    const connection = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-    const workerConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
-    await Promise.all([once(connection, 'ready'), once(workerConnection, 'ready')]);
-    // A minute's backoff keeps the retried job delayed for the whole test.
-    const queue = createTaskQueue(connection, { queueName, retry: { maxRetries: 3, backoffDelayMs: 60_000 } });
-    const worker = new Worker(queueName, null, { connection: workerConnection, autorun: false });
-    try {
-      const [active, retried] = await queue.enqueue([email(0), email(1)], Date.now());
-      const once1 = { attempts: 1, removeOnComplete: false } as const;
-      const failed = (await queue.queue.add('SMS', { payload: 'lost', submittedAt: Date.now() }, once1)).id ?? '';
-      const completed = (await queue.queue.add('PUSH', { payload: 'sent', submittedAt: Date.now() }, once1)).id ?? '';
-      const [waiting] = await queue.enqueue([email(2)], Date.now());
-      const token = 'test-token';
-      const take = () => worker.getNextJob(token);
-      expect((await take())?.id).toBe(active);
-      await (await take())?.moveToFailed(new Error('try again'), token);
-      await (await take())?.moveToFailed(new Error('for good'), token);
-      await (await take())?.moveToCompleted('done', token, false);
+    const [active] = await queue.enqueue([email(0)], Date.now());
+    const [retried] = await queue.enqueue([email(1)], Date.now());
+    const once1 = { attempts: 1, removeOnComplete: false } as const;
+    const failed = (await queue.queue.add('SMS', { payload: 'lost', submittedAt: Date.now() }, once1)).id ?? '';
+    const completed = (await queue.queue.add('PUSH', { payload: 'sent', submittedAt: Date.now() }, once1)).id ?? '';
+    const [waiting] = await queue.enqueue([email(2)], Date.now());
+    const token = 'test-token';
+    const take = () => worker.getNextJob(token);
+    expect((await take())?.id).toBe(active);
+    await (await take())?.moveToFailed(new Error('try again'), token);
+    await (await take())?.moveToFailed(new Error('for good'), token);
+    await (await take())?.moveToCompleted('done', token, false);
 
-      const ids = [active, retried, failed, completed, waiting].map((id) => id ?? '');
-      const one = await Promise.all(ids.map((id) => queue.find(id)));
-      expect(one.map((job) => job?.state)).toEqual(['ACTIVE', 'DELAYED', 'FAILED', 'COMPLETED', 'QUEUED']);
-      const many = await queue.findMany([...ids, '0190a5d0-0000-7000-8000-000000000000']);
-      expect(many).toEqual(one);
-    } finally {
-      await worker.close(true);
-      await queue.close();
-      connection.disconnect();
-      workerConnection.disconnect();
-    }
+    const ids = [active, retried, failed, completed, waiting].map((id) => id ?? '');
+    const one = await Promise.all(ids.map((id) => queue.find(id)));
+    expect(one.map((job) => job?.state)).toEqual(['ACTIVE', 'DELAYED', 'FAILED', 'COMPLETED', 'QUEUED']);
+    const many = await queue.findMany([...ids, '0190a5d0-0000-7000-8000-000000000000']);
+    expect(many).toEqual(one);
+  });
+
+  test('finds tasks inside parcels and alone in one call, each once, with its state and own payload', async ({
+    queue,
+    worker,
+  }) => {
+    // 150 EMAIL: parcels of 100 and 50; the one SMS is a job of its own.
+    const submissions = [...Array.from({ length: 150 }, (_, n) => email(n)), sms(0)];
+    const ids = await queue.enqueue(submissions, Date.now());
+    const [alone] = await queue.enqueue([email(999)], Date.now());
+    expect(await queue.queue.getWaitingCount()).toBe(4);
+    // A worker takes the first job: the parcel of the first 100 EMAIL tasks.
+    expect((await worker.getNextJob('test-token'))?.id).toBe(parcelJobIdOf(ids[0] ?? ''));
+
+    const asked = [ids[0], ids[99], ids[100], ids[149], ids[150], alone, ids[0]].map((id) => id ?? '');
+    const found = await queue.findMany([...asked, '0190a5d0-0000-7000-8000-000000000000']);
+    expect(found.map((task) => task.id)).toEqual(asked.slice(0, 6));
+    expect(found.map((task) => [task.taskType, task.state, task.attempts])).toEqual([
+      ['EMAIL', 'ACTIVE', 1],
+      ['EMAIL', 'ACTIVE', 1],
+      ['EMAIL', 'QUEUED', 0],
+      ['EMAIL', 'QUEUED', 0],
+      ['SMS', 'QUEUED', 0],
+      ['EMAIL', 'QUEUED', 0],
+    ]);
+    expect(found.map((task) => task.payload)).toEqual([
+      email(0).payload,
+      email(99).payload,
+      email(100).payload,
+      email(149).payload,
+      sms(0).payload,
+      email(999).payload,
+    ]);
+    expect(await queue.find(ids[149] ?? '')).toEqual(found[3]);
+  });
+
+  test('shows a task gone on in a retry parcel with the attempts it spent and its last error', async ({ queue }) => {
+    const submittedAt = Date.now();
+    const [first, second, third] = await queue.enqueue([email(0), email(1), email(2)], submittedAt);
+    if (first === undefined || second === undefined || third === undefined) throw new Error('three ids expected');
+    // As a worker leaves it: the parcel done with, its second task going on to attempt 2.
+    await queue.queue.remove(parcelJobIdOf(first));
+    await queue.queue.add(
+      'EMAIL',
+      { submittedAt, attempt: 2, tasks: [{ id: second, payload: email(1).payload, error: 'provider said 503' }] },
+      { ...jobOptions(retry), jobId: retryParcelId(parcelJobIdOf(second), 2), delay: 60_000 },
+    );
+
+    const found = await queue.findMany([first, second, third]);
+    expect(found).toEqual([
+      {
+        id: second,
+        taskType: 'EMAIL',
+        state: 'DELAYED',
+        attempts: 1,
+        error: 'provider said 503',
+        submittedAt: new Date(submittedAt),
+        payload: email(1).payload,
+      },
+    ]);
+    expect(await queue.find(second)).toEqual(found[0]);
+
+    // Attempt 2's parcel adds attempt 3's just before it completes: the later attempt shows.
+    await queue.queue.add(
+      'EMAIL',
+      { submittedAt, attempt: 3, tasks: [{ id: second, payload: email(1).payload, error: 'provider said 429' }] },
+      { ...jobOptions(retry), jobId: retryParcelId(parcelJobIdOf(second), 3) },
+    );
+    expect(await queue.find(second)).toMatchObject({ state: 'QUEUED', attempts: 2, error: 'provider said 429' });
   });
 });

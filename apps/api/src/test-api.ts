@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { createDb, createStore, migrateToLatest } from '@sluice/store';
-import { createDemoCatalog, type Catalog } from '@sluice/tasks';
+import { createDemoCatalog, EXTRA_TASKS_KEY, tasksIn, type Catalog } from '@sluice/tasks';
 import { Registry, createLogger, createMetrics } from '@sluice/telemetry';
 import { createApp } from './app.js';
 import type { Backpressure } from './backpressure.js';
@@ -15,6 +15,13 @@ export interface TestApi {
   readonly queue: TaskQueue;
   /** Jobs in the queue in any state. */
   jobCount(): Promise<number>;
+  /**
+   * Tasks in the queue in any state, alone or in parcels: the jobs plus the tasks parcels carry
+   * beyond one (the counter QUEUE_HIGH_WATER reads). With no worker running, every task enqueued.
+   */
+  taskCount(): Promise<number>;
+  /** Tasks in the waiting jobs, alone or in parcels, by task type. */
+  waitingTasks(): Promise<Readonly<Record<string, number>>>;
   close(): Promise<void>;
 }
 
@@ -55,10 +62,17 @@ export const startTestApi = async (options: {
   const db = createDb(options.databaseUrl, { poolSize: 4 });
   await migrateToLatest(db);
   const store = createStore(db);
-  const queue = createTaskQueue(redis, { queueName: options.queueName, retry: { maxRetries: 3, backoffDelayMs: 100 } });
+  const catalog = options.catalog ?? createDemoCatalog({ failureRate: 0, workMs: 0 });
+  // BATCH_SIZE's default, as the api has it unless told otherwise.
+  const queue = createTaskQueue(redis, {
+    queueName: options.queueName,
+    retry: { maxRetries: 3, backoffDelayMs: 100 },
+    catalog,
+    defaultBatchSize: 100,
+  });
   const registry = new Registry();
   const app = createApp({
-    catalog: options.catalog ?? createDemoCatalog({ failureRate: 0, workMs: 0 }),
+    catalog,
     queue: options.wrapQueue?.(queue) ?? queue,
     store,
     metrics: createMetrics(registry, { defaults: false }),
@@ -84,10 +98,18 @@ export const startTestApi = async (options: {
   const server = app.listen(options.port ?? 0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
+  const jobCount = async () => Object.values(await queue.counts()).reduce((a, b) => a + b, 0);
   return {
     url: `http://127.0.0.1:${port}`,
     queue,
-    jobCount: async () => Object.values(await queue.counts()).reduce((a, b) => a + b, 0),
+    jobCount,
+    taskCount: async () => (await jobCount()) + Number((await redis.get(queue.queue.toKey(EXTRA_TASKS_KEY))) ?? 0),
+    waitingTasks: async () => {
+      const byType: Record<string, number> = {};
+      for (const job of await queue.queue.getWaiting(0, -1))
+        byType[job.name] = (byType[job.name] ?? 0) + tasksIn(job.data);
+      return byType;
+    },
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,0 +1,90 @@
+import type { JobsOptions } from 'bullmq';
+import {
+  newId,
+  newParcelBase,
+  planParcels,
+  withParcelFields,
+  type Catalog,
+  type JobData,
+  type ParcelData,
+  type ParcelTask,
+  type Submission,
+} from '@sluice/tasks';
+
+/** A job as `queue.add` and `queue.addBulk` take it, its id always set. */
+export interface NewJob<Data> {
+  readonly name: string;
+  readonly data: Data;
+  readonly opts: JobsOptions & { readonly jobId: string };
+}
+
+/** What an unkeyed bulk submission goes into the queue as. */
+export interface BulkJobs {
+  readonly jobs: ReadonlyArray<NewJob<JobData | ParcelData>>;
+  /** Each submission's task id, in request order. */
+  readonly ids: ReadonlyArray<string>;
+  /** Tasks the parcels among `jobs` carry beyond their one job each: Σ (tasks − 1). */
+  readonly extraTasks: number;
+}
+
+/** The job of one task: named by its type, its id the task's, as every single submission travels. */
+export const singleJob = (
+  submission: Submission,
+  id: string,
+  submittedAt: number,
+  opts: JobsOptions,
+): NewJob<JobData> => ({
+  name: submission.taskType,
+  data: { payload: submission.payload, submittedAt },
+  opts: { ...opts, jobId: id },
+});
+
+/**
+ * The jobs of an unkeyed bulk submission: `planParcels` cuts it by type and `groupBy` key into
+ * parcels of at most their type's batch size; a parcel of one task is that task's own job, and
+ * one of more is a single job carrying them all, whose id is a new parcel base and whose tasks'
+ * ids are that base with their index (see parcel-id.ts in @sluice/tasks). Pure but for the new
+ * ids' randomness.
+ *
+ * @example
+ * const { jobs, ids } = bulkJobs(catalog, submissions, { submittedAt, defaultBatchSize: 100, opts });
+ * await queue.addBulk(jobs); // 250 EMAIL tasks: 3 jobs; ids[i] is the id of submissions[i]
+ */
+export const bulkJobs = (
+  catalog: Catalog,
+  submissions: ReadonlyArray<Submission>,
+  options: {
+    readonly submittedAt: number;
+    /** Tasks a parcel of a type without its own `batch.size` carries at most (BATCH_SIZE). */
+    readonly defaultBatchSize: number;
+    readonly opts: JobsOptions;
+  },
+): BulkJobs => {
+  const { submittedAt, opts } = options;
+  const ids = new Array<string>(submissions.length);
+  const jobs: Array<NewJob<JobData | ParcelData>> = [];
+  let extraTasks = 0;
+  for (const parcel of planParcels(catalog, submissions, options.defaultBatchSize)) {
+    const [only] = parcel.positions;
+    const submission = only === undefined ? undefined : submissions[only];
+    if (parcel.positions.length === 1 && only !== undefined && submission !== undefined) {
+      const id = newId(submittedAt);
+      ids[only] = id;
+      jobs.push(singleJob(submission, id, submittedAt, opts));
+      continue;
+    }
+    const base = newParcelBase(submittedAt);
+    const tasks = parcel.positions.map((position, index): ParcelTask => {
+      const id = withParcelFields(base, { index });
+      ids[position] = id;
+      return { id, payload: submissions[position]?.payload };
+    });
+    jobs.push({
+      name: parcel.taskType,
+      data: { submittedAt, ...(parcel.key === undefined ? {} : { key: parcel.key }), tasks },
+      opts: { ...opts, jobId: base },
+    });
+    extraTasks += tasks.length - 1;
+  }
+  return { jobs, ids, extraTasks };
+};
