@@ -32,10 +32,8 @@ return waiting + extra`;
  *   from Bull Board) counts as one task: too low by its tasks − 1;
  * - a parcel whose counting failed after it was enqueued (Redis lost between the two commands)
  *   counts as one task, and a worker lowering the counter for it takes it below the truth;
- * - a retry parcel is counted from when a worker adds it, so while it waits out its backoff its
- *   extra tasks count and its job does not (a delayed single task does not count at all); if the
- *   waiting list empties meanwhile, the reset forgets them and taking it lowers the counter below
- *   the truth.
+ * - a retry parcel, once its backoff is over and it waits, counts as one task (a worker neither
+ *   adds it to the counter nor takes it off): too low by its tasks − 1.
  * Whenever the waiting list is empty the counter is set to 0 here, so no error outlives the
  * backlog it was made in; a negative counter counts as 0.
  *

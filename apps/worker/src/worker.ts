@@ -77,10 +77,10 @@ export const createWorker = (deps: WorkerDeps): BatchWorker<QueuedJobData, Json>
     outageBackoff: createOutageBackoff({ baseMs: config.batch.backoffDelayMs, maxMs: 5_000 }),
     onCommitUnavailable: (error) => gate?.reportUnavailable(error),
     signal: shutdown.signal,
+    // Not counted among the waiting tasks of QUEUE_HIGH_WATER: a retry parcel waits out its
+    // backoff delayed, as a retried single task does, and delayed jobs are not counted.
     addJob: async ({ name, data, opts }) => {
       await queue.add(name, data, opts);
-      // Counted as waiting tasks for QUEUE_HIGH_WATER, as the api counts the parcels it adds.
-      if (data.tasks.length > 1) await deps.connection.incrby(extraTasksKey, data.tasks.length - 1);
     },
     ...(deps.afterCommit ? { afterCommit: deps.afterCommit } : {}),
   });
@@ -158,12 +158,13 @@ export const createWorker = (deps: WorkerDeps): BatchWorker<QueuedJobData, Json>
       });
     }
   });
-  // A parcel taken for the first time no longer waits: its tasks beyond its one job leave the
-  // count QUEUE_HIGH_WATER reads (see EXTRA_TASKS_KEY). A parcel back after a stall or a retry
-  // was taken before, and is not taken off twice.
+  // A parcel the api made, taken for the first time, no longer waits: its tasks beyond its one
+  // job leave the count QUEUE_HIGH_WATER reads (see EXTRA_TASKS_KEY), where the api put them. A
+  // parcel back after a stall or a retry was taken off before; a retry parcel never went in.
   worker.worker.on('active', (job) => {
     const tasks = tasksIn(job.data);
-    if (tasks > 1 && job.attemptsMade === 0 && !job.stalledCounter) {
+    const fromApi = (job.data as { attempt?: unknown }).attempt === undefined;
+    if (tasks > 1 && fromApi && job.attemptsMade === 0 && !job.stalledCounter) {
       deps.connection
         .decrby(extraTasksKey, tasks - 1)
         .catch((error: unknown) =>

@@ -7,7 +7,7 @@ export const DEFAULT_QUEUE_NAME = 'tasks';
  * Where, under the queue's prefix (`queue.toKey(EXTRA_TASKS_KEY)`), the tasks that parcels waiting
  * in the queue carry beyond their one job are counted, so that QUEUE_HIGH_WATER counts tasks, not
  * jobs. The api adds a parcel's tasks − 1 once it has enqueued it; a worker takes them off when it
- * first takes the parcel, and adds them for a retry parcel it enqueues. The api reads the waiting
+ * first takes a parcel the api made (retry parcels are neither counted nor taken off). The api reads the waiting
  * jobs plus this, and sets it to 0 whenever the waiting list is empty, so drift left by a crash
  * lasts no longer than the backlog.
  */
