@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { checkJob, createCatalog, defineTaskType, parcelFields, parcelJobIdOf } from '@sluice/tasks';
-import { bulkJobs } from './bulk-jobs.js';
+import { bulkJobs, keyedBulkJobs } from './bulk-jobs.js';
 
 const handle = async (tasks: ReadonlyArray<unknown>) => tasks.map(() => ({ ok: true as const }));
 const catalog = createCatalog([
@@ -67,5 +67,39 @@ describe('bulkJobs', () => {
     // UUIDv7s of the submission's time, so they sort by time like single tasks' ids.
     expect(ids.every((id) => id.startsWith('00000000-03e8-7'))).toBe(true);
     for (const job of jobs) expect(checkJob(job.opts.jobId, job.data)).toMatchObject({ ok: true });
+  });
+});
+
+describe('keyedBulkJobs', () => {
+  const submissions = [email('a'), hook('acme'), email('b'), email('c'), hook('acme')];
+  const keyed = () =>
+    keyedBulkJobs(catalog, submissions, { key: 'import-9', caller: undefined, defaultBatchSize: 100, opts });
+
+  it('names the same tasks and parcel jobs for the same body and key, and enqueues every task under its parcel job', () => {
+    const { ids, jobsFor } = keyed();
+    expect(keyed().ids).toEqual(ids);
+    const { jobs, extraTasks } = jobsFor([0, 1, 2, 3, 4], 7);
+    // EMAIL [a, b] and [c], HOOK acme [1, 4]: even a parcel of one is a parcel job, named as the plan names it.
+    expect(jobs.map((job) => [job.name, job.opts.jobId, job.data.tasks.map((task) => task.id)])).toEqual([
+      ['EMAIL', ids.jobIds[0], [ids.own[0], ids.own[2]]],
+      ['EMAIL', ids.jobIds[1], [ids.own[3]]],
+      ['HOOK', ids.jobIds[2], [ids.own[1], ids.own[4]]],
+    ]);
+    expect(extraTasks).toBe(2);
+    for (const [position, id] of ids.own.entries()) {
+      const size = submissions[position]?.taskType === 'EMAIL' ? 2 : 100;
+      expect(ids.jobIds).toContain(parcelJobIdOf(id, size));
+    }
+    for (const job of jobs) expect(checkJob(job.opts.jobId, job.data)).toMatchObject({ ok: true });
+  });
+
+  it('enqueues only the missing tasks, each in the job of the parcel it belongs to', () => {
+    const { ids, jobsFor } = keyed();
+    const { jobs } = jobsFor([3, 4], 7);
+    expect(jobs.map((job) => [job.opts.jobId, job.data.tasks.map((task) => task.id)])).toEqual([
+      [ids.jobIds[1], [ids.own[3]]],
+      [ids.jobIds[2], [ids.own[4]]],
+    ]);
+    expect(jobs[1]?.data).toMatchObject({ key: 'acme', submittedAt: 7 });
   });
 });

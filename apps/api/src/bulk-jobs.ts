@@ -1,11 +1,13 @@
 import type { JobsOptions } from 'bullmq';
 import {
+  keyedParcelIds,
   newId,
   newParcelBase,
   planParcels,
   withParcelFields,
   type Catalog,
   type JobData,
+  type KeyedParcelIds,
   type ParcelData,
   type ParcelTask,
   type Submission,
@@ -87,4 +89,70 @@ export const bulkJobs = (
     extraTasks += tasks.length - 1;
   }
   return { jobs, ids, extraTasks };
+};
+
+/** The parcel jobs of a keyed bulk submission's missing tasks: a parcel of one is a parcel job too. */
+export interface KeyedJobs extends BulkJobs {
+  readonly jobs: ReadonlyArray<NewJob<ParcelData>>;
+}
+
+/** What a keyed bulk submission goes into the queue as, once its missing tasks are known. */
+export interface KeyedBulk {
+  /** The request's ids: its own in request order, and those a first body of another shape had. */
+  readonly ids: KeyedParcelIds;
+  /**
+   * The jobs that enqueue the tasks at `missing` (places in the request): each parcel with its
+   * missing tasks, under the parcel's job id, so a re-send that finds a whole parcel missing
+   * adds the job the first request would have, and BullMQ holds it once.
+   */
+  jobsFor(
+    missing: ReadonlyArray<number>,
+    submittedAt: number,
+  ): KeyedJobs;
+}
+
+/**
+ * A bulk submission sent with an Idempotency-Key: cut into parcels like any other (planParcels),
+ * with ids from the key (keyedParcelIds in @sluice/tasks), so a re-send names the same tasks and
+ * the same parcel jobs. Pure.
+ *
+ * @example
+ * const keyed = keyedBulkJobs(catalog, submissions, { key, caller, defaultBatchSize: 100, opts });
+ * const missing = positionsNotFound(keyed.ids.own);
+ * await queue.addBulk([...keyed.jobsFor(missing, Date.now()).jobs]);
+ */
+export const keyedBulkJobs = (
+  catalog: Catalog,
+  submissions: ReadonlyArray<Submission>,
+  options: {
+    readonly key: string;
+    readonly caller: string | undefined;
+    readonly defaultBatchSize: number;
+    readonly opts: JobsOptions;
+  },
+): KeyedBulk => {
+  const plan = planParcels(catalog, submissions, options.defaultBatchSize);
+  const ids = keyedParcelIds(options.key, plan, submissions.length, options.caller);
+  return {
+    ids,
+    jobsFor: (missing, submittedAt) => {
+      const wanted = new Set(missing);
+      const jobs: Array<NewJob<ParcelData>> = [];
+      let extraTasks = 0;
+      plan.forEach((parcel, p) => {
+        const tasks = parcel.positions
+          .filter((position) => wanted.has(position))
+          .map((position): ParcelTask => ({ id: ids.own[position] ?? '', payload: submissions[position]?.payload }));
+        const jobId = ids.jobIds[p];
+        if (tasks.length === 0 || jobId === undefined) return;
+        jobs.push({
+          name: parcel.taskType,
+          data: { submittedAt, ...(parcel.key === undefined ? {} : { key: parcel.key }), tasks },
+          opts: { ...options.opts, jobId },
+        });
+        extraTasks += tasks.length - 1;
+      });
+      return { jobs, ids: ids.own, extraTasks };
+    },
+  };
 };

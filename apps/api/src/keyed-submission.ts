@@ -7,16 +7,24 @@ import type { TaskQueue } from './task-queue.js';
 export interface KeyedSubmissionDeps {
   readonly queue: Pick<TaskQueue, 'findMany'>;
   readonly store: Pick<Store, 'findTasks'>;
-  /** Enqueues under the given ids, answering 503 itself when Redis fails. */
-  readonly enqueue: (submissions: ReadonlyArray<Submission>, ids: ReadonlyArray<string>) => Promise<unknown>;
 }
 
 export interface KeyedSubmission {
   /** The Idempotency-Key, for the 422's message. */
   readonly key: string;
   readonly submissions: ReadonlyArray<Submission>;
-  /** From `taskIdForKey` (one id, no foreign ones) or `bulkTaskIdsForKey`. */
+  /** From `taskIdForKey` (one id, no foreign ones) or `keyedParcelIds`. */
   readonly ids: BulkTaskIds;
+  /**
+   * Enqueues the tasks at `missing` (places in `submissions`) under their ids, answering 503
+   * itself when Redis fails.
+   */
+  readonly enqueue: (missing: ReadonlyArray<number>) => Promise<unknown>;
+  /**
+   * What a 422 says when a foreign id is found; default: the count of tasks the key was first sent
+   * with, as `bulkTaskIdsForKey`'s foreign ids tell it.
+   */
+  readonly foreignMessage?: string;
   /** Where a task's differences point in a 422: `/tasks/3` in a bulk request. */
   readonly pointerOf: (index: number) => string;
 }
@@ -33,6 +41,17 @@ export interface KeyedOutcome {
 /** Whether a found task is the one a submission describes: same type, same payload in canonical form. */
 const sameTask = (found: FoundTask, submission: Submission): boolean =>
   found.taskType === submission.taskType && canonicalJson(found.payload) === canonicalJson(submission.payload);
+
+/** Each error once: many foreign ids can tell the same thing. */
+const uniqueErrors = (errors: ReadonlyArray<FieldError>): ReadonlyArray<FieldError> => {
+  const seen = new Set<string>();
+  return errors.filter((error) => {
+    const text = `${error.pointer}\u0000${error.message}`;
+    if (seen.has(text)) return false;
+    seen.add(text);
+    return true;
+  });
+};
 
 const DIFFERS = 'differs from the task first sent at this position with this Idempotency-Key';
 
@@ -70,20 +89,21 @@ export const submitKeyed = async (deps: KeyedSubmissionDeps, request: KeyedSubmi
       errors.push({
         pointer: '/tasks',
         message:
-          index === last
+          request.foreignMessage ??
+          (index === last
             ? 'this Idempotency-Key was first sent with more tasks'
-            : `this Idempotency-Key was first sent with ${index + 1} task${index === 0 ? '' : 's'}`,
+            : `this Idempotency-Key was first sent with ${index + 1} task${index === 0 ? '' : 's'}`),
       });
     });
   }
-  if (errors.length > 0) throw keyReused(key, errors);
+  if (errors.length > 0) throw keyReused(key, uniqueErrors(errors));
 
   const tasks: Array<FoundTask | undefined> = submissions.map((_, index) => before.get(ids.own[index] ?? ''));
   if (missing.length === 0) return { tasks, existed: tasks.map(() => true), enqueued: [] };
 
   const enqueued = missing.map((index) => submissions[index]).filter((s): s is Submission => s !== undefined);
   const enqueuedIds = missing.map((index) => ids.own[index] ?? '');
-  await deps.enqueue(enqueued, enqueuedIds);
+  await request.enqueue(missing);
   let after: ReadonlyMap<string, FoundTask>;
   try {
     after = await lookUpTasks(deps, enqueuedIds);

@@ -82,23 +82,28 @@ const storedJob = (id: string, fields: unknown): StoredJob | undefined => {
 };
 
 /**
- * Parcels are made for unkeyed bulk submissions, whose task ids are UUIDv7s; keyed ones (v8) and
- * any other id travel as single-task jobs, so only a v7 id can be in a parcel.
+ * The parcels task `id` may be in. An unkeyed bulk request's parcels have UUIDv7 ids numbered
+ * from 0 each; a keyed one's have version 8 ids numbered across a class of its type, cut at the
+ * type's batch size, so one candidate per size in use (see keyedParcelIds in @sluice/tasks). Any
+ * other id (a keyed single task's v8 id among them) can only be its own job: the candidates made
+ * for it hold nothing, and cost a read each.
  */
-const mayBeInParcel = (id: string): boolean => id[14] === '7';
-
-/** The jobs task `id` may be in before any retry: its own, and the parcel its id points to. */
-const firstCandidates = (id: string): ReadonlyArray<string> => {
-  if (!mayBeInParcel(id)) return [id];
-  const parcel = parcelJobIdOf(id);
-  return parcel === id ? [id] : [id, parcel];
+const parcelsOf = (id: string, parcelSizes: ReadonlyArray<number>): ReadonlyArray<string> => {
+  if (id[14] === '7') return [parcelJobIdOf(id)];
+  if (id[14] === '8') return parcelSizes.map((size) => parcelJobIdOf(id, size));
+  return [];
 };
 
-/** The retry parcels task `id` may have gone on in: one per attempt after the first. */
-const retryCandidates = (id: string, maxRetries: number): ReadonlyArray<string> => {
-  const parcel = parcelJobIdOf(id);
-  return Array.from({ length: maxRetries }, (_, n) => retryParcelId(parcel, n + 2));
-};
+/** The jobs task `id` may be in before any retry: its own, and the parcels its id points to. */
+const firstCandidates = (id: string, parcelSizes: ReadonlyArray<number>): ReadonlyArray<string> => [
+  ...new Set([id, ...parcelsOf(id, parcelSizes)]),
+];
+
+/** The retry parcels task `id` may have gone on in: one per parcel and attempt after the first. */
+const retryCandidates = (id: string, maxRetries: number, parcelSizes: ReadonlyArray<number>): ReadonlyArray<string> =>
+  parcelsOf(id, parcelSizes).flatMap((parcel) =>
+    Array.from({ length: maxRetries }, (_, n) => retryParcelId(parcel, n + 2)),
+  );
 
 interface Holding {
   readonly job: StoredJob;
@@ -156,7 +161,7 @@ const statesOf = async (
  *
  * Pipelined whatever the count, with no scan of the waiting list and no index in Redis: a task's
  * id leads to the jobs it can be in (parcel-id.ts in @sluice/tasks). First its own job and the
- * parcel its id points to are read; for a UUIDv7 found in neither, the retry parcels that could
+ * parcels its id points to are read; for an id found in none, the retry parcels that could
  * have taken it on (attempts 2 … maxRetries + 1) in a second round trip; then the state of each
  * job that holds one. Each job is read once however many of `ids` it holds. Where several hold a
  * task (a worker adds a retry parcel just before the parcel it leaves completes), the one of the
@@ -170,6 +175,8 @@ export const findQueuedTasks = async (
   keys: QueueKeys,
   ids: ReadonlyArray<string>,
   maxRetries: number,
+  /** The sizes keyed requests' classes are cut at (each task type's parcel size). */
+  parcelSizes: ReadonlyArray<number> = [],
 ): Promise<ReadonlyArray<QueuedTask>> => {
   const jobs = new Map<string, StoredJob | undefined>();
   const read = async (jobIds: ReadonlyArray<string>): Promise<void> => {
@@ -194,18 +201,18 @@ export const findQueuedTasks = async (
   };
 
   const unique = [...new Set(ids)];
-  await read(unique.flatMap(firstCandidates));
+  await read(unique.flatMap((id) => firstCandidates(id, parcelSizes)));
   const found = new Map<string, Holding>();
   const retried: string[] = [];
   for (const id of unique) {
-    const held = holding(id, firstCandidates(id));
+    const held = holding(id, firstCandidates(id, parcelSizes));
     if (held !== undefined) found.set(id, held);
-    else if (mayBeInParcel(id) && maxRetries > 0) retried.push(id);
+    else if (parcelsOf(id, parcelSizes).length > 0 && maxRetries > 0) retried.push(id);
   }
   if (retried.length > 0) {
-    await read(retried.flatMap((id) => retryCandidates(id, maxRetries)));
+    await read(retried.flatMap((id) => retryCandidates(id, maxRetries, parcelSizes)));
     for (const id of retried) {
-      const held = holding(id, retryCandidates(id, maxRetries));
+      const held = holding(id, retryCandidates(id, maxRetries, parcelSizes));
       if (held !== undefined) found.set(id, held);
     }
   }

@@ -3,13 +3,16 @@ import type { Redis } from 'ioredis';
 import {
   EXTRA_TASKS_KEY,
   jobOptions,
+  MAX_PARCEL_TASKS,
   newId,
+  parcelSizeOf,
   type Catalog,
+  type KeyedParcelIds,
   type QueuedJobData,
   type RetrySettings,
   type Submission,
 } from '@sluice/tasks';
-import { bulkJobs, singleJob } from './bulk-jobs.js';
+import { bulkJobs, keyedBulkJobs, singleJob, type BulkJobs } from './bulk-jobs.js';
 import { findQueuedTasks, type QueuedTask } from './queued-tasks.js';
 import { waitingTasks } from './waiting-tasks.js';
 
@@ -26,6 +29,18 @@ export interface TaskQueue {
     submittedAt: number,
     ids?: ReadonlyArray<string>,
   ): Promise<ReadonlyArray<string>>;
+  /**
+   * A bulk submission sent with an Idempotency-Key: its ids, from the key and the parcels it is
+   * cut into (see keyedBulkJobs), and how to enqueue the tasks at `missing` (places in it).
+   */
+  keyedBulk(
+    submissions: ReadonlyArray<Submission>,
+    key: string,
+    caller: string | undefined,
+  ): {
+    readonly ids: KeyedParcelIds;
+    enqueue(missing: ReadonlyArray<number>, submittedAt: number): Promise<void>;
+  };
   /** The task with this id, alone in its job or in a parcel, as findMany shows it. */
   find(id: string): Promise<QueuedTask | undefined>;
   /**
@@ -63,7 +78,29 @@ export const createTaskQueue = (
   const onError = options.onError ?? (() => undefined);
   queue.on('error', onError);
   const defaults = jobOptions(options.retry);
-  const findMany = (ids: ReadonlyArray<string>) => findQueuedTasks(connection, queue, ids, options.retry.maxRetries);
+  // The sizes a keyed request's classes are cut at: a keyed task leads to its parcel by its size.
+  const parcelSizes = [
+    ...new Set(
+      [options.defaultBatchSize, ...options.catalog.names].map((entry) =>
+        typeof entry === 'number'
+          ? Math.min(entry, MAX_PARCEL_TASKS)
+          : parcelSizeOf(options.catalog, entry, options.defaultBatchSize),
+      ),
+    ),
+  ];
+  const findMany = (ids: ReadonlyArray<string>) =>
+    findQueuedTasks(connection, queue, ids, options.retry.maxRetries, parcelSizes);
+  /** Adds a request's jobs in one addBulk, then counts its parcels' extra tasks for QUEUE_HIGH_WATER. */
+  const addJobs = async (bulk: BulkJobs): Promise<void> => {
+    await queue.addBulk([...bulk.jobs]);
+    if (bulk.extraTasks > 0) {
+      // The jobs are stored whatever happens here, so a failure must not turn into an answer
+      // that says nothing was: it leaves the count low until the waiting list next empties.
+      await connection.incrby(queue.toKey(EXTRA_TASKS_KEY), bulk.extraTasks).catch((error: unknown) => {
+        onError(new Error('parcels enqueued but not counted for QUEUE_HIGH_WATER', { cause: error }));
+      });
+    }
+  };
   return {
     queue,
     enqueue: async (submissions, submittedAt, ids) => {
@@ -75,7 +112,7 @@ export const createTaskQueue = (
         await queue.add(job.name, job.data, job.opts);
         return [job.opts.jobId];
       }
-      // Keyed tasks stay a job each for now: their ids come from the key, not from a parcel base.
+      // Given ids (not made by keyedBulk) name single-task jobs.
       if (ids !== undefined) {
         const jobs = submissions.map((submission, index) =>
           singleJob(submission, ids[index] ?? newId(submittedAt), submittedAt, defaults),
@@ -88,15 +125,17 @@ export const createTaskQueue = (
         defaultBatchSize: options.defaultBatchSize,
         opts: defaults,
       });
-      await queue.addBulk([...bulk.jobs]);
-      if (bulk.extraTasks > 0) {
-        // The jobs are stored whatever happens here, so a failure must not turn into an answer
-        // that says nothing was: it leaves the count low until the waiting list next empties.
-        await connection.incrby(queue.toKey(EXTRA_TASKS_KEY), bulk.extraTasks).catch((error: unknown) => {
-          onError(new Error('parcels enqueued but not counted for QUEUE_HIGH_WATER', { cause: error }));
-        });
-      }
+      await addJobs(bulk);
       return bulk.ids;
+    },
+    keyedBulk: (submissions, key, caller) => {
+      const keyed = keyedBulkJobs(options.catalog, submissions, {
+        key,
+        caller,
+        defaultBatchSize: options.defaultBatchSize,
+        opts: defaults,
+      });
+      return { ids: keyed.ids, enqueue: (missing, submittedAt) => addJobs(keyed.jobsFor(missing, submittedAt)) };
     },
     find: async (id) => (await findMany([id]))[0],
     findMany,

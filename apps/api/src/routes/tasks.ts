@@ -2,7 +2,6 @@ import { Router, type Request } from 'express';
 import { MAX_THROUGHPUT_SECONDS, type Store } from '@sluice/store';
 import type { Metrics } from '@sluice/telemetry';
 import {
-  bulkTaskIdsForKey,
   IDEMPOTENCY_KEY,
   isUuid,
   taskIdForKey,
@@ -161,11 +160,7 @@ export const createTaskRoutes = ({ catalog, queue, store, metrics, backpressure 
     if (again) return again;
     return queued && foundInQueue(queued);
   };
-  const keyedDeps: KeyedSubmissionDeps = {
-    queue,
-    store,
-    enqueue: (submissions, ids) => enqueueVia(() => queue.enqueue(submissions, Date.now(), ids)),
-  };
+  const keyedDeps: KeyedSubmissionDeps = { queue, store };
   const counted = (submissions: ReadonlyArray<Submission>): void => {
     const byType = new Map<string, number>();
     for (const s of submissions) byType.set(s.taskType, (byType.get(s.taskType) ?? 0) + 1);
@@ -184,6 +179,7 @@ export const createTaskRoutes = ({ catalog, queue, store, metrics, backpressure 
         key,
         submissions: [checked.value],
         ids: { own: [id], foreign: [] },
+        enqueue: () => enqueueVia(() => queue.enqueue([checked.value], Date.now(), [id])),
         pointerOf: () => '',
       });
       const [before] = outcome.tasks;
@@ -234,13 +230,17 @@ export const createTaskRoutes = ({ catalog, queue, store, metrics, backpressure 
         return;
       }
       // addBulk pipelines its jobs, so a connection lost mid-request can leave part of it enqueued.
-      // With an Idempotency-Key the ids are derived from it, and a re-send, however late, adds
-      // only the tasks that neither Redis nor PostgreSQL holds.
-      const ids = bulkTaskIdsForKey(key, submissions.length, clientOf(response));
+      // With an Idempotency-Key the task and parcel ids are derived from it, and a re-send, however
+      // late, adds only the tasks that neither Redis nor PostgreSQL holds.
+      const keyed = queue.keyedBulk(submissions, key, clientOf(response));
+      const { ids } = keyed;
       const outcome = await submitKeyed(keyedDeps, {
         key,
         submissions,
         ids,
+        enqueue: (missing) => enqueueVia(() => keyed.enqueue(missing, Date.now())),
+        foreignMessage:
+          'this Idempotency-Key was first sent with another number of tasks, or of task types and group keys, or in another order',
         pointerOf: (index) => `/tasks/${index}`,
       });
       counted(outcome.enqueued);
