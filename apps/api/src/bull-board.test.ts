@@ -54,6 +54,28 @@ describe('Bull Board at /admin/queues', () => {
     expect(queue?.counts.waiting).toBe(1);
   });
 
+  test('shows a bulk request as parcels, each with its tasks, their ids and payloads', async ({
+    startApi,
+    queueName,
+  }) => {
+    const api = await startApi();
+    const tasks = [0, 1, 2].map((n) => ({ taskType: 'EMAIL', payload: { to: `user${n}@example.com`, subject: 'Hi' } }));
+    const answer = await fetch(`${api.url}/api/tasks/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ tasks }),
+    });
+    const { taskIds } = (await answer.json()) as { taskIds: string[] };
+    const response = await fetch(`${api.url}/admin/queues/api/queues?activeQueue=${queueName}&status=waiting&page=1`);
+    const { queues } = (await response.json()) as {
+      queues: Array<{ name: string; jobs: Array<{ name: string; data: { tasks: unknown[] } }> }>;
+    };
+    const jobs = queues.find((queue) => queue.name === queueName)?.jobs ?? [];
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]?.name).toBe('EMAIL');
+    expect(jobs[0]?.data.tasks).toEqual(tasks.map((task, n) => ({ id: taskIds[n], payload: task.payload })));
+  });
+
   test('answers 401 with a Basic challenge to a request without the configured credentials', async ({ startApi }) => {
     const api = await startApi({ username: 'ops', password: 'correct horse', readOnly: false });
 
