@@ -80,6 +80,13 @@ export const CONSUMERS: ReadonlyArray<Consumer> = Object.freeze([
   'bullmq-insert',
 ]);
 
+/**
+ * The plain BullMQ workers (`baseline-worker.ts`), which count a job as a task: the end-to-end
+ * scenarios feed them a job per task from the bench, not parcels through the api.
+ */
+export const isPlainBullmq = (consumer: Consumer): boolean =>
+  consumer === 'bullmq-noop' || consumer === 'bullmq-insert';
+
 export interface ThroughputRun {
   readonly consumer: Consumer;
   readonly repeat: number;
@@ -124,8 +131,17 @@ export interface ConsumerFigures {
   readonly redisCommands: Readonly<Partial<Record<Consumer, ReadonlyArray<CommandCost>>>>;
 }
 
+/**
+ * Scenario 2: Sluice fed by the api's load generator, `requestsInFlight` requests at once; the
+ * plain BullMQ workers fed the same tasks by the bench, a job each, `addBulk` of `tasksPerAdd`,
+ * `requestsInFlight` calls in flight.
+ */
 export interface ThroughputResult extends ConsumerFigures {
   readonly tasks: number;
+  /** Generator requests sent at once, and `addBulk` calls kept in flight. */
+  readonly requestsInFlight: number;
+  /** Jobs in each of the plain BullMQ workers' `addBulk` calls: the generator's chunk. */
+  readonly tasksPerAdd: number;
   /** BullMQ Worker concurrency of every consumer (the baselines get Sluice's). */
   readonly bullmqConcurrency: number;
   readonly runs: ReadonlyArray<ThroughputRun>;

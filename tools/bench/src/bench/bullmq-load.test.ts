@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkJob, jobOptions } from '@sluice/tasks';
+import { checkJob, isUuid, jobOptions } from '@sluice/tasks';
 import { jobsOfTasks } from './bullmq-load.js';
 import { sampleTaskOf } from './sample-tasks.js';
 
@@ -31,5 +31,12 @@ describe('jobsOfTasks', () => {
 
   it('sets no job id, so BullMQ numbers the jobs', () => {
     expect(jobsOfTasks(tasks, 0, opts).map((job) => job.opts.jobId)).toEqual([undefined, undefined]);
+  });
+
+  it('gives each job a task id of its own when asked, for a worker that keys its row by it', () => {
+    const ids = jobsOfTasks(tasks, 1_700_000_000_000, opts, 'task').map((job) => job.opts.jobId ?? '');
+    expect(ids.every(isUuid)).toBe(true);
+    expect(new Set(ids).size).toBe(2);
+    expect(ids[0]?.slice(0, 13)).toBe('018bcfe5-6800');
   });
 });

@@ -36,6 +36,8 @@ const noFigures: ConsumerFigures = {
 
 const throughput = (vsNoop: number, vsPerJob: number): ThroughputResult => ({
   tasks: 100_000,
+  requestsInFlight: 4,
+  tasksPerAdd: 1_000,
   bullmqConcurrency: 500,
   runs: [],
   ...noFigures,

@@ -8,6 +8,7 @@
  * a job carries one, or a parcel of many.
  */
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import {
   type AppContext,
@@ -32,6 +33,8 @@ interface EndToEndRunSpec {
   readonly api: RunningApi;
   /** The bench's handle on the queue, to watch it drain. */
   readonly queue: Queue;
+  /** The bench's producer on the queue, for a feed `via: 'bench'`. */
+  readonly producer: Queue;
   readonly consumer: Consumer;
   readonly repeat: number;
   readonly tasks: number;
@@ -42,12 +45,13 @@ interface EndToEndRunSpec {
 
 /**
  * How a run's tasks reach the queue: through the api, whose CPU then counts per task, or added to
- * BullMQ by the bench itself, while the api stands idle and is left out (the bench's own CPU shows
- * as `bench`). Either resolves once every task is in the queue.
+ * BullMQ by the bench itself with `producer` (a Queue on a Redis connection of its own, as the
+ * api has), while the api stands idle and is left out (the bench's own CPU shows as `bench`).
+ * Either resolves once every task is in the queue.
  */
 export type Feed =
   | { readonly via: 'api'; readonly submit: (apiUrl: string) => Promise<void> }
-  | { readonly via: 'bench'; readonly submit: () => Promise<void> };
+  | { readonly via: 'bench'; readonly submit: (producer: Queue) => Promise<void> };
 
 /**
  * Starts what drains the queue: one or two Sluice workers, or the baseline BullMQ worker with
@@ -99,7 +103,7 @@ const runEndToEnd = async (context: ScenarioContext, spec: EndToEndRunSpec): Pro
     const redisBefore = parseCommandStats(await servers.redis.info('commandstats'));
     const startedAt = Date.now();
     progress.update(`${label}: submitting ${tasks.toLocaleString('en-US')}`);
-    await (feed.via === 'api' ? feed.submit(spec.api.url) : feed.submit());
+    await (feed.via === 'api' ? feed.submit(spec.api.url) : feed.submit(spec.producer));
     const submitSeconds = (Date.now() - startedAt) / 1000;
     const drained = await waitForDrain(servers.redis, spec.queue, {
       timeoutMs: 600_000,
@@ -169,6 +173,8 @@ export const runEndToEndSeries = async (
   await servers.reset([series.queueName]);
   const api = await startApi(series.apps, series.queueName);
   const queue = new Queue(series.queueName, { connection: servers.redis });
+  const producerConnection = new Redis(servers.redisUrl, { maxRetriesPerRequest: null });
+  const producer = new Queue(series.queueName, { connection: producerConnection });
   const runs: ThroughputRun[] = [];
   try {
     for (let repeat = 1; repeat <= series.repeats; repeat += 1) {
@@ -179,6 +185,7 @@ export const runEndToEndSeries = async (
             apps: series.apps,
             api,
             queue,
+            producer,
             consumer,
             repeat,
             tasks: series.tasks,
@@ -190,6 +197,8 @@ export const runEndToEndSeries = async (
     }
   } finally {
     progress.done();
+    await producer.close();
+    producerConnection.disconnect();
     await queue.close();
     await api.child.stop();
   }

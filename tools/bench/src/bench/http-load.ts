@@ -7,10 +7,7 @@ import { Agent, request } from 'node:http';
 import type { Socket } from 'node:net';
 import { dueTasks } from '../chaos/pacing.js';
 import { eachInFlight } from './in-flight.js';
-import { type BulkBody, sampleTask } from './sample-tasks.js';
-
-/** Most tasks the api generates in one `{ "count": n }` request. */
-const MAX_GENERATED_PER_REQUEST = 100_000;
+import { type BulkBody, generatorRequestSizes, sampleTask } from './sample-tasks.js';
 
 /**
  * How long the steady load keeps an idle connection, at most: a load balancer's usual 60 s.
@@ -39,9 +36,10 @@ const postBatch = async (apiUrl: string, body: string, tasks: number): Promise<v
 /**
  * Has the api generate and enqueue `count` tasks of `taskTypes` through
  * `POST /api/tasks/batch { count, taskTypes }` (the seed's load generator, which the api
- * enqueues 1,000 at a time), split over `requests` requests sent at once, and resolves once
- * every task was accepted. One request keeps one chunk in flight, so the api and Redis take
- * turns; several keep both busy, as several clients would.
+ * enqueues 1,000 at a time, as parcels), split over `requests` requests sent at once (see
+ * `generatorRequestSizes`), and resolves once every task was accepted. One request keeps one
+ * chunk in flight, so the api and Redis take turns; several keep both busy, as several clients
+ * would.
  *
  * @example
  * await submitGenerated(api.url, 100_000, ['EMAIL'], 4);
@@ -52,13 +50,10 @@ export const submitGenerated = async (
   taskTypes: ReadonlyArray<string>,
   requests = 1,
 ): Promise<void> => {
-  const parts = Math.max(requests, Math.ceil(count / MAX_GENERATED_PER_REQUEST));
-  const sizes = Array.from(
-    { length: parts },
-    (_, index) => Math.floor(count / parts) + (index < count % parts ? 1 : 0),
-  );
   await Promise.all(
-    sizes.map((n) => (n === 0 ? undefined : postBatch(apiUrl, JSON.stringify({ count: n, taskTypes }), n))),
+    generatorRequestSizes(count, requests).map((n) =>
+      n === 0 ? undefined : postBatch(apiUrl, JSON.stringify({ count: n, taskTypes }), n),
+    ),
   );
 };
 

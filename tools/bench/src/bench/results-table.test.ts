@@ -35,6 +35,8 @@ const commit: CommitCostResult = {
 
 const throughput: ThroughputResult = {
   tasks: 100_000,
+  requestsInFlight: 4,
+  tasksPerAdd: 1_000,
   bullmqConcurrency: 500,
   runs: [],
   tasksPerSecond: { 'sluice-1': spread(7_512, 7_401, 7_630), 'bullmq-noop': spread(8_800, 8_700, 8_900) },
@@ -66,7 +68,7 @@ describe('resultRows', () => {
       '7,512',
       '7,401–7,630',
       '3',
-      'cores: worker 0.98 · redis 0.71 · postgres 0.22; 251 µs CPU/task',
+      "via the api's generator, 4 requests; cores: worker 0.98 · redis 0.71 · postgres 0.22; 251 µs CPU/task",
     ]);
     expect(rows).toContainEqual([
       'end to end, 100,000',
@@ -75,6 +77,19 @@ describe('resultRows', () => {
       '0.84–0.86×',
       '3',
       'per repeat',
+    ]);
+  });
+
+  it("says end to end that Sluice was fed by the api's generator and the BullMQ workers a job per task by the bench", () => {
+    const notes = resultRows({ throughput })
+      .filter((row) => row[1]?.endsWith('tasks/s'))
+      .map((row) => [row[1], row[5]]);
+    expect(notes).toEqual([
+      [
+        'Sluice, 1 worker, tasks/s',
+        "via the api's generator, 4 requests; cores: worker 0.98 · redis 0.71 · postgres 0.22; 251 µs CPU/task",
+      ],
+      ['BullMQ worker, no-op, tasks/s', 'a job per task, addBulk of 1,000 × 4 in flight'],
     ]);
   });
 

@@ -4,7 +4,7 @@
  * plain text by `formatTable` or as Markdown by {@link formatMarkdownTable}.
  */
 import type { BenchResults, CommitStrategyName, Consumer, CpuPerTask, CpuSplit } from './bench-result.js';
-import { PROCESS_KINDS, WORKING_KINDS } from './bench-result.js';
+import { isPlainBullmq, PROCESS_KINDS, WORKING_KINDS } from './bench-result.js';
 import type { Check } from './done-when.js';
 import {
   formatCount,
@@ -83,6 +83,10 @@ export const formatCommandCosts = (costs: ReadonlyArray<CommandCost>): string =>
     .map((cost) => `${cost.command} ${cost.callsPerTask.toFixed(2)} calls ${formatMicros(cost.usecPerTask)}`)
     .join(' · ');
 
+/** How the bench fed a plain BullMQ worker: a job per task, added by itself, not the api's parcels. */
+const benchFeedNote = (tasksPerAdd: number, inFlight: number): string =>
+  `a job per task, addBulk of ${formatCount(tasksPerAdd)} × ${inFlight} in flight`;
+
 const figureRow = (
   scenario: string,
   measure: string,
@@ -121,11 +125,17 @@ export const resultRows = (
 
   if (throughput) {
     const scenario = `end to end, ${formatCount(throughput.tasks)}`;
+    // Sluice is fed by the api's generator, the plain BullMQ workers by the bench: say which by each rate.
+    const feedOf = (consumer: Consumer): string =>
+      isPlainBullmq(consumer)
+        ? benchFeedNote(throughput.tasksPerAdd, throughput.requestsInFlight)
+        : `via the api's generator, ${throughput.requestsInFlight} requests`;
     for (const [consumer, label] of Object.entries(CONSUMER_LABELS) as ReadonlyArray<[Consumer, string]>) {
       const spread = throughput.tasksPerSecond[consumer];
       if (spread === undefined) continue;
       const perTask = throughput.cpuMicrosPerTask[consumer];
       const cpu = [
+        feedOf(consumer),
         formatCpuSplit(throughput.cpu[consumer] ?? {}),
         perTask === undefined ? '' : `${formatCount(perTask.median)} µs CPU/task`,
       ]
@@ -216,9 +226,7 @@ export const resultRows = (
     const scenario = `bulk, ${formatCount(bulk.tasks)} (${formatCount(bulk.tasksPerRequest)} a request, ${bulk.requestsInFlight} in flight)`;
     // The no-op worker is fed a job per task by the bench, not parcels by the api: say so by its rate.
     const feedOf = (consumer: Consumer): string =>
-      consumer === 'bullmq-noop'
-        ? `a job per task, addBulk of ${formatCount(bulk.tasksPerRequest)} × ${bulk.requestsInFlight} in flight; `
-        : '';
+      isPlainBullmq(consumer) ? `${benchFeedNote(bulk.tasksPerRequest, bulk.requestsInFlight)}; ` : '';
     for (const [consumer, label] of Object.entries(CONSUMER_LABELS) as ReadonlyArray<[Consumer, string]>) {
       const rate = bulk.tasksPerSecond[consumer];
       if (rate === undefined) continue;

@@ -1,5 +1,55 @@
 import { describe, expect, it } from 'vitest';
-import { bulkBodies, bulkTaskLists, sampleTask, sampleTaskOf } from './sample-tasks.js';
+import { createDemoCatalog } from '@sluice/tasks';
+import {
+  bulkBodies,
+  bulkTaskLists,
+  generatedTaskLists,
+  generatedTasks,
+  generatorRequestSizes,
+  sampleTask,
+  sampleTaskOf,
+} from './sample-tasks.js';
+
+describe('generatorRequestSizes', () => {
+  it('splits the count over the requests, the first ones taking the remainder', () => {
+    expect(generatorRequestSizes(10, 4)).toEqual([3, 3, 2, 2]);
+    expect(generatorRequestSizes(100_000, 4)).toEqual([25_000, 25_000, 25_000, 25_000]);
+  });
+
+  it('asks for no more than the api generates in one request (100,000)', () => {
+    expect(generatorRequestSizes(250_000, 1)).toEqual([83_334, 83_333, 83_333]);
+  });
+});
+
+describe('generatedTasks', () => {
+  const catalog = createDemoCatalog({ failureRate: 0, workMs: 0 });
+
+  it("makes the api generator's tasks: the types take turns, the n-th carries its type's sample(n)", () => {
+    const tasks = generatedTasks(4, ['EMAIL', 'SMS']);
+    expect(tasks).toEqual([
+      { taskType: 'EMAIL', payload: catalog.get('EMAIL')?.sample?.(0) },
+      { taskType: 'SMS', payload: catalog.get('SMS')?.sample?.(1) },
+      { taskType: 'EMAIL', payload: catalog.get('EMAIL')?.sample?.(2) },
+      { taskType: 'SMS', payload: catalog.get('SMS')?.sample?.(3) },
+    ]);
+    expect(tasks[0]?.payload).toMatchObject({ to: 'user0@example.com', body: 'Sent by the Sluice load generator' });
+  });
+
+  it('gives payloads the demo catalog accepts', () => {
+    for (const task of generatedTasks(3, ['EMAIL', 'SMS', 'PUSH'])) {
+      expect(catalog.get(task.taskType)?.payload.safeParse(task.payload).success).toBe(true);
+    }
+  });
+});
+
+describe('generatedTaskLists', () => {
+  it("cuts each request's tasks into the api's chunks of 1,000, numbered from 0 in every request", () => {
+    const lists = generatedTaskLists(2_500, ['EMAIL'], 2);
+    expect(lists.map((tasks) => tasks.length)).toEqual([1_000, 250, 1_000, 250]);
+    expect(lists[2]?.[0]).toEqual(generatedTasks(1, ['EMAIL'])[0]);
+    expect(lists[1]?.[249]).toEqual(generatedTasks(1_250, ['EMAIL'])[1_249]);
+  });
+});
 
 describe('bulkTaskLists', () => {
   it('cuts the tasks into lists of the given size, numbered across them, the last holding the rest', () => {

@@ -1,10 +1,11 @@
 /**
  * The tasks the bench submits and writes: payloads shaped like the demo catalog's EMAIL, SMS
- * and PUSH types (which the api validates them against), and finished groups for the commit
- * scenario. Deterministic in `n`, so every run sends the same bytes.
+ * and PUSH types (which the api validates them against), the tasks the api's load generator
+ * makes, and finished groups for the commit scenario. Deterministic in `n`, so every run sends
+ * the same bytes.
  */
 import type { GroupCommit, TaskRow } from '@sluice/store';
-import { newId } from '@sluice/tasks';
+import { createDemoCatalog, newId, type Submission } from '@sluice/tasks';
 
 export type DemoTaskType = 'EMAIL' | 'SMS' | 'PUSH';
 
@@ -47,6 +48,69 @@ export const sampleTaskOf = (taskType: DemoTaskType, n: number): SampleTask => {
  */
 export const sampleTask = (n: number): SampleTask =>
   sampleTaskOf(DEMO_TASK_TYPES[n % DEMO_TASK_TYPES.length] ?? 'EMAIL', n);
+
+/** Most tasks the api generates in one `{ "count": n }` request. */
+const MAX_GENERATED_PER_REQUEST = 100_000;
+
+/** Tasks the api's generator enqueues at a time (one `addBulk`), as apps/api's `GENERATOR_CHUNK`. */
+export const GENERATOR_CHUNK = 1_000;
+
+/**
+ * How many tasks each of the generator requests that carry `count` tasks asks for: `requests` of
+ * them, or more when one would ask for more than the api generates at once, the first taking one
+ * more than the rest until the remainder runs out.
+ *
+ * @example
+ * generatorRequestSizes(10, 4); // [3, 3, 2, 2]
+ */
+export const generatorRequestSizes = (count: number, requests: number): ReadonlyArray<number> => {
+  const parts = Math.max(requests, Math.ceil(count / MAX_GENERATED_PER_REQUEST));
+  return Array.from({ length: parts }, (_, index) => Math.floor(count / parts) + (index < count % parts ? 1 : 0));
+};
+
+/**
+ * The tasks one `POST /api/tasks/batch {"count": count, "taskTypes": taskTypes}` makes, as the
+ * api makes them: the types take turns, and the `n`-th task (from 0 in every request) carries its
+ * type's `sample(n)` of the demo catalog.
+ *
+ * @example
+ * generatedTasks(2, ['EMAIL', 'SMS']);
+ * // [{ taskType: 'EMAIL', payload: { to: 'user0@example.com', … } }, { taskType: 'SMS', payload: { to: '+15550000001', … } }]
+ */
+export const generatedTasks = (count: number, taskTypes: ReadonlyArray<DemoTaskType>): ReadonlyArray<Submission> => {
+  const catalog = createDemoCatalog({ failureRate: 0, workMs: 0 });
+  const samples = taskTypes.map((taskType) => {
+    const sample = catalog.get(taskType)?.sample;
+    if (sample === undefined) throw new Error(`generatedTasks: the demo catalog has no sample for ${taskType}`);
+    return { taskType, sample };
+  });
+  return Array.from({ length: count }, (_, n): Submission => {
+    const turn = samples[n % samples.length];
+    if (turn === undefined) throw new Error('generatedTasks: no task types to generate');
+    return { taskType: turn.taskType, payload: turn.sample(n) };
+  });
+};
+
+/**
+ * The tasks of a generator load of `count` tasks split over `requests` requests (see
+ * {@link generatorRequestSizes}), in the lists of {@link GENERATOR_CHUNK} the api enqueues each
+ * request's tasks in: what the api adds to BullMQ for that load, a list an `addBulk`, before it
+ * cuts a list into parcels.
+ *
+ * @example
+ * generatedTaskLists(2_500, ['EMAIL'], 2).map((tasks) => tasks.length); // [1000, 250, 1000, 250]
+ */
+export const generatedTaskLists = (
+  count: number,
+  taskTypes: ReadonlyArray<DemoTaskType>,
+  requests: number,
+): ReadonlyArray<ReadonlyArray<Submission>> =>
+  generatorRequestSizes(count, requests).flatMap((size) => {
+    const tasks = generatedTasks(size, taskTypes);
+    return Array.from({ length: Math.ceil(size / GENERATOR_CHUNK) }, (_, index) =>
+      tasks.slice(index * GENERATOR_CHUNK, (index + 1) * GENERATOR_CHUNK),
+    );
+  });
 
 /** One `POST /api/tasks/batch` body with an explicit task list, and how many tasks it holds. */
 export interface BulkBody {

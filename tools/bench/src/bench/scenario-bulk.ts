@@ -23,8 +23,6 @@
  * not timed. The count is a multiple of the group size with the defaults, so the one Sluice
  * worker ends on a full group.
  */
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { jobOptions } from '@sluice/tasks';
 import { bullmqConcurrencyOf, retrySettingsOf } from './bench-apps.js';
 import type { BulkResult, Consumer } from './bench-result.js';
@@ -46,43 +44,35 @@ const QUEUE = 'bench-bulk';
 const CONSUMERS: ReadonlyArray<Consumer> = ['sluice-1', 'bullmq-noop'];
 
 export const runBulkScenario = async (context: ScenarioContext): Promise<BulkResult> => {
-  const { options, servers } = context;
+  const { options } = context;
   // No simulated provider call, as in the throughput scenario: the handler is not what is measured.
   const apps = appContextOf(context, { DEMO_WORK_MS: '0' });
   const tasks = options.throughputTasks;
   const lists = bulkTaskLists(tasks, BULK_TASKS_PER_REQUEST, 'EMAIL');
   const bodies = lists.map(bulkBodyOf);
   const opts = jobOptions(retrySettingsOf(apps.env));
-  // The no-op's producer has a connection of its own, as the api has.
-  const connection = new Redis(servers.redisUrl, { maxRetriesPerRequest: null });
-  const producer = new Queue(QUEUE, { connection });
   const feedOf = (consumer: Consumer): Feed =>
     consumer === 'bullmq-noop'
-      ? { via: 'bench', submit: () => addTaskLists(producer, lists, BULK_REQUESTS_IN_FLIGHT, opts) }
+      ? { via: 'bench', submit: (producer) => addTaskLists(producer, lists, BULK_REQUESTS_IN_FLIGHT, opts) }
       : { via: 'api', submit: (apiUrl) => submitBodies(apiUrl, bodies, BULK_REQUESTS_IN_FLIGHT) };
-  try {
-    const runs = await runEndToEndSeries(context, {
-      apps,
-      queueName: QUEUE,
-      name: 'bulk',
-      tasks,
-      repeats: options.repeats,
-      // Each goes first in every other repeat, so that neither always runs on what the other left
-      // (PostgreSQL still writing out Sluice's rows, an api one run warmer).
-      consumersOf: (repeat) => (repeat % 2 === 1 ? CONSUMERS : [...CONSUMERS].reverse()),
-      feedOf,
-    });
-    return {
-      tasks,
-      tasksPerRequest: BULK_TASKS_PER_REQUEST,
-      requestsInFlight: BULK_REQUESTS_IN_FLIGHT,
-      bullmqConcurrency: bullmqConcurrencyOf(apps.env),
-      runs,
-      ...consumerFigures(runs),
-      sluiceVsNoop: ratioPerRepeat(runs, 'sluice-1', 'bullmq-noop'),
-    };
-  } finally {
-    await producer.close();
-    connection.disconnect();
-  }
+  const runs = await runEndToEndSeries(context, {
+    apps,
+    queueName: QUEUE,
+    name: 'bulk',
+    tasks,
+    repeats: options.repeats,
+    // Each goes first in every other repeat, so that neither always runs on what the other left
+    // (PostgreSQL still writing out Sluice's rows, an api one run warmer).
+    consumersOf: (repeat) => (repeat % 2 === 1 ? CONSUMERS : [...CONSUMERS].reverse()),
+    feedOf,
+  });
+  return {
+    tasks,
+    tasksPerRequest: BULK_TASKS_PER_REQUEST,
+    requestsInFlight: BULK_REQUESTS_IN_FLIGHT,
+    bullmqConcurrency: bullmqConcurrencyOf(apps.env),
+    runs,
+    ...consumerFigures(runs),
+    sluiceVsNoop: ratioPerRepeat(runs, 'sluice-1', 'bullmq-noop'),
+  };
 };

@@ -13,6 +13,11 @@
  * queue (`max(started_at)`). After it nothing more arrives, and each type's last, partial group
  * waits out its timeout: a run-out that any finite load has, counted apart in
  * `endToEndTasksPerSecond`.
+ *
+ * The tasks go through the api's generator, which since issue 15 enqueues them as parcels: the
+ * types take turns, so a chunk of 1,000 makes parcels of 100 (BATCH_SIZE) with one type and of
+ * 50 with twenty. Both variants are Sluice's, so the generator still serves; the worker weighs a
+ * held job by the tasks it carries, so the hold budget is counted in tasks either way.
  */
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
