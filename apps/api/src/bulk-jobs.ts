@@ -105,10 +105,7 @@ export interface KeyedBulk {
    * missing tasks, under the parcel's job id, so a re-send that finds a whole parcel missing
    * adds the job the first request would have, and BullMQ holds it once.
    */
-  jobsFor(
-    missing: ReadonlyArray<number>,
-    submittedAt: number,
-  ): KeyedJobs;
+  jobsFor(missing: ReadonlyArray<number>, submittedAt: number): KeyedJobs;
 }
 
 /**
