@@ -4,11 +4,11 @@ import { isTransientError, type CommitResult, type Store, type TaskRecord, type 
 import { errorMessage, type Logger, type Metrics } from '@sluice/telemetry';
 import {
   checkJob,
+  groupByKey,
   newId,
   outcomeProblem,
-  sinkRowsProblem,
-  groupByKey,
   parseBatcherKey,
+  sinkRowsProblem,
   type Catalog,
   type CheckedTasks,
   type Json,
@@ -18,7 +18,6 @@ import {
   type TaskInput,
   type TaskOutcome,
 } from '@sluice/tasks';
-
 import type { OutageBackoff } from './outage-backoff.js';
 import { retryParcelOf, type NewJob, type RetriedJob } from './retry-parcel.js';
 
@@ -50,7 +49,7 @@ const NEVER_ABORTED = new AbortController().signal;
 /** What the worker decided for one job of the group. */
 type Decision =
   | { readonly kind: 'completed'; readonly result: Json; readonly sinkRows?: ReadonlyArray<SinkRow> }
-  | { readonly kind: 'failed'; readonly error: string } // final: a FAILED row, then BullMQ's failed set
+  | { readonly kind: 'failed'; readonly error: string } // final: a FAILED row (a single task's job: the failed set)
   | { readonly kind: 'retry'; readonly error: string } // no row: BullMQ retries it after its backoff
   // An earlier run committed the task's row: the job settles as the row says, whatever this run decided.
   | { readonly kind: 'duplicate'; readonly row: Pick<TaskRecord, 'status' | 'error'> }

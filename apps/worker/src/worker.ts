@@ -15,7 +15,6 @@ import {
 import { Queue, UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createCommitGate, type CommitGate } from './commit-gate.js';
-
 import { createGroupProcessor } from './group-processor.js';
 import { createOutageBackoff } from './outage-backoff.js';
 
@@ -140,15 +139,17 @@ export const createWorker = (deps: WorkerDeps): BatchWorker<QueuedJobData, Json>
     const exhausted = job.attemptsMade >= (job.opts.attempts ?? 1);
     const tasks = tasksIn(job.data);
     // A parcel's tasks that fail for good are logged one by one as their group settles; only a
-    // parcel BullMQ gave up on whole (its last attempt failed) is logged here.
-    if (tasks === 1 && (unrecoverable || exhausted)) {
+    // parcel BullMQ gave up on whole (its last attempt failed) is logged here. A parcel may hold
+    // one task (a keyed request's class of one), whose id is not the job's.
+    const parcel = Array.isArray((job.data as { tasks?: unknown } | undefined)?.tasks);
+    if (!parcel && (unrecoverable || exhausted)) {
       logger.warn('task failed for good', {
         taskId: job.id,
         taskType: job.name,
         attempts: job.attemptsMade,
         error: error.message,
       });
-    } else if (tasks > 1 && exhausted && !unrecoverable) {
+    } else if (parcel && exhausted && !unrecoverable) {
       logger.warn('parcel failed for good', {
         parcelId: job.id,
         taskType: job.name,
