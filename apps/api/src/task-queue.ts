@@ -3,7 +3,6 @@ import type { Redis } from 'ioredis';
 import {
   EXTRA_TASKS_KEY,
   jobOptions,
-  MAX_PARCEL_TASKS,
   newId,
   parcelSizeOf,
   type Catalog,
@@ -80,13 +79,7 @@ export const createTaskQueue = (
   const defaults = jobOptions(options.retry);
   // The sizes a keyed request's classes are cut at: a keyed task leads to its parcel by its size.
   const parcelSizes = [
-    ...new Set(
-      [options.defaultBatchSize, ...options.catalog.names].map((entry) =>
-        typeof entry === 'number'
-          ? Math.min(entry, MAX_PARCEL_TASKS)
-          : parcelSizeOf(options.catalog, entry, options.defaultBatchSize),
-      ),
-    ),
+    ...new Set(options.catalog.names.map((name) => parcelSizeOf(options.catalog, name, options.defaultBatchSize))),
   ];
   const findMany = (ids: ReadonlyArray<string>) =>
     findQueuedTasks(connection, queue, ids, options.retry.maxRetries, parcelSizes);
