@@ -24,8 +24,8 @@ export interface BackpressureOptions {
  * The count is of tasks, not jobs: a bulk request's tasks travel in parcels of up to a batch size
  * a job, so the waiting jobs plus the tasks their parcels carry beyond one each (a counter in
  * Redis). Exact while nothing fails; a worker that crashes with a parcel before it lowers the
- * counter leaves it too high, a parcel BullMQ retries whole is counted as one task, and a retry
- * parcel waiting out its backoff counts its tasks but one. The counter goes back to 0 whenever
+ * counter leaves it too high, and a parcel BullMQ retries whole, or a retry parcel, waits counted
+ * as one task. The counter goes back to 0 whenever
  * the waiting list is empty, so none of these outlives the backlog: see waiting-tasks.ts.
  *
  * @example

@@ -10,6 +10,7 @@ import {
   type KeyedParcelIds,
   type ParcelData,
   type ParcelTask,
+  type PlannedParcel,
   type Submission,
 } from '@sluice/tasks';
 
@@ -39,6 +40,19 @@ export const singleJob = (
   name: submission.taskType,
   data: { payload: submission.payload, submittedAt },
   opts: { ...opts, jobId: id },
+});
+
+/** The job of a parcel's tasks: named by its type, its data keeping the parcel's group key. */
+const parcelJob = (
+  parcel: PlannedParcel,
+  tasks: ReadonlyArray<ParcelTask>,
+  jobId: string,
+  submittedAt: number,
+  opts: JobsOptions,
+): NewJob<ParcelData> => ({
+  name: parcel.taskType,
+  data: { submittedAt, ...(parcel.key === undefined ? {} : { key: parcel.key }), tasks },
+  opts: { ...opts, jobId },
 });
 
 /**
@@ -81,11 +95,7 @@ export const bulkJobs = (
       ids[position] = id;
       return { id, payload: submissions[position]?.payload };
     });
-    jobs.push({
-      name: parcel.taskType,
-      data: { submittedAt, ...(parcel.key === undefined ? {} : { key: parcel.key }), tasks },
-      opts: { ...opts, jobId: base },
-    });
+    jobs.push(parcelJob(parcel, tasks, base, submittedAt, opts));
     extraTasks += tasks.length - 1;
   }
   return { jobs, ids, extraTasks };
@@ -142,11 +152,7 @@ export const keyedBulkJobs = (
           .map((position): ParcelTask => ({ id: ids.own[position] ?? '', payload: submissions[position]?.payload }));
         const jobId = ids.jobIds[p];
         if (tasks.length === 0 || jobId === undefined) return;
-        jobs.push({
-          name: parcel.taskType,
-          data: { submittedAt, ...(parcel.key === undefined ? {} : { key: parcel.key }), tasks },
-          opts: { ...options.opts, jobId },
-        });
+        jobs.push(parcelJob(parcel, tasks, jobId, submittedAt, options.opts));
         extraTasks += tasks.length - 1;
       });
       return { jobs, ids: ids.own, extraTasks };

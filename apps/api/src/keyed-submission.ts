@@ -1,5 +1,5 @@
 import type { Store } from '@sluice/store';
-import { canonicalJson, type BulkTaskIds, type FieldError, type Submission } from '@sluice/tasks';
+import { canonicalJson, type FieldError, type KeyedParcelIds, type Submission } from '@sluice/tasks';
 import { checkUnknown, HttpProblem, keyReused } from './problem.js';
 import { lookUpTasks, type FoundTask } from './task-lookup.js';
 import type { TaskQueue } from './task-queue.js';
@@ -14,17 +14,12 @@ export interface KeyedSubmission {
   readonly key: string;
   readonly submissions: ReadonlyArray<Submission>;
   /** From `taskIdForKey` (one id, no foreign ones) or `keyedParcelIds`. */
-  readonly ids: BulkTaskIds;
+  readonly ids: Pick<KeyedParcelIds, 'own' | 'foreign'>;
   /**
    * Enqueues the tasks at `missing` (places in `submissions`) under their ids, answering 503
    * itself when Redis fails.
    */
   readonly enqueue: (missing: ReadonlyArray<number>) => Promise<unknown>;
-  /**
-   * What a 422 says when a foreign id is found; default: the count of tasks the key was first sent
-   * with, as `bulkTaskIdsForKey`'s foreign ids tell it.
-   */
-  readonly foreignMessage?: string;
   /** Where a task's differences point in a 422: `/tasks/3` in a bulk request. */
   readonly pointerOf: (index: number) => string;
 }
@@ -42,16 +37,9 @@ export interface KeyedOutcome {
 const sameTask = (found: FoundTask, submission: Submission): boolean =>
   found.taskType === submission.taskType && canonicalJson(found.payload) === canonicalJson(submission.payload);
 
-/** Each error once: many foreign ids can tell the same thing. */
-const uniqueErrors = (errors: ReadonlyArray<FieldError>): ReadonlyArray<FieldError> => {
-  const seen = new Set<string>();
-  return errors.filter((error) => {
-    const text = `${error.pointer}\u0000${error.message}`;
-    if (seen.has(text)) return false;
-    seen.add(text);
-    return true;
-  });
-};
+/** What a 422 says when a task of the key's first body is found under a foreign id. */
+const OTHER_SHAPE =
+  'this Idempotency-Key was first sent with another number of tasks, or of task types and group keys, or in another order';
 
 const DIFFERS = 'differs from the task first sent at this position with this Idempotency-Key';
 
@@ -62,13 +50,13 @@ const DIFFERS = 'differs from the task first sent at this position with this Ide
  * 1. Looks every id up, in BullMQ and then in PostgreSQL (`lookUpTasks`). A task that exists
  *    with another type or payload (canonical JSON) is a 422.
  * 2. When some are missing, looks up the foreign ids too: a task under one of them means the key
- *    was first sent with another number of tasks, also a 422.
+ *    was first sent with a body of another shape (see keyedParcelIds), also a 422.
  * 3. Enqueues only the missing ones, then looks them up again: two first requests with one key
  *    may race, and BullMQ keeps whichever job came first. If that look fails the jobs are stored
  *    all the same, so the answer is `outcome-unknown`, never "nothing was changed".
  *
  * @example
- * const outcome = await submitKeyed(deps, { key, submissions, ids: bulkTaskIdsForKey(key, n), pointerOf });
+ * const outcome = await submitKeyed(deps, { key, submissions, ids: keyed.ids, enqueue, pointerOf });
  * outcome.enqueued.length; // 0 for a replay
  */
 export const submitKeyed = async (deps: KeyedSubmissionDeps, request: KeyedSubmission): Promise<KeyedOutcome> => {
@@ -83,20 +71,9 @@ export const submitKeyed = async (deps: KeyedSubmissionDeps, request: KeyedSubmi
   });
   if (missing.length > 0 && ids.foreign.length > 0) {
     const foreign = await lookUpTasks(deps, ids.foreign);
-    const last = ids.foreign.length - 1;
-    ids.foreign.forEach((id, index) => {
-      if (!foreign.has(id)) return;
-      errors.push({
-        pointer: '/tasks',
-        message:
-          request.foreignMessage ??
-          (index === last
-            ? 'this Idempotency-Key was first sent with more tasks'
-            : `this Idempotency-Key was first sent with ${index + 1} task${index === 0 ? '' : 's'}`),
-      });
-    });
+    if (ids.foreign.some((id) => foreign.has(id))) errors.push({ pointer: '/tasks', message: OTHER_SHAPE });
   }
-  if (errors.length > 0) throw keyReused(key, uniqueErrors(errors));
+  if (errors.length > 0) throw keyReused(key, errors);
 
   const tasks: Array<FoundTask | undefined> = submissions.map((_, index) => before.get(ids.own[index] ?? ''));
   if (missing.length === 0) return { tasks, existed: tasks.map(() => true), enqueued: [] };

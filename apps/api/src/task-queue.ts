@@ -17,17 +17,12 @@ import { waitingTasks } from './waiting-tasks.js';
 
 export interface TaskQueue {
   /**
-   * Enqueues the submissions and returns their task ids, in the order of `submissions`. With
-   * `ids` (one per submission, derived from an Idempotency-Key) each task is a job of its own
-   * under its id: BullMQ adds nothing for an id it already holds, so re-sending the same ids
-   * after a failure enqueues only what is missing. Without, one submission is one job under a
-   * new UUIDv7, and more go in as parcels (see bulk-jobs.ts), all in one `addBulk`.
+   * Enqueues the submissions and returns their task ids, in the order of `submissions`. One
+   * submission is one job, under `id` when given (derived from an Idempotency-Key: BullMQ adds
+   * nothing for an id it already holds) or a new UUIDv7; more go in as parcels (see
+   * bulk-jobs.ts), all in one `addBulk`. A keyed bulk request goes through `keyedBulk` instead.
    */
-  enqueue(
-    submissions: ReadonlyArray<Submission>,
-    submittedAt: number,
-    ids?: ReadonlyArray<string>,
-  ): Promise<ReadonlyArray<string>>;
+  enqueue(submissions: ReadonlyArray<Submission>, submittedAt: number, id?: string): Promise<ReadonlyArray<string>>;
   /**
    * A bulk submission sent with an Idempotency-Key: its ids, from the key and the parcels it is
    * cut into (see keyedBulkJobs), and how to enqueue the tasks at `missing` (places in it).
@@ -96,23 +91,16 @@ export const createTaskQueue = (
   };
   return {
     queue,
-    enqueue: async (submissions, submittedAt, ids) => {
+    enqueue: async (submissions, submittedAt, id) => {
       const [first] = submissions;
       // One task (every POST /api/tasks) goes in with add, one script call: addBulk wraps even a
       // single job in a pipeline, which cost the api about 3× the CPU per request.
       if (submissions.length === 1 && first !== undefined) {
-        const job = singleJob(first, ids?.[0] ?? newId(submittedAt), submittedAt, defaults);
+        const job = singleJob(first, id ?? newId(submittedAt), submittedAt, defaults);
         await queue.add(job.name, job.data, job.opts);
         return [job.opts.jobId];
       }
-      // Given ids (not made by keyedBulk) name single-task jobs.
-      if (ids !== undefined) {
-        const jobs = submissions.map((submission, index) =>
-          singleJob(submission, ids[index] ?? newId(submittedAt), submittedAt, defaults),
-        );
-        await queue.addBulk(jobs);
-        return jobs.map((job) => job.opts.jobId);
-      }
+      if (id !== undefined) throw new RangeError(`an id names one submission, not ${submissions.length}`);
       const bulk = bulkJobs(options.catalog, submissions, {
         submittedAt,
         defaultBatchSize: options.defaultBatchSize,

@@ -179,7 +179,7 @@ export const createTaskRoutes = ({ catalog, queue, store, metrics, backpressure 
         key,
         submissions: [checked.value],
         ids: { own: [id], foreign: [] },
-        enqueue: () => enqueueVia(() => queue.enqueue([checked.value], Date.now(), [id])),
+        enqueue: () => enqueueVia(() => queue.enqueue([checked.value], Date.now(), id)),
         pointerOf: () => '',
       });
       const [before] = outcome.tasks;
@@ -239,8 +239,6 @@ export const createTaskRoutes = ({ catalog, queue, store, metrics, backpressure 
         submissions,
         ids,
         enqueue: (missing) => enqueueVia(() => keyed.enqueue(missing, Date.now())),
-        foreignMessage:
-          'this Idempotency-Key was first sent with another number of tasks, or of task types and group keys, or in another order',
         pointerOf: (index) => `/tasks/${index}`,
       });
       counted(outcome.enqueued);
