@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PARCEL_INDEX_LIMIT } from './parcel-id.js';
+import { isPlainObject } from './submission.js';
 import { isUuid } from './task-id.js';
 
 /**
@@ -68,9 +69,6 @@ export type CheckedJob = CheckedTasks | { readonly ok: false; readonly reason: s
 
 const invalid = (reason: string): CheckedJob => ({ ok: false, reason: `invalid job: ${reason}` });
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 const isWhole = (value: unknown, least: number): value is number =>
   typeof value === 'number' && Number.isInteger(value) && value >= least;
 
@@ -88,7 +86,7 @@ const checkParcel = (id: string, data: Record<string, unknown>): CheckedJob => {
   }
   const seen = new Set<string>();
   for (const [index, task] of tasks.entries()) {
-    if (!isRecord(task) || typeof task.id !== 'string' || !isUuid(task.id) || !('payload' in task)) {
+    if (!isPlainObject(task) || typeof task.id !== 'string' || !isUuid(task.id) || !('payload' in task)) {
       return invalid(`its task ${index} is not { id: a UUID, payload }`);
     }
     if (task.error !== undefined && typeof task.error !== 'string')
@@ -124,7 +122,7 @@ export const checkJob = (id: string | undefined, data: unknown): CheckedJob => {
   if (id === undefined || !isUuid(id)) {
     return invalid(`its id ${JSON.stringify(id)} is not a UUID (a task's id is its job id and its primary key)`);
   }
-  if (isRecord(data) && 'tasks' in data) return checkParcel(id, data);
+  if (isPlainObject(data) && 'tasks' in data) return checkParcel(id, data);
   const parsed = jobDataSchema.safeParse(data);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'data'}: ${issue.message}`);

@@ -35,7 +35,8 @@ const LONE_SURROGATE = /\p{Cs}/u;
 
 const escapePointer = (segment: string | number): string => String(segment).replaceAll('~', '~0').replaceAll('/', '~1');
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+/** Whether `value` is an object that is neither null nor an array. For this package's checks. */
+export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
