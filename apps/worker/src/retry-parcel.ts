@@ -1,4 +1,4 @@
-import type { JobsOptions } from 'bullmq';
+import { Backoffs, type JobsOptions, type MinimalJob } from 'bullmq';
 import { retryParcelId, type CheckedTasks, type ParcelData, type ParcelTask } from '@sluice/tasks';
 
 /** A job to add: what `Queue.add` takes. */
@@ -18,14 +18,16 @@ export interface RetriedJob {
 
 /**
  * BullMQ's delay before the next attempt of a job that has just failed its attempt number
- * `attemptsMade + 1`: the exponential backoff doubles `delay` from the second retry on, a fixed
- * one repeats it (see BullMQ's Backoffs).
+ * `attemptsMade + 1`, as BullMQ itself would reckon it for a retry of the job (its Backoffs, the
+ * built-in fixed and exponential strategies with their jitter). A custom strategy, which Sluice
+ * never sets, would need the worker's settings and the whole job: no delay then.
  */
 const nextDelay = (opts: JobsOptions, attemptsMade: number): number => {
-  const { backoff } = opts;
-  if (typeof backoff === 'number') return backoff;
-  const delay = backoff?.delay ?? 0;
-  return backoff?.type === 'exponential' ? delay * 2 ** attemptsMade : delay;
+  const backoff = Backoffs.normalize(opts.backoff ?? 0);
+  if (backoff === undefined || !(backoff.type in Backoffs.builtinStrategies)) return 0;
+  // The built-in strategies read the attempt alone; the error and job are for custom ones.
+  const delay = Backoffs.calculate(backoff, attemptsMade + 1, new Error('retry'), {} as MinimalJob);
+  return typeof delay === 'number' ? delay : 0;
 };
 
 /**
