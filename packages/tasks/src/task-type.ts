@@ -121,9 +121,13 @@ export interface TaskSink<P> {
   readonly rows: (task: TaskInput<P>, result: Json) => ReadonlyArray<SinkRow>;
 }
 
-/** A task type: its name, the schema its payload must match, and its batch handler. */
-export interface TaskType<S extends z.ZodType = z.ZodType> {
-  readonly name: string;
+/**
+ * A task type: its name, the schema its payload must match, and its batch handler. `N` keeps the
+ * name as a literal type, so that `typeof taskTypes` tells a typed client (`@sluice/client`) which
+ * payload each name takes.
+ */
+export interface TaskType<S extends z.ZodType = z.ZodType, N extends string = string> {
+  readonly name: N;
   readonly payload: S;
   readonly handle: BatchHandler<z.output<S>>;
   /**
@@ -215,7 +219,7 @@ export const taskTypeOptionsProblem = (type: Readonly<Record<string, unknown>>):
  *   },
  * });
  */
-export const defineTaskType = <S extends z.ZodType>(type: TaskType<S>): TaskType<S> => {
+export const defineTaskType = <S extends z.ZodType, const N extends string>(type: TaskType<S, N>): TaskType<S, N> => {
   if (!TASK_TYPE_NAME.test(type.name)) {
     throw new Error(`Task type name ${JSON.stringify(type.name)} must match ${TASK_TYPE_NAME}`);
   }
