@@ -2,6 +2,10 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Real Redis and PostgreSQL for the queue and enqueuer specs.
+    globalSetup: ['@sluice/testkit/global-setup'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
     server: {
       deps: {
         // Task modules in the specs' outside projects (createOutsideProject of @sluice/testkit) are

@@ -26,7 +26,7 @@ export interface BackpressureOptions {
  * Redis). Exact while nothing fails; a worker that crashes with a parcel before it lowers the
  * counter leaves it too high, and a parcel BullMQ retries whole, or a retry parcel, waits counted
  * as one task. The counter goes back to 0 whenever
- * the waiting list is empty, so none of these outlives the backlog: see waiting-tasks.ts.
+ * the waiting list is empty, so none of these outlives the backlog: see waiting-tasks.ts in @sluice/tasks.
  *
  * @example
  * const backpressure = createBackpressure({ highWater: 1_000_000, waitingCount: () => queue.waitingTasks() });

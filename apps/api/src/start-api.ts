@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { loadConfig, type Config } from '@sluice/config';
 import { createDb, createStore } from '@sluice/store';
-import { assertNoEviction, createCatalog, type TaskType } from '@sluice/tasks';
+import { assertNoEviction, createCatalog, createTaskQueue, type TaskType } from '@sluice/tasks';
 import {
   Registry,
   createCommittedGroupMetrics,
@@ -18,7 +18,6 @@ import { createApp } from './app.js';
 import { createBackpressure } from './backpressure.js';
 import { keepConnectionsAlive } from './keep-alive.js';
 import { createRateLimiter } from './rate-limiter.js';
-import { createTaskQueue } from './task-queue.js';
 
 export interface StartApiOptions {
   /**

@@ -2,13 +2,19 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { createDb, createStore, migrateToLatest } from '@sluice/store';
-import { createDemoCatalog, EXTRA_TASKS_KEY, tasksIn, type Catalog } from '@sluice/tasks';
+import {
+  createDemoCatalog,
+  createTaskQueue,
+  EXTRA_TASKS_KEY,
+  tasksIn,
+  type Catalog,
+  type TaskQueue,
+} from '@sluice/tasks';
 import { Registry, createLogger, createMetrics } from '@sluice/telemetry';
 import { createApp } from './app.js';
 import type { Backpressure } from './backpressure.js';
 import type { BoardSettings } from './bull-board.js';
 import { createRateLimiter } from './rate-limiter.js';
-import { createTaskQueue, type TaskQueue } from './task-queue.js';
 
 export interface TestApi {
   readonly url: string;

@@ -1,3 +1,4 @@
+export { bulkJobs, keyedBulkJobs, singleJob, type BulkJobs, type KeyedBulk, type NewJob } from './bulk-jobs.js';
 export { createCatalog, type Catalog } from './catalog.js';
 export { createDemoCatalog, demoTaskTypes, type DemoSettings } from './demo-task-types.js';
 export {
@@ -7,6 +8,13 @@ export {
   taskIdForKey,
   type BulkTaskIds,
 } from './idempotency.js';
+export {
+  enqueueFailure,
+  IdempotencyKeyReusedError,
+  InvalidTaskError,
+  OutcomeUnknownError,
+  UnavailableError,
+} from './enqueue-errors.js';
 export {
   checkJob,
   jobDataSchema,
@@ -37,6 +45,7 @@ export {
   type ParcelFields,
 } from './parcel-id.js';
 export { keyedParcelIds, type KeyedParcelIds } from './keyed-parcels.js';
+export { submitKeyed, type KeyedOutcome, type KeyedSubmission } from './keyed-submission.js';
 export { MAX_PARCEL_TASKS, parcelSizeOf, planParcels, type PlannedParcel } from './parcel-plan.js';
 export { DEFAULT_QUEUE_NAME, EXTRA_TASKS_KEY, jobOptions, type RetrySettings } from './queue-contract.js';
 export { assertNoEviction, RedisPolicyError } from './redis-policy.js';
@@ -50,6 +59,18 @@ export {
   type Submission,
   type Validated,
 } from './submission.js';
+export type { QueuedTask } from './queued-tasks.js';
+export {
+  foundInQueue,
+  foundInStore,
+  lookUpTasks,
+  type CommittedTask,
+  type CommittedTasks,
+  type FoundTask,
+  type LookupDeps,
+  type TaskView,
+} from './task-lookup.js';
+export { createTaskQueue, type TaskQueue } from './task-queue.js';
 export { TaskModuleError, type TaskModuleProblem } from './task-module-error.js';
 export { loadTaskTypes, processTaskTypes, type LoadTaskTypesOptions } from './task-module.js';
 export { sinkRowsProblem } from './sink-rows.js';

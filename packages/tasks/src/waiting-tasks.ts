@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { EXTRA_TASKS_KEY } from '@sluice/tasks';
+import { EXTRA_TASKS_KEY } from './queue-contract.js';
 import type { QueueKeys } from './queued-tasks.js';
 
 /**

@@ -2,8 +2,10 @@ import { once } from 'node:events';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { describe, expect } from 'vitest';
-import { createDemoCatalog, jobOptions, parcelJobIdOf, retryParcelId } from '@sluice/tasks';
 import { test as base } from '@sluice/testkit';
+import { createDemoCatalog } from './demo-task-types.js';
+import { parcelJobIdOf, retryParcelId } from './parcel-id.js';
+import { jobOptions } from './queue-contract.js';
 import { createTaskQueue, type TaskQueue } from './task-queue.js';
 
 const email = (n: number) => ({ taskType: 'EMAIL', payload: { to: `user${n}@example.com` } });

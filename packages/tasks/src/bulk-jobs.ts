@@ -1,18 +1,11 @@
 import type { JobsOptions } from 'bullmq';
-import {
-  keyedParcelIds,
-  newId,
-  newParcelBase,
-  planParcels,
-  withParcelFields,
-  type Catalog,
-  type JobData,
-  type KeyedParcelIds,
-  type ParcelData,
-  type ParcelTask,
-  type PlannedParcel,
-  type Submission,
-} from '@sluice/tasks';
+import type { Catalog } from './catalog.js';
+import type { JobData, ParcelData, ParcelTask } from './job-data.js';
+import { keyedParcelIds, type KeyedParcelIds } from './keyed-parcels.js';
+import { newParcelBase, withParcelFields } from './parcel-id.js';
+import { planParcels, type PlannedParcel } from './parcel-plan.js';
+import type { Submission } from './submission.js';
+import { newId } from './task-id.js';
 
 /** A job as `queue.add` and `queue.addBulk` take it, its id always set. */
 export interface NewJob<Data> {
@@ -59,7 +52,7 @@ const parcelJob = (
  * The jobs of an unkeyed bulk submission: `planParcels` cuts it by type and `groupBy` key into
  * parcels of at most their type's batch size; a parcel of one task is that task's own job, and
  * one of more is a single job carrying them all, whose id is a new parcel base and whose tasks'
- * ids are that base with their index (see parcel-id.ts in @sluice/tasks). Pure but for the new
+ * ids are that base with their index (see parcel-id.ts). Pure but for the new
  * ids' randomness.
  *
  * @example
@@ -120,7 +113,7 @@ export interface KeyedBulk {
 
 /**
  * A bulk submission sent with an Idempotency-Key: cut into parcels like any other (planParcels),
- * with ids from the key (keyedParcelIds in @sluice/tasks), so a re-send names the same tasks and
+ * with ids from the key (keyedParcelIds), so a re-send names the same tasks and
  * the same parcel jobs. Pure.
  *
  * @example

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { checkJob, createCatalog, defineTaskType, parcelFields, parcelJobIdOf } from '@sluice/tasks';
 import { bulkJobs, keyedBulkJobs } from './bulk-jobs.js';
+import { createCatalog } from './catalog.js';
+import { checkJob } from './job-data.js';
+import { parcelFields, parcelJobIdOf } from './parcel-id.js';
+import { defineTaskType } from './task-type.js';
 
 const handle = async (tasks: ReadonlyArray<unknown>) => tasks.map(() => ({ ok: true as const }));
 const catalog = createCatalog([

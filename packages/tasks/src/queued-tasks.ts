@@ -1,5 +1,5 @@
 import type { ChainableCommander, Redis } from 'ioredis';
-import { parcelJobIdOf, retryParcelId } from '@sluice/tasks';
+import { parcelJobIdOf, retryParcelId } from './parcel-id.js';
 
 /** How BullMQ sees a task that is not committed yet. */
 export interface QueuedTask {
@@ -84,7 +84,7 @@ const storedJob = (id: string, fields: unknown): StoredJob | undefined => {
 /**
  * The parcels task `id` may be in. An unkeyed bulk request's parcels have UUIDv7 ids numbered
  * from 0 each; a keyed one's have version 8 ids numbered across a class of its type, cut at the
- * type's batch size, so one candidate per size in use (see keyedParcelIds in @sluice/tasks). Any
+ * type's batch size, so one candidate per size in use (see keyed-parcels.ts). Any
  * other id (a keyed single task's v8 id among them) can only be its own job: the candidates made
  * for it hold nothing, and cost a read each.
  */
@@ -160,7 +160,7 @@ const statesOf = async (
  * `ids`; an id no job holds is absent.
  *
  * Pipelined whatever the count, with no scan of the waiting list and no index in Redis: a task's
- * id leads to the jobs it can be in (parcel-id.ts in @sluice/tasks). First its own job and the
+ * id leads to the jobs it can be in (parcel-id.ts). First its own job and the
  * parcels its id points to are read; for an id found in none, the retry parcels that could
  * have taken it on (attempts 2 … maxRetries + 1) in a second round trip; then the state of each
  * job that holds one. Each job is read once however many of `ids` it holds. Where several hold a
