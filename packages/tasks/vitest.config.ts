@@ -6,6 +6,8 @@ export default defineConfig({
     globalSetup: ['@sluice/testkit/global-setup'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // The *.test-d.ts type specs: compiled by tsc, each `@ts-expect-error` that does not fire fails.
+    typecheck: { enabled: true, tsconfig: './tsconfig.json' },
     server: {
       deps: {
         // Task modules in the specs' outside projects (createOutsideProject of @sluice/testkit) are

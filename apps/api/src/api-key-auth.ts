@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
+import { callerOfApiKey } from '@sluice/tasks';
 import { sameSecret } from '@sluice/telemetry';
 import { HttpProblem } from './problem.js';
 
@@ -13,10 +13,10 @@ export const clientOf = (response: Response): string | undefined => {
 };
 
 /**
- * Names a key without revealing it: the rate limiter's Redis keys and the logs carry this, never
- * the key. The same on every replica, so replicas share one budget per key.
+ * Names a key without revealing it: the rate limiter's Redis keys, the logs and idempotency ids
+ * carry this, never the key. The same on every replica, so replicas share one budget per key.
  */
-const keyId = (key: string): string => `key:${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
+const keyId = callerOfApiKey;
 
 const BEARER = /^Bearer +([\x21-\x7e]+) *$/i;
 

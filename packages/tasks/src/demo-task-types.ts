@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { createCatalog, type Catalog } from './catalog.js';
-import { defineTaskType, type Json, type TaskInput, type TaskOutcome, type TaskType } from './task-type.js';
+import { defineTaskType, type Json, type TaskInput, type TaskOutcome } from './task-type.js';
 
 /**
  * Optional knobs on every demo payload, so retries and failures can be tried by hand:
@@ -76,7 +76,7 @@ const demoHandler =
  * @example
  * const api = await startApi({ config, taskTypes: demoTaskTypes(config.demo) });
  */
-export const demoTaskTypes = (settings: DemoSettings): ReadonlyArray<TaskType> => {
+export const demoTaskTypes = (settings: DemoSettings) => {
   const email = defineTaskType({
     name: 'EMAIL',
     payload: z.union([
@@ -124,7 +124,8 @@ export const demoTaskTypes = (settings: DemoSettings): ReadonlyArray<TaskType> =
     sample: (n) => ({ deviceToken: `device-${n.toString(16).padStart(8, '0')}`, title: `Update #${n}` }),
     handle: demoHandler(settings, (task) => ({ messageId: `push-${task.id.slice(-12)}` })),
   });
-  return Object.freeze([email, sms, push] as ReadonlyArray<TaskType>);
+  // Typed as the three it is, so `ReturnType<typeof demoTaskTypes>` types a client's payloads.
+  return Object.freeze([email, sms, push] as const);
 };
 
 /**

@@ -12,6 +12,14 @@ export const uuidOf = (text: string): string => {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 };
 
+/**
+ * The caller an API key stands for in idempotency ids (and the rate limiter's Redis keys): a
+ * hash prefix that names the key without revealing it, the same on every api replica and in
+ * createEnqueuer, so a key's submissions share one key space whichever way they come.
+ */
+export const callerOfApiKey = (apiKey: string): string =>
+  `key:${createHash('sha256').update(apiKey).digest('hex').slice(0, 16)}`;
+
 type Kind = 'task' | 'bulk' | 'bulk-last';
 
 /**

@@ -2,7 +2,20 @@ export { bulkJobs, keyedBulkJobs, singleJob, type BulkJobs, type KeyedBulk, type
 export { createCatalog, type Catalog } from './catalog.js';
 export { createDemoCatalog, demoTaskTypes, type DemoSettings } from './demo-task-types.js';
 export {
+  createEnqueuer,
+  ENQUEUER_DEFAULTS,
+  type Enqueued,
+  type EnqueuedMany,
+  type Enqueuer,
+  type EnqueuerOptions,
+  type PayloadOf,
+  type SubmitOptions,
+  type TaskOf,
+  type TaskTypeName,
+} from './enqueuer.js';
+export {
   bulkTaskIdsForKey,
+  callerOfApiKey,
   canonicalJson,
   IDEMPOTENCY_KEY,
   taskIdForKey,
@@ -50,6 +63,7 @@ export { MAX_PARCEL_TASKS, parcelSizeOf, planParcels, type PlannedParcel } from 
 export { DEFAULT_QUEUE_NAME, EXTRA_TASKS_KEY, jobOptions, type RetrySettings } from './queue-contract.js';
 export { assertNoEviction, RedisPolicyError } from './redis-policy.js';
 export {
+  MAX_BULK_TASKS,
   MAX_KEY_LENGTH,
   MAX_PAYLOAD_BYTES,
   MAX_PAYLOAD_DEPTH,

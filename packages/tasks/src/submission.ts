@@ -12,6 +12,8 @@ export const MAX_PAYLOAD_DEPTH = 32;
  * schema that forgot its `.max()` still cannot take one 60 KB string.
  */
 export const MAX_STRING_LENGTH = 32_768;
+/** Most tasks one bulk submission may hold: what one request or `submitMany` call enqueues, all or none. */
+export const MAX_BULK_TASKS = 10_000;
 /** Longest object key in a payload, in UTF-16 code units: keys name fields, they do not carry data. */
 export const MAX_KEY_LENGTH = 256;
 
