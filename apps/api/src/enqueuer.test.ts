@@ -221,6 +221,8 @@ describe('createEnqueuer: the api’s rules without HTTP', () => {
       await Promise.all([keyed.close(), anonymous.close()]);
       await api.close();
     }
+    // The connection is the caller's: closing an enqueuer leaves it open.
+    expect(await redis.ping()).toBe('PONG');
   });
 
   test('given the committed tasks, a re-send long after the task ran enqueues nothing, as the api', async ({
