@@ -20,7 +20,7 @@ describe('batches, stats and throughput', () => {
     const pages: Array<{ items: ReadonlyArray<BatchView>; nextCursor?: string }> = [];
     let before: string | undefined;
     do {
-      const page = await client.batches({ limit: 2, ...(before === undefined ? {} : { before }) });
+      const page = await client.batches({ limit: 2, before });
       pages.push(page);
       before = page.nextCursor;
     } while (before !== undefined && pages.length < 100);

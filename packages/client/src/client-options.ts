@@ -1,7 +1,11 @@
 import type { FetchLike } from './fetch-like.js';
 import { resolveRetryPolicy, type RetryOptions, type RetryPolicy } from './retry-policy.js';
 
-/** Options of {@link createClient}. */
+/**
+ * Options of {@link createClient}. Here and in every call's options, an optional field may also
+ * be given as `undefined` (`apiKey: process.env.KEY`): callers compiled with
+ * exactOptionalPropertyTypes would otherwise have to spread each one in.
+ */
 export interface ClientOptions {
   /**
    * Where the api is: its origin, plus the path a proxy serves it under if any
@@ -10,14 +14,14 @@ export interface ClientOptions {
    */
   readonly baseUrl: string;
   /** Sent as `Authorization: Bearer <apiKey>`, for an api with `API_KEYS`. Default: none. */
-  readonly apiKey?: string;
+  readonly apiKey?: string | undefined;
   /** The `fetch` to send requests with. Default: the global `fetch`, looked up at each call. */
-  readonly fetch?: FetchLike;
+  readonly fetch?: FetchLike | undefined;
   /**
    * How `503`/`429` answers with `Retry-After` and network failures are retried (see
    * `retry-policy.ts`). `false`: each request is sent once. Default {@link DEFAULT_RETRY}.
    */
-  readonly retry?: RetryOptions | false;
+  readonly retry?: RetryOptions | false | undefined;
 }
 
 /** {@link ClientOptions} checked, with every default applied. */

@@ -8,7 +8,7 @@ import { waitForTask, type WaitForOptions } from './wait-for-task.js';
 /** Options of every call. */
 export interface CallOptions {
   /** Aborts the call, retries and their waits included; it rejects with the signal's reason. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** Options of `submit` and `submitMany`. */
@@ -18,21 +18,21 @@ export interface SubmitOptions extends CallOptions {
    * and however late they are sent (1–255 visible ASCII characters). Default: a random key per
    * call while retries are on, so the call's own retries stay safe; none with `retry: false`.
    */
-  readonly idempotencyKey?: string;
+  readonly idempotencyKey?: string | undefined;
 }
 
 /** Which page of `batches` to read. */
 export interface BatchesQuery extends CallOptions {
   /** Batches per page, 1–500. The api's default is 20. */
-  readonly limit?: number;
+  readonly limit?: number | undefined;
   /** The `nextCursor` of the page before. Default: the newest batches. */
-  readonly before?: string;
+  readonly before?: string | undefined;
 }
 
 /** Which span `throughput` covers. */
 export interface ThroughputQuery extends CallOptions {
   /** The last this many complete seconds, 1–3600. The api's default is 300. */
-  readonly seconds?: number;
+  readonly seconds?: number | undefined;
 }
 
 /**

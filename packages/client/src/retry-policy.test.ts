@@ -63,6 +63,7 @@ describe('resolveRetryPolicy', () => {
   it('applies the defaults under the fields given', () => {
     expect(resolveRetryPolicy(undefined)).toEqual(DEFAULT_RETRY);
     expect(resolveRetryPolicy({ attempts: 3 })).toEqual({ ...DEFAULT_RETRY, attempts: 3 });
+    expect(resolveRetryPolicy({ attempts: undefined, jitter: 0 })).toEqual({ ...DEFAULT_RETRY, jitter: 0 });
   });
 
   it('makes retry: false one attempt', () => {

@@ -1,23 +1,23 @@
 /** How the client retries a request the api could not take right now. Every field is optional. */
 export interface RetryOptions {
   /** Requests in all for one call, the first included: a whole number ≥ 1. Default 5. */
-  readonly attempts?: number;
+  readonly attempts?: number | undefined;
   /**
    * The backoff before the first retry, in ms, doubled for each retry after it: the whole wait
    * after a network failure, and the least wait after a `Retry-After`. Default 200.
    */
-  readonly baseDelayMs?: number;
+  readonly baseDelayMs?: number | undefined;
   /** The longest wait before any one retry, in ms, however long `Retry-After` asks for. Default 10,000. */
-  readonly maxDelayMs?: number;
+  readonly maxDelayMs?: number | undefined;
   /**
    * How far each wait is spread at random, as a fraction of it (0–1), so that clients told the
    * same `Retry-After` at the same moment do not all come back in the same one. Default 0.2.
    */
-  readonly jitter?: number;
+  readonly jitter?: number | undefined;
 }
 
 /** {@link RetryOptions} with every field set. */
-export type RetryPolicy = Required<RetryOptions>;
+export type RetryPolicy = { readonly [Field in keyof RetryOptions]-?: number };
 
 /** The retries a client makes unless told otherwise: at most about 25 s of waiting in all. */
 export const DEFAULT_RETRY: RetryPolicy = Object.freeze({
@@ -51,7 +51,13 @@ const check = (ok: boolean, field: string, rule: string, value: unknown): void =
  */
 export const resolveRetryPolicy = (options: RetryOptions | false | undefined): RetryPolicy => {
   if (options === false) return NO_RETRY;
-  const policy = { ...DEFAULT_RETRY, ...options };
+  // Field by field, not a spread: a field given as `undefined` takes its default too.
+  const policy: RetryPolicy = {
+    attempts: options?.attempts ?? DEFAULT_RETRY.attempts,
+    baseDelayMs: options?.baseDelayMs ?? DEFAULT_RETRY.baseDelayMs,
+    maxDelayMs: options?.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs,
+    jitter: options?.jitter ?? DEFAULT_RETRY.jitter,
+  };
   check(
     Number.isSafeInteger(policy.attempts) && policy.attempts >= 1,
     'attempts',

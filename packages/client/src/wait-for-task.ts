@@ -6,9 +6,9 @@ import { WaitTimeoutError } from './wait-timeout-error.js';
 /** Options of `waitFor`. */
 export interface WaitForOptions {
   /** Give up after this many ms with a {@link WaitTimeoutError}: a whole number ≥ 0. Default 60,000. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** Stops waiting, rejecting with the signal's reason. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** How long `waitFor` waits unless told: a minute, past a few retries of a task with backoff. */
