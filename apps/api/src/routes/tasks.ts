@@ -12,19 +12,16 @@ import {
 } from '@sluice/tasks';
 import { clientOf } from '../api-key-auth.js';
 import type { Backpressure } from '../backpressure.js';
+import { generatorRequest, sampledTypes } from '../contract/generator-request.js';
+import { MAX_BATCHES_LIMIT, MAX_BULK_TASKS, MAX_GENERATED_TASKS, MAX_GENERATOR_TYPES } from '../contract/limits.js';
+import { batchesQuery, throughputQuery } from '../contract/query-parameters.js';
 import { submitKeyed, type KeyedSubmissionDeps } from '../keyed-submission.js';
 import { badRequest, HttpProblem, invalidTask, outcomeUnknown, unavailable } from '../problem.js';
 import { foundInQueue, foundInStore, type FoundTask } from '../task-lookup.js';
 import type { TaskQueue } from '../task-queue.js';
 
-/** Most tasks in one `{ "tasks": [...] }` request. */
-export const MAX_BULK_TASKS = 10_000;
-/** Most tasks one load-generator request `{ "count": n }` may make. */
-export const MAX_GENERATED_TASKS = 100_000;
-/** Longest `taskTypes` list of a load-generator request: repeats are allowed, to weight types. */
-export const MAX_GENERATOR_TYPES = 100;
-/** The dashboard's throughput chart covers five minutes. */
-const DEFAULT_THROUGHPUT_SECONDS = 300;
+// The limits live with the HTTP contract, which the OpenAPI document is built from.
+export { MAX_BULK_TASKS, MAX_GENERATED_TASKS, MAX_GENERATOR_TYPES } from '../contract/limits.js';
 /** Generated tasks are enqueued this many at a time, so the api's memory stays flat. */
 const GENERATOR_CHUNK = 1_000;
 
@@ -99,44 +96,58 @@ const viaPostgres = async <T>(work: () => Promise<T>): Promise<T> => {
   }
 };
 
+/**
+ * Reads a load-generator body with the contract's schema (the one the OpenAPI document shows),
+ * answering in the api's own words: each unknown field, then `count`, then `taskTypes` — one
+ * error for the list as a whole, else one per name that is unknown or has no sample.
+ */
 const parseGenerator = (
   catalog: Catalog,
+  schema: ReturnType<typeof generatorRequest>,
   body: Record<string, unknown>,
 ): { count: number; types: ReadonlyArray<string> } => {
+  const sampled = sampledTypes(catalog);
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return { count: parsed.data.count, types: parsed.data.taskTypes ?? sampled };
+  const { issues } = parsed.error;
   const errors: FieldError[] = [];
-  const { count, taskTypes } = body;
-  for (const key of Object.keys(body)) {
-    if (key !== 'count' && key !== 'taskTypes')
-      errors.push({ pointer: `/${key}`, message: 'is not a known field (expected count and taskTypes)' });
+  /** Issues with the field itself (not with an item of it). */
+  const wrong = (field: string) => issues.some((issue) => issue.path.length === 1 && issue.path[0] === field);
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys)
+        errors.push({ pointer: `/${key}`, message: 'is not a known field (expected count and taskTypes)' });
+    }
   }
-  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_GENERATED_TASKS) {
+  if (wrong('count')) {
     errors.push({ pointer: '/count', message: `must be a whole number from 1 to ${MAX_GENERATED_TASKS}` });
   }
-  // Only a type with a `sample` can be generated: a user's task type need not have one.
-  const sampled = catalog.names.filter((name) => catalog.get(name)?.sample !== undefined);
-  const types = taskTypes === undefined ? sampled : taskTypes;
-  if (!Array.isArray(types) || types.length === 0 || types.length > MAX_GENERATOR_TYPES) {
+  if (wrong('taskTypes')) {
     errors.push({
       pointer: '/taskTypes',
       message: `must be a list of 1 to ${MAX_GENERATOR_TYPES} task types with a sample payload: ${sampled.join(', ') || 'none has one'}`,
     });
   } else {
-    types.forEach((name: unknown, index) => {
-      if (typeof name !== 'string' || !catalog.get(name)) {
-        errors.push({
-          pointer: `/taskTypes/${index}`,
-          message: `unknown task type; known types: ${catalog.names.join(', ')}`,
-        });
-      } else if (catalog.get(name)?.sample === undefined) {
-        errors.push({
-          pointer: `/taskTypes/${index}`,
-          message: `${name} has no sample payload, so the generator cannot make its tasks`,
-        });
-      }
-    });
+    const names = Array.isArray(body.taskTypes) ? (body.taskTypes as ReadonlyArray<unknown>) : [];
+    const items = issues.filter((issue) => issue.path.length > 1 && issue.path[0] === 'taskTypes');
+    for (const index of new Set(items.map((issue) => Number(issue.path[1])))) {
+      const name = names[index];
+      errors.push({
+        pointer: `/taskTypes/${index}`,
+        // Only a type with a `sample` can be generated: a user's task type need not have one.
+        message:
+          typeof name === 'string' && catalog.get(name)
+            ? `${name} has no sample payload, so the generator cannot make its tasks`
+            : `unknown task type; known types: ${catalog.names.join(', ')}`,
+      });
+    }
   }
-  if (errors.length > 0) throw invalidTask(errors);
-  return { count: count as number, types: types as ReadonlyArray<string> };
+  // The schema has no other rule, so every issue is told above; should one slip through, it is
+  // still refused, in zod's words.
+  if (errors.length === 0) {
+    errors.push(...issues.map((issue) => ({ pointer: `/${issue.path.join('/')}`, message: issue.message })));
+  }
+  throw invalidTask(errors);
 };
 
 /**
@@ -145,6 +156,7 @@ const parseGenerator = (
  */
 export const createTaskRoutes = ({ catalog, queue, store, metrics, backpressure }: TaskRoutesDeps): Router => {
   const router = Router();
+  const generator = generatorRequest(catalog);
 
   /** A task as the api shows it: its row once committed, else BullMQ's view of its job. */
   const findTask = async (id: string): Promise<FoundTask | undefined> => {
@@ -250,7 +262,7 @@ export const createTaskRoutes = ({ catalog, queue, store, metrics, backpressure 
       });
       return;
     }
-    const { count, types } = parseGenerator(catalog, body);
+    const { count, types } = parseGenerator(catalog, generator, body);
     await viaRedis(async () => backpressure?.admit(count));
     const ids: string[] = [];
     for (let start = 0; start < count; start += GENERATOR_CHUNK) {
@@ -274,31 +286,28 @@ export const createTaskRoutes = ({ catalog, queue, store, metrics, backpressure 
   });
 
   router.get('/batches', async (request, response) => {
-    const limitText = request.query.limit;
-    const before = request.query.before;
-    const limit = limitText === undefined ? 20 : Number(limitText);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
-      throw badRequest('limit must be a whole number from 1 to 500.', [
-        { pointer: '/limit', message: 'must be 1 to 500' },
-      ]);
-    }
-    if (before !== undefined && (typeof before !== 'string' || !isUuid(before))) {
+    const query = batchesQuery.safeParse(request.query);
+    if (!query.success) {
+      if (query.error.issues.some((issue) => issue.path[0] === 'limit')) {
+        throw badRequest(`limit must be a whole number from 1 to ${MAX_BATCHES_LIMIT}.`, [
+          { pointer: '/limit', message: `must be 1 to ${MAX_BATCHES_LIMIT}` },
+        ]);
+      }
       throw badRequest('before must be a batch id (the nextCursor of a previous page).');
     }
-    const page = await viaPostgres(() =>
-      store.recentBatches(typeof before === 'string' ? { limit, before } : { limit }),
-    );
+    const { limit, before } = query.data;
+    const page = await viaPostgres(() => store.recentBatches(before === undefined ? { limit } : { limit, before }));
     response.json(page);
   });
 
   router.get('/throughput', async (request, response) => {
-    const secondsText = request.query.seconds;
-    const seconds = secondsText === undefined ? DEFAULT_THROUGHPUT_SECONDS : Number(secondsText);
-    if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_THROUGHPUT_SECONDS) {
+    const query = throughputQuery.safeParse(request.query);
+    if (!query.success) {
       throw badRequest(`seconds must be a whole number from 1 to ${MAX_THROUGHPUT_SECONDS}.`, [
         { pointer: '/seconds', message: `must be 1 to ${MAX_THROUGHPUT_SECONDS}` },
       ]);
     }
+    const { seconds } = query.data;
     const { until, points } = await viaPostgres(() => store.throughput({ seconds }));
     // Times as epoch milliseconds rather than ISO strings: 300 points a second per open
     // dashboard, and a chart's axis wants numbers anyway.
