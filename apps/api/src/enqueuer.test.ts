@@ -120,14 +120,14 @@ describe('createEnqueuer: the api’s rules without HTTP', () => {
         idempotencyKey: 'welcome-ada',
       },
     );
-    expect(replay).toEqual({ id: viaApi.body.id, status: 'QUEUED', replay: true });
+    expect(replay).toEqual({ id: viaApi.body.id, status: 'QUEUED', replayed: true });
 
     const first = await enqueuer.submit(
       'SMS',
       { to: '+15555550100', message: 'code 1234' },
       { idempotencyKey: 'code-1' },
     );
-    expect(first.replay).toBe(false);
+    expect(first.replayed).toBe(false);
     const again = await post(
       api,
       '/api/tasks',
@@ -177,7 +177,7 @@ describe('createEnqueuer: the api’s rules without HTTP', () => {
   }) => {
     const viaApi = await post(api, '/api/tasks', { taskType: 'SMS', payload: 'hello' });
     const viaEnqueuer = await enqueuer.submit('SMS', 'hello');
-    expect(viaEnqueuer.replay).toBe(false);
+    expect(viaEnqueuer.replayed).toBe(false);
     const [apiJob, enqueuerJob] = await Promise.all([
       api.queue.queue.getJob(String(viaApi.body.id)),
       api.queue.queue.getJob(viaEnqueuer.id),
@@ -213,9 +213,9 @@ describe('createEnqueuer: the api’s rules without HTTP', () => {
         { 'idempotency-key': 'push-1', authorization: `Bearer ${API_KEY}` },
       );
       const same = await keyed.submit('PUSH', { deviceToken: 'abc', title: 'hi' }, { idempotencyKey: 'push-1' });
-      expect(same).toMatchObject({ id: viaApi.body.id, replay: true });
+      expect(same).toMatchObject({ id: viaApi.body.id, replayed: true });
       const other = await anonymous.submit('PUSH', { deviceToken: 'abc', title: 'hi' }, { idempotencyKey: 'push-1' });
-      expect(other.replay).toBe(false);
+      expect(other.replayed).toBe(false);
       expect(other.id).not.toBe(viaApi.body.id);
     } finally {
       await Promise.all([keyed.close(), anonymous.close()]);
@@ -244,7 +244,7 @@ describe('createEnqueuer: the api’s rules without HTTP', () => {
       // The job left Redis when it completed; only the row remembers the key now.
       expect(await api.queue.queue.getJob(first.id)).toBeUndefined();
       const again = await enqueuer.submit('SMS', 'ran long ago', { idempotencyKey: 'old-1' });
-      expect(again).toEqual({ id: first.id, status: 'COMPLETED', replay: true });
+      expect(again).toEqual({ id: first.id, status: 'COMPLETED', replayed: true });
       expect(await api.jobCount()).toBe(0);
     } finally {
       worker.kill();

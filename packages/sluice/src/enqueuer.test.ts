@@ -45,14 +45,14 @@ describe('the sluice package’s enqueuer', () => {
     try {
       await expect(enqueuer.submit('HELLO', { name: '' })).rejects.toBeInstanceOf(InvalidTaskError);
       const first = await enqueuer.submit('HELLO', { name: 'Ada' }, { idempotencyKey: 'hello-ada' });
-      expect(first).toMatchObject({ status: 'QUEUED', replay: false });
+      expect(first).toMatchObject({ status: 'QUEUED', replayed: false });
       await waitFor(async () => (await committed.findTasks([first.id])).length === 1);
       const [row] = await committed.findTasks([first.id]);
       expect(row).toMatchObject({ status: 'COMPLETED', result: { greeting: 'Hello, Ada!' } });
       expect(await enqueuer.submit('HELLO', { name: 'Ada' }, { idempotencyKey: 'hello-ada' })).toEqual({
         id: first.id,
         status: 'COMPLETED',
-        replay: true,
+        replayed: true,
       });
     } finally {
       await enqueuer.close();

@@ -73,7 +73,7 @@ export interface Enqueued {
   /** `QUEUED` when enqueued now; for a replay, the task's status now. */
   readonly status: string;
   /** Whether the key already named this task, so nothing was enqueued. */
-  readonly replay: boolean;
+  readonly replayed: boolean;
 }
 
 export interface EnqueuedMany {
@@ -137,7 +137,7 @@ export const createEnqueuer = <const T extends ReadonlyArray<TaskType>>(options:
       if (!checked.ok) throw new InvalidTaskError(checked.errors);
       if (key === undefined) {
         const [id = ''] = await enqueueing(() => queue.enqueue([checked.value], Date.now()));
-        return { id, status: 'QUEUED', replay: false };
+        return { id, status: 'QUEUED', replayed: false };
       }
       const id = taskIdForKey(key, caller);
       const outcome = await submitKeyed(lookups, {
@@ -147,8 +147,8 @@ export const createEnqueuer = <const T extends ReadonlyArray<TaskType>>(options:
         enqueue: () => enqueueing(() => queue.enqueue([checked.value], Date.now(), id)),
         pointerOf: () => '',
       });
-      const replay = outcome.existed[0] === true;
-      return { id, status: replay ? (outcome.tasks[0]?.view.status ?? 'QUEUED') : 'QUEUED', replay };
+      const replayed = outcome.existed[0] === true;
+      return { id, status: replayed ? (outcome.tasks[0]?.view.status ?? 'QUEUED') : 'QUEUED', replayed };
     },
     submitMany: async (tasks, submitOptions) => {
       const key = keyOf(submitOptions);
