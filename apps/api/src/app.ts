@@ -2,6 +2,10 @@ import express, { type ErrorRequestHandler, type Express, type RequestHandler } 
 import { errorFields, type BasicCredentials, type Logger, type Metrics, type Registry } from '@sluice/telemetry';
 import { createApiKeyAuth } from './api-key-auth.js';
 import { BOARD_PATH, createBoardRouter, type BoardSettings } from './bull-board.js';
+import { API_DOCS_PATH } from './openapi/api-docs-files.js';
+import { createApiDocsRoutes } from './openapi/api-docs-routes.js';
+import { buildOpenApiDocument } from './openapi/openapi-document.js';
+import { packageVersion } from './openapi/package-version.js';
 import { HttpProblem } from './problem.js';
 import { createRateLimit } from './rate-limit.js';
 import type { RateLimiter } from './rate-limiter.js';
@@ -73,6 +77,19 @@ const fromBodyParser = (error: { type?: unknown; status?: unknown; message?: unk
   }
 };
 
+/** The answer for a path nothing serves; `baseUrl` is the path it is mounted at, if any. */
+const notFound: RequestHandler = (request, response) => {
+  sendProblem(
+    response,
+    new HttpProblem(
+      404,
+      'not-found',
+      'Not found',
+      `Nothing is served at ${request.method} ${request.baseUrl}${request.path}.`,
+    ),
+  );
+};
+
 /**
  * Builds the api without listening, so tests can drive it directly.
  *
@@ -88,6 +105,14 @@ export const createApp = (deps: AppDeps): Express => {
   app.use(createRequestLog({ logger: deps.logger, httpSeconds: deps.metrics.httpRequestSeconds }));
   // Next, so 401s, 429s, 404s and every problem document carry the security headers too.
   app.use(createSecurityHeaders());
+  // The OpenAPI document and its reference page, before the key check and the rate limit: like
+  // the dashboard page at /, they hold no data (the document is built from the code and the
+  // catalog, not from anything submitted), a client needs the contract before it has a key, and
+  // reading it should not spend a client's budget. The routes that hold data keep both checks.
+  // A path under /api/docs that is not one of the page's files is a 404, key or not. The page
+  // keeps the strict Content-Security-Policy: Swagger UI needs nothing beyond it.
+  app.use(createApiDocsRoutes(buildOpenApiDocument(deps.catalog, { version: packageVersion() })));
+  app.use(API_DOCS_PATH, notFound);
   // The key check before the limiter: a request is counted against its key, and one without a
   // valid key is refused for the price of a hash, without a Redis round trip. Keys are at least
   // 16 visible characters, too many to guess at any rate. Both run before the body is parsed.
@@ -115,12 +140,7 @@ export const createApp = (deps: AppDeps): Express => {
   );
   app.use(createDashboardRoutes());
 
-  app.use(((request, response) => {
-    sendProblem(
-      response,
-      new HttpProblem(404, 'not-found', 'Not found', `Nothing is served at ${request.method} ${request.path}.`),
-    );
-  }) as RequestHandler);
+  app.use(notFound);
 
   app.use(((error: unknown, request, response, _next) => {
     const problem =
