@@ -80,6 +80,27 @@ describe('security headers (helmet)', () => {
     });
   });
 
+  test('keep the strict policy on the API reference page, its files and the OpenAPI document: Swagger UI needs nothing more', async ({
+    redisUrl,
+    databaseUrl,
+    queueName,
+  }) => {
+    await withApi({ redisUrl, databaseUrl, queueName }, async (api) => {
+      const strict = directives((await fetch(`${api.url}/`)).headers.get('content-security-policy'));
+      for (const path of [
+        '/api/docs',
+        '/api/docs/api-docs.js',
+        '/api/docs/swagger-ui-bundle.js',
+        '/api/openapi.json',
+      ]) {
+        const answer = await fetch(`${api.url}${path}`);
+        expect(answer.status, path).toBe(200);
+        expect(directives(answer.headers.get('content-security-policy')), path).toEqual(strict);
+        expect(answer.headers.get('x-content-type-options'), path).toBe('nosniff');
+      }
+    });
+  });
+
   test('relax only styles, and only under /admin/queues, for Bull Board', async ({
     redisUrl,
     databaseUrl,
