@@ -158,6 +158,19 @@ describe('the OpenAPI document', () => {
     }
   });
 
+  it("shows a payload schema that is not zod 4's (a task module needs only safeParse) as anything, and says why", async () => {
+    const legacy = { safeParse: (value: unknown) => ({ success: true, data: value }) } as unknown as z.ZodType;
+    const catalog = createCatalog([
+      defineTaskType({ name: 'LEGACY', payload: legacy, handle: async (tasks) => tasks.map(() => ({ ok: true })) }),
+    ]);
+    const document = documentOf(catalog);
+    expect(document.components.schemas.LEGACYPayload?.description).toMatch(
+      /^This type's schema is not a zod 4 schema, so it cannot be shown here; the api checks payloads with it\.\n\nBesides this schema/,
+    );
+    expect(Object.keys(document.components.schemas.LEGACYPayload ?? {})).toEqual(['description']);
+    expect(await verdict(document)).toBe('valid');
+  });
+
   it("keeps a type's own description before the api's", () => {
     const { schemas } = documentOf(customCatalog()).components;
     expect(schemas.PAGE_VIEWPayload?.description).toMatch(/^One page a visitor opened\.\n\nBesides this schema/);

@@ -94,6 +94,9 @@ const PAYLOAD_CHECKS =
   'in UTF-16 code units, as JavaScript counts them; JSON Schema counts code points, so a text of emoji may be ' +
   'refused below its `maxLength`.';
 
+const NOT_ZOD_4 =
+  "This type's schema is not a zod 4 schema, so it cannot be shown here; the api checks payloads with it.";
+
 const RATE_LIMIT_HEADERS = ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'RateLimit-Policy'] as const;
 
 type HeaderName = (typeof RATE_LIMIT_HEADERS)[number] | 'Retry-After' | 'Location' | 'WWW-Authenticate';
@@ -221,7 +224,12 @@ const taskTypeSchemas = (catalog: Catalog): Record<string, JsonSchema> =>
     catalog.names.flatMap((name) => {
       const type = catalog.get(name);
       if (type === undefined) return [];
-      const payload = toJsonSchema(type.payload, 'input', `${SCHEMAS}${payloadName(name)}`);
+      // A task module's schema need only have `safeParse` (docs/task-types.md): one that is not a
+      // zod 4 schema (zod 3's, say) cannot be converted, and the api checks payloads with it all the same.
+      const payload: JsonSchema =
+        '_zod' in type.payload
+          ? toJsonSchema(type.payload, 'input', `${SCHEMAS}${payloadName(name)}`)
+          : { description: NOT_ZOD_4 };
       const own = typeof payload.description === 'string' ? `${payload.description}\n\n` : '';
       return [
         [payloadName(name), { ...payload, description: `${own}${PAYLOAD_CHECKS}` }],
