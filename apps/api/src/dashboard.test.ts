@@ -40,6 +40,13 @@ describe('the dashboard page', () => {
     expect(response.status).toBe(404);
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   });
+
+  test('serves only its own files under /dashboard, not the API reference’s or the page again', async ({ api }) => {
+    for (const path of ['/dashboard/api-docs/index.html', '/dashboard/api-docs/api-docs.js', '/dashboard/index.html']) {
+      expect((await fetch(`${api.url}${path}`)).status, path).toBe(404);
+    }
+    expect((await fetch(`${api.url}/dashboard/dashboard.css`)).status).toBe(200);
+  });
 });
 
 describe('GET /api/tasks/throughput', () => {

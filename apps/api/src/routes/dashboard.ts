@@ -4,11 +4,13 @@ import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
 
 /**
- * The page's own files. Resolved from this module, not the working directory: `src/routes/` and
- * `dist/routes/` sit at the same depth, so both the tests and `node dist/main.js` find
- * `apps/api/public/` wherever they are started from.
+ * The page, and its own files under `dashboard/` (the API reference's live beside them in
+ * `api-docs/`, served by its own routes). Resolved from this module, not the working directory:
+ * `src/routes/` and `dist/routes/` sit at the same depth, so both the tests and
+ * `node dist/main.js` find `apps/api/public/` wherever they are started from.
  */
 const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
+const ASSETS_DIR = join(PUBLIC_DIR, 'dashboard');
 
 /** Where the dashboard's assets are served; the page links to them under this path. */
 export const DASHBOARD_ASSETS = '/dashboard';
@@ -34,6 +36,6 @@ export const createDashboardRoutes = (): Router => {
     response.sendFile(join(PUBLIC_DIR, 'index.html'), { maxAge: 0 });
   });
   router.use(`${DASHBOARD_ASSETS}/vendor/chart.js`, express.static(chartJsDir(), files));
-  router.use(DASHBOARD_ASSETS, express.static(PUBLIC_DIR, files));
+  router.use(DASHBOARD_ASSETS, express.static(ASSETS_DIR, files));
   return router;
 };
