@@ -4,8 +4,8 @@
  * @sluice/tasks's (`MAX_PAYLOAD_BYTES` and the rest), the throughput window @sluice/store's.
  */
 
-/** Most tasks in one `{ "tasks": [...] }` request. */
-export const MAX_BULK_TASKS = 10_000;
+/** Most tasks in one `{ "tasks": [...] }` request: @sluice/tasks's, which createEnqueuer holds to as well. */
+export { MAX_BULK_TASKS } from '@sluice/tasks';
 /** Most tasks one load-generator request `{ "count": n }` may make. */
 export const MAX_GENERATED_TASKS = 100_000;
 /** Longest `taskTypes` list of a load-generator request: repeats are allowed, to weight types. */

@@ -2,13 +2,18 @@ import { Router, type Request } from 'express';
 import { MAX_THROUGHPUT_SECONDS, type Store } from '@sluice/store';
 import type { Metrics } from '@sluice/telemetry';
 import {
+  enqueueFailure,
+  foundInQueue,
+  foundInStore,
   IDEMPOTENCY_KEY,
   isUuid,
   taskIdForKey,
   validateSubmission,
   type Catalog,
   type FieldError,
+  type FoundTask,
   type Submission,
+  type TaskQueue,
 } from '@sluice/tasks';
 import { clientOf } from '../api-key-auth.js';
 import type { Backpressure } from '../backpressure.js';
@@ -16,9 +21,8 @@ import { generatorRequest, sampledTypes } from '../contract/generator-request.js
 import { MAX_BATCHES_LIMIT, MAX_BULK_TASKS, MAX_GENERATED_TASKS, MAX_GENERATOR_TYPES } from '../contract/limits.js';
 import { batchesQuery, throughputQuery } from '../contract/query-parameters.js';
 import { submitKeyed, type KeyedSubmissionDeps } from '../keyed-submission.js';
-import { badRequest, HttpProblem, invalidTask, outcomeUnknown, unavailable } from '../problem.js';
-import { foundInQueue, foundInStore, type FoundTask } from '../task-lookup.js';
-import type { TaskQueue } from '../task-queue.js';
+import { enqueueProblem } from '../enqueue-problem.js';
+import { badRequest, HttpProblem, invalidTask, unavailable } from '../problem.js';
 
 // The limits live with the HTTP contract, which the OpenAPI document is built from.
 export { MAX_BULK_TASKS, MAX_GENERATED_TASKS, MAX_GENERATOR_TYPES } from '../contract/limits.js';
@@ -72,19 +76,14 @@ const viaRedis = async <T>(work: () => Promise<T>): Promise<T> => {
 };
 
 /**
- * Our Redis connection has no offline queue, so a command refused while disconnected was never
- * sent ("Stream isn't writeable"). Any other failure may have come after Redis ran it.
+ * Runs an enqueue: a failure that may have happened after Redis stored the jobs says so
+ * (`outcome-unknown`), one that never reached Redis is `unavailable` (see enqueueFailure).
  */
-const NEVER_SENT = /Stream isn't writeable|Connection is closed|connect ECONNREFUSED/;
-
-/** Runs an enqueue: a failure that may have happened after Redis stored the jobs says so. */
 const enqueueVia = async <T>(work: () => Promise<T>): Promise<T> => {
   try {
     return await work();
   } catch (error) {
-    throw NEVER_SENT.test(error instanceof Error ? error.message : String(error))
-      ? unavailable('Redis', error)
-      : outcomeUnknown(error);
+    throw enqueueProblem(enqueueFailure(error));
   }
 };
 

@@ -1,1 +1,0 @@
-export { foundInQueue, foundInStore, type FoundTask } from '@sluice/tasks';

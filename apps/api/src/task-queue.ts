@@ -1,1 +1,0 @@
-export { createTaskQueue, type TaskQueue } from '@sluice/tasks';
