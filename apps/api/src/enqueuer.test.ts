@@ -254,6 +254,28 @@ describe('createEnqueuer: the api’s rules without HTTP', () => {
     }
   });
 
+  test('a submission made while the connection is still making its first connect waits for it', async ({
+    api,
+    redisUrl,
+    queueName,
+  }) => {
+    for (const lazyConnect of [false, true]) {
+      const redis = new Redis(redisUrl, { enableOfflineQueue: false, lazyConnect });
+      const enqueuer = createEnqueuer({ redis, taskTypes, queueName });
+      try {
+        // Keyed: a keyed submission reads Redis itself before BullMQ (which waits for a connection) adds anything.
+        const key = `first-connect-${lazyConnect}`;
+        expect((await enqueuer.submit('SMS', 'at once', { idempotencyKey: key })).replayed).toBe(false);
+        const many = await enqueuer.submitMany([{ taskType: 'SMS', payload: 'at once' }], { idempotencyKey: key });
+        expect(many.enqueued).toBe(1);
+      } finally {
+        await enqueuer.close();
+        redis.disconnect();
+      }
+    }
+    expect(await api.jobCount()).toBe(4);
+  });
+
   test('while Redis is unreachable, a submission fails as unavailable and stores nothing', async ({
     api,
     redisUrl,

@@ -4,6 +4,7 @@ import { createCatalog } from './catalog.js';
 import { enqueueFailure, InvalidTaskError } from './enqueue-errors.js';
 import { callerOfApiKey, IDEMPOTENCY_KEY, taskIdForKey } from './idempotency.js';
 import { submitKeyed } from './keyed-submission.js';
+import { untilConnected } from './redis-ready.js';
 import { DEFAULT_QUEUE_NAME, type RetrySettings } from './queue-contract.js';
 import { MAX_BULK_TASKS, validateSubmission, type FieldError, type Submission } from './submission.js';
 import type { CommittedTasks } from './task-lookup.js';
@@ -34,7 +35,8 @@ export interface EnqueuerOptions<T extends ReadonlyArray<TaskType>> {
   /**
    * The Redis the api and workers use. The enqueuer does not close it. Give it
    * `enableOfflineQueue: false`, as the api does, so a submission while Redis is down fails at
-   * once with UnavailableError (nothing stored) rather than waiting for it.
+   * once with UnavailableError (nothing stored) rather than waiting for it. A submission made
+   * while the connection is still making its first connect waits for it.
    */
   readonly redis: Redis;
   /** The task types, the same module the api and workers load (`SLUICE_TASKS`). */
@@ -135,6 +137,7 @@ export const createEnqueuer = <const T extends ReadonlyArray<TaskType>>(options:
       const key = keyOf(submitOptions);
       const checked = validateSubmission(catalog, { taskType, payload });
       if (!checked.ok) throw new InvalidTaskError(checked.errors);
+      await untilConnected(options.redis);
       if (key === undefined) {
         const [id = ''] = await enqueueing(() => queue.enqueue([checked.value], Date.now()));
         return { id, status: 'QUEUED', replayed: false };
@@ -163,6 +166,7 @@ export const createEnqueuer = <const T extends ReadonlyArray<TaskType>>(options:
         else errors.push(...checked.errors);
       });
       if (errors.length > 0) throw new InvalidTaskError(errors);
+      await untilConnected(options.redis);
       if (key === undefined) {
         const taskIds = await enqueueing(() => queue.enqueue(submissions, Date.now()));
         return { accepted: taskIds.length, taskIds, enqueued: taskIds.length };
