@@ -6,7 +6,7 @@ import { callerOfApiKey, IDEMPOTENCY_KEY, taskIdForKey } from './idempotency.js'
 import { submitKeyed } from './keyed-submission.js';
 import { untilConnected } from './redis-ready.js';
 import { DEFAULT_QUEUE_NAME, type RetrySettings } from './queue-contract.js';
-import { MAX_BULK_TASKS, validateSubmission, type FieldError, type Submission } from './submission.js';
+import { validateSubmission, validateSubmissions } from './submission.js';
 import type { CommittedTasks } from './task-lookup.js';
 import { createTaskQueue } from './task-queue.js';
 import type { TaskType } from './task-type.js';
@@ -155,17 +155,9 @@ export const createEnqueuer = <const T extends ReadonlyArray<TaskType>>(options:
     },
     submitMany: async (tasks, submitOptions) => {
       const key = keyOf(submitOptions);
-      if (!Array.isArray(tasks) || tasks.length === 0 || tasks.length > MAX_BULK_TASKS) {
-        throw new InvalidTaskError([{ pointer: '/tasks', message: `must be a list of 1 to ${MAX_BULK_TASKS} tasks` }]);
-      }
-      const submissions: Submission[] = [];
-      const errors: FieldError[] = [];
-      tasks.forEach((task: unknown, index) => {
-        const checked = validateSubmission(catalog, task, `/tasks/${index}`);
-        if (checked.ok) submissions.push(checked.value);
-        else errors.push(...checked.errors);
-      });
-      if (errors.length > 0) throw new InvalidTaskError(errors);
+      const checked = validateSubmissions(catalog, tasks);
+      if (!checked.ok) throw new InvalidTaskError(checked.errors);
+      const submissions = checked.value;
       await untilConnected(options.redis);
       if (key === undefined) {
         const taskIds = await enqueueing(() => queue.enqueue(submissions, Date.now()));

@@ -69,6 +69,7 @@ export {
   MAX_PAYLOAD_DEPTH,
   MAX_STRING_LENGTH,
   validateSubmission,
+  validateSubmissions,
   type FieldError,
   type Submission,
   type Validated,

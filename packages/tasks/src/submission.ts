@@ -164,3 +164,32 @@ export const validateSubmission = (catalog: Catalog, input: unknown, at = ''): V
   }
   return { ok: true, value: { taskType: type.name, payload: parsed.data } };
 };
+
+/**
+ * Checks a bulk submission's `tasks`: a list of 1 to MAX_BULK_TASKS submissions, each checked by
+ * validateSubmission with its pointer under `/tasks/<i>`. Every task's errors are reported, not
+ * just the first's. The api's `POST /api/tasks/batch` and createEnqueuer's `submitMany` both
+ * check with it, so they refuse the same lists with the same errors.
+ *
+ * @example
+ * const checked = validateSubmissions(catalog, body.tasks);
+ * if (!checked.ok) console.log(checked.errors); // [{ pointer: '/tasks/3/payload/to', message: … }]
+ */
+export const validateSubmissions = (
+  catalog: Catalog,
+  tasks: unknown,
+):
+  | { readonly ok: true; readonly value: ReadonlyArray<Submission> }
+  | { readonly ok: false; readonly errors: ReadonlyArray<FieldError> } => {
+  if (!Array.isArray(tasks) || tasks.length === 0 || tasks.length > MAX_BULK_TASKS) {
+    return { ok: false, errors: [{ pointer: '/tasks', message: `must be a list of 1 to ${MAX_BULK_TASKS} tasks` }] };
+  }
+  const submissions: Submission[] = [];
+  const errors: FieldError[] = [];
+  tasks.forEach((task: unknown, index) => {
+    const checked = validateSubmission(catalog, task, `/tasks/${index}`);
+    if (checked.ok) submissions.push(checked.value);
+    else errors.push(...checked.errors);
+  });
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, value: submissions };
+};

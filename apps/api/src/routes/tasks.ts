@@ -9,6 +9,7 @@ import {
   isUuid,
   taskIdForKey,
   validateSubmission,
+  validateSubmissions,
   type Catalog,
   type FieldError,
   type FoundTask,
@@ -18,7 +19,7 @@ import {
 import { clientOf } from '../api-key-auth.js';
 import type { Backpressure } from '../backpressure.js';
 import { generatorRequest, sampledTypes } from '../contract/generator-request.js';
-import { MAX_BATCHES_LIMIT, MAX_BULK_TASKS, MAX_GENERATED_TASKS, MAX_GENERATOR_TYPES } from '../contract/limits.js';
+import { MAX_BATCHES_LIMIT, MAX_GENERATED_TASKS, MAX_GENERATOR_TYPES } from '../contract/limits.js';
 import { batchesQuery, throughputQuery } from '../contract/query-parameters.js';
 import { submitKeyed, type KeyedSubmissionDeps } from '../keyed-submission.js';
 import { enqueueProblem } from '../enqueue-problem.js';
@@ -220,18 +221,9 @@ export const createTaskRoutes = ({ catalog, queue, store, metrics, backpressure 
     const body = requireJsonBody(request);
     if (!isObject(body)) throw badRequest('The body must be { "tasks": [...] } or { "count": n, "taskTypes": [...] }.');
     if ('tasks' in body) {
-      const { tasks } = body;
-      if (!Array.isArray(tasks) || tasks.length === 0 || tasks.length > MAX_BULK_TASKS) {
-        throw invalidTask([{ pointer: '/tasks', message: `must be a list of 1 to ${MAX_BULK_TASKS} tasks` }]);
-      }
-      const submissions: Submission[] = [];
-      const errors: FieldError[] = [];
-      tasks.forEach((task: unknown, index) => {
-        const checked = validateSubmission(catalog, task, `/tasks/${index}`);
-        if (checked.ok) submissions.push(checked.value);
-        else errors.push(...checked.errors);
-      });
-      if (errors.length > 0) throw invalidTask(errors);
+      const checked = validateSubmissions(catalog, body.tasks);
+      if (!checked.ok) throw invalidTask(checked.errors);
+      const submissions = checked.value;
       await viaRedis(async () => backpressure?.admit(submissions.length));
       const key = idempotencyKeyOf(request);
       if (key === undefined) {
