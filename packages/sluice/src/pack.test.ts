@@ -17,6 +17,7 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const PUBLISHED = [
   '@sluice/api',
   '@sluice/batching',
+  '@sluice/client',
   '@sluice/config',
   '@sluice/store',
   '@sluice/tasks',
@@ -63,6 +64,27 @@ process.once('SIGTERM', async () => {
 });
 `;
 
+/** A service of the project's that submits over HTTP with @sluice/client and waits for the task. */
+const CLIENT_MODULE = `import { createClient } from '@sluice/client';
+
+const sluice = createClient({ baseUrl: process.argv[2] });
+const { id } = await sluice.submit('GREET', { name: 'Linus' }, { idempotencyKey: 'greet-linus' });
+console.log(JSON.stringify(await sluice.waitFor(id, { timeoutMs: 60_000 })));
+`;
+
+/** One that enqueues straight into Redis with sluice's createEnqueuer, then re-sends. */
+const ENQUEUER_MODULE = `import { Redis } from 'ioredis';
+import { createEnqueuer, loadTaskTypes } from 'sluice';
+
+const redis = new Redis(process.env.REDIS_URL, { enableOfflineQueue: false });
+const enqueuer = createEnqueuer({ redis, taskTypes: await loadTaskTypes('./tasks.mjs'), queueName: process.env.QUEUE_NAME });
+const first = await enqueuer.submit('GREET', { name: 'Margaret' }, { idempotencyKey: 'greet-margaret' });
+const again = await enqueuer.submit('GREET', { name: 'Margaret' }, { idempotencyKey: 'greet-margaret' });
+console.log(JSON.stringify({ first, again }));
+await enqueuer.close();
+redis.disconnect();
+`;
+
 let dir: string;
 let project: string;
 let packed: ReadonlyArray<PackedFile>;
@@ -78,11 +100,13 @@ beforeAll(async () => {
   await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'shop', private: true, type: 'module' }));
   await writeFile(join(project, 'tasks.mjs'), GREET_TASK_MODULE);
   await writeFile(join(project, 'app.mjs'), APP_MODULE);
-  const zod = (
+  await writeFile(join(project, 'client.mjs'), CLIENT_MODULE);
+  await writeFile(join(project, 'enqueue.mjs'), ENQUEUER_MODULE);
+  const { zod, ioredis } = (
     JSON.parse(await readFile(join(ROOT, 'packages/tasks/package.json'), 'utf8')) as {
       dependencies: Record<string, string>;
     }
-  ).dependencies.zod;
+  ).dependencies;
   // Third-party packages come from npm's cache when it has them, as a user's second install does.
   await npm(
     [
@@ -93,6 +117,7 @@ beforeAll(async () => {
       '--ignore-scripts',
       ...packed.map((tarball) => join(dir, 'tarballs', tarball.filename)),
       `zod@${zod}`,
+      `ioredis@${ioredis}`,
     ],
     project,
   );
@@ -153,8 +178,35 @@ describe('the published packages', () => {
       expect(
         await submitAndAwaitCommit(`http://127.0.0.1:${port}`, { taskType: 'GREET', payload: { name: 'Ada' } }),
       ).toMatchObject({ status: 'COMPLETED', result: { greeting: 'Hello, Ada!' } });
-      // The dashboard's page and scripts ship with the api.
-      expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(200);
+      // The dashboard's page and scripts ship with the api, and so does the API reference.
+      for (const path of [
+        '/',
+        '/api/openapi.json',
+        '/api/docs',
+        '/api/docs/api-docs.js',
+        '/api/docs/swagger-ui-bundle.js',
+      ]) {
+        expect((await fetch(`http://127.0.0.1:${port}${path}`)).status, path).toBe(200);
+      }
+      // A service of the project's submits with @sluice/client, as installed from its tarball.
+      const client = startNodeProcess(
+        join(project, 'client.mjs'),
+        {},
+        { args: [`http://127.0.0.1:${port}`], cwd: project },
+      );
+      expect((await client.exited).code, client.output()).toBe(0);
+      expect(JSON.parse(client.output().trim().split('\n').at(-1) ?? '')).toMatchObject({
+        status: 'COMPLETED',
+        result: { greeting: 'Hello, Linus!' },
+      });
+      // And one enqueues without HTTP, with sluice's createEnqueuer: a re-send names the same task.
+      const enqueue = startNodeProcess(join(project, 'enqueue.mjs'), env, { cwd: project });
+      expect((await enqueue.exited).code, enqueue.output()).toBe(0);
+      const { first, again } = JSON.parse(enqueue.output().trim().split('\n').at(-1) ?? '') as {
+        first: { id: string; replayed: boolean };
+        again: { id: string; replayed: boolean };
+      };
+      expect([first.replayed, again.replayed, again.id]).toEqual([false, true, first.id]);
     } finally {
       await stopAll([api, worker]);
     }
