@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { describe, expect } from 'vitest';
 import { test as base } from '@sluice/testkit';
 import { startTestApi, type TestApi } from './test-api.js';
-import { ARTIFACTS_DIR, launchBrowser, openPage, type PageWatch } from './test-browser.js';
+import { ARTIFACTS_DIR, launchBrowser, openPage, type PageWatch } from '@sluice/testkit/browser';
 
 // The API reference at /api/docs as a person sees it: Swagger UI over the api's own document, in
 // headless Chromium, with API_KEYS set (the page needs none). Any CSP violation would be a console

@@ -3,7 +3,7 @@ import { describe, expect } from 'vitest';
 import { freePort, test as base, waitFor, type NodeProcess } from '@sluice/testkit';
 import type { BoardSettings } from './bull-board.js';
 import { startTestApi, type TestApi } from './test-api.js';
-import { launchBrowser, openPage, type PageWatch } from './test-browser.js';
+import { launchBrowser, openPage, type PageWatch } from '@sluice/testkit/browser';
 import { startTestWorker } from './test-worker.js';
 
 // The pages as a person sees them: the real api and a real worker process over the test's own

@@ -1,12 +1,15 @@
 import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 /** Debian's Chromium (`.ci/run` installs it): playwright-core drives it, nothing is downloaded. */
 const CHROMIUM = '/usr/bin/chromium';
 
-/** Screenshots of every browser test, for a person to look at; git ignores the folder. */
-export const ARTIFACTS_DIR = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
+/**
+ * Screenshots of every browser test, for a person to look at: `test-artifacts/` of the workspace
+ * whose specs run (vitest runs each from its own folder); git ignores it.
+ */
+export const ARTIFACTS_DIR = `${join(process.cwd(), 'test-artifacts')}/`;
 
 /**
  * Headless Chromium. `--no-sandbox` because CI runs as root; the rest keeps Chromium from calling
