@@ -241,8 +241,9 @@ describe('createEnqueuer: the api’s rules without HTTP', () => {
         const view = (await (await fetch(`${api.url}/api/tasks/${first.id}`)).json()) as { status: string };
         return view.status === 'COMPLETED';
       });
-      // The job left Redis when it completed; only the row remembers the key now.
-      expect(await api.queue.queue.getJob(first.id)).toBeUndefined();
+      // The row is committed before the job is acknowledged: wait for the job to leave Redis too,
+      // so that only the row remembers the key.
+      await waitFor(async () => (await api.queue.queue.getJob(first.id)) === undefined);
       const again = await enqueuer.submit('SMS', 'ran long ago', { idempotencyKey: 'old-1' });
       expect(again).toEqual({ id: first.id, status: 'COMPLETED', replayed: true });
       expect(await api.jobCount()).toBe(0);
