@@ -75,6 +75,28 @@ describe('loadConfig', () => {
     expect(loadConfig({ QUEUE_HIGH_WATER: '5000' }).queueHighWater).toBe(5_000);
   });
 
+  it('bounds Redis by default: failed jobs kept 7 days and 10,000 at most, events about 10,000', () => {
+    expect(loadConfig({}).redisBounds).toEqual({
+      failedJobs: { maxAgeSeconds: 7 * 86_400, maxCount: 10_000 },
+      eventsMaxLen: 10_000,
+    });
+    const config = loadConfig({ FAILED_JOBS_RETENTION: '12h', FAILED_JOBS_MAX: '500', EVENTS_MAX_LEN: '2000' });
+    expect(config.redisBounds).toEqual({ failedJobs: { maxAgeSeconds: 43_200, maxCount: 500 }, eventsMaxLen: 2_000 });
+  });
+
+  it('reads durations as a whole number and a unit, and names what it expected otherwise', () => {
+    expect(loadConfig({ FAILED_JOBS_RETENTION: '90m' }).redisBounds.failedJobs.maxAgeSeconds).toBe(5_400);
+    expect(loadConfig({ FAILED_JOBS_RETENTION: '2w' }).redisBounds.failedJobs.maxAgeSeconds).toBe(1_209_600);
+    for (const [value, message] of [
+      ['7 days', 'must be a whole number and a unit: s, m, h, d or w'],
+      ['1.5d', 'must be a whole number and a unit: s, m, h, d or w'],
+      ['30s', 'must be from 1m to'],
+      ['400d', 'must be from 1m to'],
+    ]) {
+      expect(() => loadConfig({ FAILED_JOBS_RETENTION: value }), value).toThrow(message);
+    }
+  });
+
   it('reads API keys, trimming blanks around commas, and refuses a short key', () => {
     expect(loadConfig({}).apiKeys).toEqual([]);
     expect(loadConfig({ API_KEYS: ' ' }).apiKeys).toEqual([]);

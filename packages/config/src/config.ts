@@ -1,6 +1,16 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { boolean, fraction, integer, logFormat, logLevel, optionalInteger, optionalText, url } from './env-schema.js';
+import {
+  boolean,
+  duration,
+  fraction,
+  integer,
+  logFormat,
+  logLevel,
+  optionalInteger,
+  optionalText,
+  url,
+} from './env-schema.js';
 import { ConfigError } from './config-error.js';
 import { deepFreeze, parseEnv, type Env } from './parse-env.js';
 
@@ -43,6 +53,9 @@ const schema = z.object({
   BOARD_PASSWORD: optionalText(),
   BOARD_READ_ONLY: boolean(false),
   QUEUE_HIGH_WATER: integer(1_000_000, 1, 1_000_000_000),
+  FAILED_JOBS_RETENTION: duration('7d', 60, 365 * 86_400),
+  FAILED_JOBS_MAX: integer(10_000, 1, 10_000_000),
+  EVENTS_MAX_LEN: integer(10_000, 100, 10_000_000),
   API_KEYS: z.preprocess(
     (v) => (typeof v === 'string' && v.trim() !== '' ? v : undefined),
     z
@@ -158,6 +171,17 @@ export interface Config {
   /** The most tasks that may be waiting: the api answers 503 to a submission that would pass it (`QUEUE_HIGH_WATER`). */
   readonly queueHighWater: number;
   /**
+   * How Redis stays bounded. A job that failed for good is kept `failedJobs.maxAgeSeconds`
+   * (`FAILED_JOBS_RETENTION`, default 7d) for Bull Board, and at most the newest
+   * `failedJobs.maxCount` (`FAILED_JOBS_MAX`, default 10,000) of them: its FAILED row in
+   * PostgreSQL keeps the facts after that. The queue's events stream keeps about `eventsMaxLen`
+   * entries (`EVENTS_MAX_LEN`, default 10,000, BullMQ's own default).
+   */
+  readonly redisBounds: {
+    readonly failedJobs: { readonly maxAgeSeconds: number; readonly maxCount: number };
+    readonly eventsMaxLen: number;
+  };
+  /**
    * Bearer keys every /api route requires (`API_KEYS`, comma-separated, each 16–256 visible
    * ASCII characters). Empty: /api is open.
    */
@@ -236,6 +260,10 @@ export const loadConfig = (env: Env = process.env): Config => {
       keepAliveInitialDelayMs: raw.DB_KEEPALIVE_INITIAL_DELAY_MS,
     },
     queueHighWater: raw.QUEUE_HIGH_WATER,
+    redisBounds: {
+      failedJobs: { maxAgeSeconds: raw.FAILED_JOBS_RETENTION, maxCount: raw.FAILED_JOBS_MAX },
+      eventsMaxLen: raw.EVENTS_MAX_LEN,
+    },
     apiKeys: raw.API_KEYS ?? [],
     rateLimit: { points: raw.RATE_LIMIT_POINTS, windowSeconds: raw.RATE_LIMIT_WINDOW_SECONDS },
     ...(raw.METRICS_USERNAME !== undefined && raw.METRICS_PASSWORD !== undefined

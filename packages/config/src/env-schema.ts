@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatDuration, parseDuration } from './duration.js';
 
 /** An unset variable and an empty one mean the same: use the default. */
 const blankToUndefined = (value: unknown): unknown =>
@@ -19,6 +20,36 @@ export const integer = (fallback: number, min: number, max: number = Number.MAX_
 /** A whole number within [min, max], or undefined when the variable is unset or blank. */
 export const optionalInteger = (min: number, max: number) =>
   z.preprocess(blankToUndefined, wholeNumber(min, max).optional());
+
+/**
+ * A duration (`45s`, `3m`, `12h`, `30d`, `2w`) read from the environment, in seconds, within
+ * [min, max] seconds.
+ */
+export const duration = (fallback: string, min: number, max: number) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .default(fallback)
+      .transform((text, context) => {
+        const seconds = parseDuration(text);
+        if (seconds === undefined) {
+          context.addIssue({
+            code: 'custom',
+            message: 'must be a whole number and a unit: s, m, h, d or w (e.g. 30d, 12h, 3m)',
+          });
+          return z.NEVER;
+        }
+        if (seconds < min || seconds > max) {
+          context.addIssue({
+            code: 'custom',
+            message: `must be from ${formatDuration(min)} to ${formatDuration(max)}`,
+          });
+          return z.NEVER;
+        }
+        return seconds;
+      }),
+  );
 
 /** A fraction in [0, 1] read from the environment. */
 export const fraction = (fallback: number) =>
