@@ -10,6 +10,7 @@ import {
   createLogger,
   createMetrics,
   createQueueGauge,
+  createRedisMemoryGauge,
   errorFields,
   zeroApiSeries,
   type Logger,
@@ -18,6 +19,7 @@ import { createApp } from './app.js';
 import { createBackpressure } from './backpressure.js';
 import { keepConnectionsAlive } from './keep-alive.js';
 import { createRateLimiter } from './rate-limiter.js';
+import { readRedisMemory } from './redis-memory.js';
 
 export interface StartApiOptions {
   /**
@@ -97,6 +99,8 @@ export const startApi = async (options: StartApiOptions): Promise<ApiHandle> => 
       retry: { maxRetries: config.batch.maxRetries, backoffDelayMs: config.batch.backoffDelayMs },
       catalog,
       defaultBatchSize: config.batch.size,
+      failedJobs: config.redisBounds.failedJobs,
+      eventsMaxLen: config.redisBounds.eventsMaxLen,
       onError: (error) => logger.warn('queue error', { error: error.message }),
     });
     closers.push(() => queue.close());
@@ -106,6 +110,11 @@ export const startApi = async (options: StartApiOptions): Promise<ApiHandle> => 
       registry,
       () => queue.counts(),
       (error) => logger.warn('queue counts unavailable for /metrics', errorFields(error)),
+    );
+    createRedisMemoryGauge(
+      registry,
+      () => readRedisMemory(redis),
+      (error) => logger.warn('Redis memory unavailable for /metrics', errorFields(error)),
     );
     zeroApiSeries(metrics, catalog.names);
     createCommittedGroupMetrics(registry, {

@@ -75,6 +75,8 @@ export const startTestApi = async (options: {
     retry: { maxRetries: 3, backoffDelayMs: 100 },
     catalog,
     defaultBatchSize: 100,
+    // EVENTS_MAX_LEN's default, written into the queue's settings as the api does.
+    eventsMaxLen: 10_000,
   });
   const registry = new Registry();
   const app = createApp({

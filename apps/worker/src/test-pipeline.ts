@@ -1,6 +1,7 @@
 import { type Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
+import { loadConfig } from '@sluice/config';
 import { createDb, createStore, migrateToLatest, type Database } from '@sluice/store';
 import { createDemoCatalog, type Catalog, type JobData } from '@sluice/tasks';
 import { Registry, createLogger, createMetrics, type Logger } from '@sluice/telemetry';
@@ -60,6 +61,7 @@ export const test = base.extend<{ pipeline: Pipeline }>({
             batch: { size: 100, timeoutMs: 3_000, concurrency: 4, ...RETRY, ...setup.batch },
             recovery: { lockDurationMs: 15_000, stalledIntervalMs: 5_000, maxStalledCount: 5 },
             shutdownGraceMs: setup.shutdownGraceMs ?? 30_000,
+            redisBounds: loadConfig({}).redisBounds,
           },
           connection,
           catalog: setup.catalog ?? createDemoCatalog({ failureRate: 0, workMs: 1 }),

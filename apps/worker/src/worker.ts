@@ -19,7 +19,7 @@ import { createGroupProcessor } from './group-processor.js';
 import { createOutageBackoff } from './outage-backoff.js';
 
 export interface WorkerDeps {
-  readonly config: Pick<Config, 'queueName' | 'batch' | 'workerId' | 'recovery' | 'shutdownGraceMs'>;
+  readonly config: Pick<Config, 'queueName' | 'batch' | 'workerId' | 'recovery' | 'shutdownGraceMs' | 'redisBounds'>;
   /** A connection with `maxRetriesPerRequest: null`, as BullMQ workers require. */
   readonly connection: Redis;
   readonly catalog: Catalog;
@@ -61,8 +61,12 @@ export const createWorker = (deps: WorkerDeps): BatchWorker<QueuedJobData, Json>
   let gate: CommitGate | undefined;
   // Aborted when the shutdown grace is running out: every handler gets its signal.
   const shutdown = new AbortController();
-  // Retry parcels go back on the queue the worker consumes, over its connection.
-  const queue = new Queue<QueuedJobData, Json, string>(config.queueName, { connection: deps.connection });
+  // Retry parcels go back on the queue the worker consumes, over its connection. It writes the
+  // events stream's bound into the queue's settings, as the api's queue does.
+  const queue = new Queue<QueuedJobData, Json, string>(config.queueName, {
+    connection: deps.connection,
+    streams: { events: { maxLen: config.redisBounds.eventsMaxLen } },
+  });
   queue.on('error', (error: Error) => logger.error('queue error', { error: error.message }));
   const extraTasksKey = queue.toKey(EXTRA_TASKS_KEY);
   const processGroup = createGroupProcessor({

@@ -5,7 +5,12 @@ import { enqueueFailure, InvalidTaskError } from './enqueue-errors.js';
 import { callerOfApiKey, IDEMPOTENCY_KEY, taskIdForKey } from './idempotency.js';
 import { submitKeyed } from './keyed-submission.js';
 import { untilConnected } from './redis-ready.js';
-import { DEFAULT_QUEUE_NAME, type RetrySettings } from './queue-contract.js';
+import {
+  DEFAULT_QUEUE_NAME,
+  FAILED_JOBS_DEFAULTS,
+  type FailedJobsBound,
+  type RetrySettings,
+} from './queue-contract.js';
 import { validateSubmission, validateSubmissions } from './submission.js';
 import type { CommittedTasks } from './task-lookup.js';
 import { createTaskQueue } from './task-queue.js';
@@ -29,6 +34,7 @@ export const ENQUEUER_DEFAULTS = {
   queueName: DEFAULT_QUEUE_NAME,
   batchSize: 100,
   retry: { maxRetries: 3, backoffDelayMs: 1_000 },
+  failedJobs: FAILED_JOBS_DEFAULTS,
 } as const;
 
 export interface EnqueuerOptions<T extends ReadonlyArray<TaskType>> {
@@ -47,6 +53,8 @@ export interface EnqueuerOptions<T extends ReadonlyArray<TaskType>> {
   readonly batchSize?: number;
   /** `BATCH_MAX_RETRIES` and `BACKOFF_DELAY_MS`, which every job carries; default 3 and 1,000 ms. */
   readonly retry?: RetrySettings;
+  /** `FAILED_JOBS_RETENTION` and `FAILED_JOBS_MAX`, which every job carries too; default 7 days and 10,000. */
+  readonly failedJobs?: FailedJobsBound;
   /**
    * The committed tasks (a @sluice/store Store). With it, a keyed re-send finds tasks that ran
    * long ago, as the api does; without it, only while their jobs are in Redis: a completed job
@@ -125,6 +133,7 @@ export const createEnqueuer = <const T extends ReadonlyArray<TaskType>>(options:
   const queue = createTaskQueue(options.redis, {
     queueName: options.queueName ?? ENQUEUER_DEFAULTS.queueName,
     retry: options.retry ?? ENQUEUER_DEFAULTS.retry,
+    failedJobs: options.failedJobs ?? ENQUEUER_DEFAULTS.failedJobs,
     catalog,
     defaultBatchSize: options.batchSize ?? ENQUEUER_DEFAULTS.batchSize,
     ...(options.onError === undefined ? {} : { onError: options.onError }),

@@ -60,7 +60,14 @@ export {
 export { keyedParcelIds, type KeyedParcelIds } from './keyed-parcels.js';
 export { submitKeyed, type KeyedOutcome, type KeyedSubmission } from './keyed-submission.js';
 export { MAX_PARCEL_TASKS, parcelSizeOf, planParcels, type PlannedParcel } from './parcel-plan.js';
-export { DEFAULT_QUEUE_NAME, EXTRA_TASKS_KEY, jobOptions, type RetrySettings } from './queue-contract.js';
+export {
+  DEFAULT_QUEUE_NAME,
+  EXTRA_TASKS_KEY,
+  FAILED_JOBS_DEFAULTS,
+  jobOptions,
+  type FailedJobsBound,
+  type RetrySettings,
+} from './queue-contract.js';
 export { assertNoEviction, RedisPolicyError } from './redis-policy.js';
 export {
   MAX_BULK_TASKS,

@@ -20,6 +20,15 @@ export interface RetrySettings {
   readonly backoffDelayMs: number;
 }
 
+/** How long, and how many, jobs that failed for good stay in Redis (FAILED_JOBS_RETENTION, FAILED_JOBS_MAX). */
+export interface FailedJobsBound {
+  readonly maxAgeSeconds: number;
+  readonly maxCount: number;
+}
+
+/** The defaults of FAILED_JOBS_RETENTION (7 days) and FAILED_JOBS_MAX. */
+export const FAILED_JOBS_DEFAULTS: FailedJobsBound = Object.freeze({ maxAgeSeconds: 7 * 24 * 3_600, maxCount: 10_000 });
+
 /**
  * Per-job options for every task.
  *
@@ -28,13 +37,16 @@ export interface RetrySettings {
  * too would store every task twice. It is also per-job work on the hot path: adding the job to
  * the completed set and trimming that set cost Redis about 13 µs of its one core per job
  * (58 → 45 µs to move a job to active and to completed, 30,000 jobs, no-op worker, measured
- * with /proc). Failed jobs are kept a week so they can be inspected and retried from Bull Board.
+ * with /proc). A job that failed for good is kept for Bull Board, bounded both ways (`failed`):
+ * by age, and by count, the newest kept, so a burst of failures cannot fill Redis before the age
+ * limit comes round; its FAILED row keeps the facts after that. BullMQ trims the failed set each
+ * time a job fails.
  *
  * `removeOnComplete` is set per job on purpose: BullMQ 6.7.0 breaks when it is a Worker option.
  */
-export const jobOptions = (retry: RetrySettings): JobsOptions => ({
+export const jobOptions = (retry: RetrySettings, failed: FailedJobsBound = FAILED_JOBS_DEFAULTS): JobsOptions => ({
   attempts: retry.maxRetries + 1,
   backoff: { type: 'exponential', delay: retry.backoffDelayMs },
   removeOnComplete: true,
-  removeOnFail: { age: 7 * 24 * 3_600 },
+  removeOnFail: { age: failed.maxAgeSeconds, count: failed.maxCount },
 });

@@ -3,7 +3,8 @@ import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { describe, expect } from 'vitest';
 import { test as base } from '@sluice/testkit';
-import { createDemoCatalog } from './demo-task-types.js';
+import { createDemoCatalog, demoTaskTypes } from './demo-task-types.js';
+import { createEnqueuer } from './enqueuer.js';
 import { parcelJobIdOf, retryParcelId } from './parcel-id.js';
 import { jobOptions } from './queue-contract.js';
 import { createTaskQueue, type TaskQueue } from './task-queue.js';
@@ -129,5 +130,97 @@ describe('TaskQueue.findMany', () => {
       { ...jobOptions(retry), jobId: retryParcelId(parcelJobIdOf(second), 3) },
     );
     expect(await queue.find(second)).toMatchObject({ state: 'QUEUED', attempts: 2, error: 'provider said 429' });
+  });
+});
+
+describe('what a TaskQueue leaves in Redis', () => {
+  /** Takes every waiting job and fails it for good (the queue below allows one attempt). */
+  const failAll = async (worker: Worker): Promise<void> => {
+    for (let job = await worker.getNextJob('token'); job !== undefined; job = await worker.getNextJob('token')) {
+      await job.moveToFailed(new Error('for good'), 'token');
+    }
+  };
+  const once = { maxRetries: 0, backoffDelayMs: 0 };
+
+  test('keeps at most FAILED_JOBS_MAX failed jobs, the newest', async ({ redisUrl, queueName, worker }) => {
+    const connection = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+    const queue = createTaskQueue(connection, {
+      queueName,
+      retry: once,
+      catalog,
+      defaultBatchSize: 100,
+      failedJobs: { maxAgeSeconds: 3_600, maxCount: 3 },
+    });
+    try {
+      const ids: string[] = [];
+      for (let n = 0; n < 8; n += 1) {
+        ids.push(...(await queue.enqueue([email(n)], Date.now())));
+        await failAll(worker);
+      }
+      const kept = await queue.queue.getFailed(0, -1);
+      expect(kept.map((job) => job.id).sort()).toEqual(ids.slice(-3).sort());
+    } finally {
+      await queue.close();
+      connection.disconnect();
+    }
+  });
+
+  test('drops failed jobs older than FAILED_JOBS_RETENTION as later ones fail', async ({
+    redisUrl,
+    queueName,
+    worker,
+  }) => {
+    const connection = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+    const queue = createTaskQueue(connection, {
+      queueName,
+      retry: once,
+      catalog,
+      defaultBatchSize: 100,
+      failedJobs: { maxAgeSeconds: 1, maxCount: 1_000 },
+    });
+    try {
+      await queue.enqueue([email(0), sms(0)], Date.now());
+      await failAll(worker);
+      expect(await queue.queue.getFailedCount()).toBe(2);
+      // BullMQ trims by age when a job fails: once the first two are over a second old, the next
+      // failure removes them.
+      await new Promise((resolve) => setTimeout(resolve, 2_100));
+      const [late] = await queue.enqueue([email(1)], Date.now());
+      await failAll(worker);
+      expect((await queue.queue.getFailed(0, -1)).map((job) => job.id)).toEqual([late]);
+    } finally {
+      await queue.close();
+      connection.disconnect();
+    }
+  });
+
+  test('bounds the events stream at EVENTS_MAX_LEN, which an enqueuer leaves as the api set it', async ({
+    redisUrl,
+    queueName,
+  }) => {
+    const connection = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+    const queue = createTaskQueue(connection, {
+      queueName,
+      retry,
+      catalog,
+      defaultBatchSize: 100,
+      eventsMaxLen: 200,
+    });
+    const enqueuer = createEnqueuer({
+      redis: connection,
+      taskTypes: demoTaskTypes({ failureRate: 0, workMs: 0 }),
+      queueName,
+    });
+    try {
+      for (let n = 0; n < 2_000; n += 1) await enqueuer.submit('SMS', `message ${n}`);
+      expect(await connection.hget(queue.queue.toKey('meta'), 'opts.maxLenEvents')).toBe('200');
+      // Trimmed with MAXLEN ~, which removes whole stream nodes (100 entries each): about 200.
+      expect(await connection.xlen(queue.queue.toKey('events'))).toBeLessThanOrEqual(300);
+      expect(await queue.queue.count()).toBe(2_000);
+    } finally {
+      await enqueuer.close();
+      await queue.close();
+      connection.disconnect();
+    }
   });
 });

@@ -6,7 +6,7 @@ import type { Catalog } from './catalog.js';
 import type { QueuedJobData } from './job-data.js';
 import type { KeyedParcelIds } from './keyed-parcels.js';
 import { parcelSizeOf } from './parcel-plan.js';
-import { EXTRA_TASKS_KEY, jobOptions, type RetrySettings } from './queue-contract.js';
+import { EXTRA_TASKS_KEY, jobOptions, type FailedJobsBound, type RetrySettings } from './queue-contract.js';
 import type { Submission } from './submission.js';
 import { newId } from './task-id.js';
 import { waitingTasks } from './waiting-tasks.js';
@@ -60,14 +60,27 @@ export const createTaskQueue = (
     readonly catalog: Catalog;
     /** Tasks a parcel of a type without its own `batch.size` carries at most (BATCH_SIZE). */
     readonly defaultBatchSize: number;
+    /** How long and how many failed jobs stay in Redis (FAILED_JOBS_RETENTION, FAILED_JOBS_MAX); default 7 days, 10,000. */
+    readonly failedJobs?: FailedJobsBound;
+    /**
+     * The events stream's length (EVENTS_MAX_LEN), which this queue writes into the queue's
+     * settings in Redis, as every api and worker does. Leave it out to write none and keep what
+     * they set (createEnqueuer does).
+     */
+    readonly eventsMaxLen?: number;
     /** Connection errors BullMQ reports; requests see them as 503s, so this is for logs. */
     readonly onError?: (error: Error) => void;
   },
 ): TaskQueue => {
-  const queue = new Queue<QueuedJobData, unknown, string>(options.queueName, { connection });
+  const queue = new Queue<QueuedJobData, unknown, string>(
+    options.queueName,
+    options.eventsMaxLen === undefined
+      ? { connection, skipMetasUpdate: true }
+      : { connection, streams: { events: { maxLen: options.eventsMaxLen } } },
+  );
   const onError = options.onError ?? (() => undefined);
   queue.on('error', onError);
-  const defaults = jobOptions(options.retry);
+  const defaults = jobOptions(options.retry, options.failedJobs);
   // The sizes a keyed request's classes are cut at: a keyed task leads to its parcel by its size.
   const parcelSizes = [
     ...new Set(options.catalog.names.map((name) => parcelSizeOf(options.catalog, name, options.defaultBatchSize))),

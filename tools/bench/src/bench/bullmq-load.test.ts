@@ -17,7 +17,7 @@ describe('jobsOfTasks', () => {
           attempts: 4,
           backoff: { type: 'exponential', delay: 1_000 },
           removeOnComplete: true,
-          removeOnFail: { age: 604_800 },
+          removeOnFail: { age: 604_800, count: 10_000 },
         },
       })),
     );
