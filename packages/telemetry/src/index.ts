@@ -16,6 +16,6 @@ export {
   type FlushTriggerLabel,
   type TaskOutcomeLabel,
 } from './metric-names.js';
-export { createGroupGauges, createMetrics, createQueueGauge, type Metrics } from './metrics.js';
+export { createGroupGauges, createMetrics, createQueueGauge, createRedisMemoryGauge, type Metrics } from './metrics.js';
 export { zeroApiSeries, zeroWorkerSeries } from './zero-series.js';
 export { Registry } from 'prom-client';

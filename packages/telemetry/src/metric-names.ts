@@ -17,6 +17,7 @@ export const METRIC = {
   groupsOpen: 'sluice_groups_open',
   groupsCommitting: 'sluice_groups_committing',
   queueJobs: 'sluice_queue_jobs',
+  redisMemoryBytes: 'sluice_redis_memory_bytes',
 } as const;
 
 /** prom-client's default process metrics carry this prefix too, so one `sluice_` filter finds all. */

@@ -141,3 +141,26 @@ export const createQueueGauge = (
       for (const [state, count] of Object.entries(counts)) this.set({ state }, count);
     },
   });
+
+/**
+ * Redis's memory (`used_memory` of `INFO memory`), read at scrape time. Registered by the api
+ * only, for the same reason as the queue gauge: every process shares the one Redis.
+ */
+export const createRedisMemoryGauge = (
+  registry: Registry,
+  read: () => Promise<number>,
+  /** Told when reading fails (Redis down); the scrape then shows the last value. */
+  onError?: (error: unknown) => void,
+): Gauge =>
+  new Gauge({
+    name: METRIC.redisMemoryBytes,
+    help: "Bytes of memory Redis uses for everything it holds (INFO memory's used_memory), read when scraped.",
+    registers: [registry],
+    async collect() {
+      try {
+        this.set(await read());
+      } catch (error) {
+        onError?.(error);
+      }
+    },
+  });

@@ -165,6 +165,14 @@ const panels = (): ReadonlyArray<UnplacedPanel> => [
     size: { w: 12, h: 8 },
     queries: [query(quantile(0.95, METRIC.httpRequestSeconds, ['route']), '{{route}}')],
   }),
+  timeSeries({
+    title: 'Redis memory',
+    description:
+      "Bytes Redis uses for everything it holds (INFO memory's used_memory), read by the api at each scrape; it follows the queued tasks, and stays bounded by QUEUE_HIGH_WATER, FAILED_JOBS_MAX and EVENTS_MAX_LEN.",
+    unit: 'bytes',
+    size: { w: 12, h: 8 },
+    queries: [query(oncePerFleet(METRIC.redisMemoryBytes), 'used_memory')],
+  }),
 ];
 
 /** Grafana's grid is 24 columns wide: panels fill a row left to right, then wrap. */
@@ -193,7 +201,7 @@ const place = (unplaced: ReadonlyArray<UnplacedPanel>): Panel[] => {
  *
  * @example
  * const dashboard = createSluiceDashboard();
- * dashboard.panels?.length; // 15
+ * dashboard.panels?.length; // 16
  */
 export const createSluiceDashboard = (): Dashboard => ({
   id: null,
