@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import { describe, expect } from 'vitest';
 import { createDb, migrateToLatest } from '@sluice/store';
+import { ENQUEUER_DEFAULTS } from '@sluice/tasks';
 import { test, waitFor } from '@sluice/testkit';
 import {
   createEnqueuer,
@@ -23,6 +24,16 @@ const taskTypes = [
 ];
 
 describe('the sluice package’s enqueuer', () => {
+  test('defaults to the settings the api and workers default to, so its jobs match theirs', () => {
+    const config = loadConfig({});
+    expect(ENQUEUER_DEFAULTS).toEqual({
+      queueName: config.queueName,
+      batchSize: config.batch.size,
+      retry: { maxRetries: config.batch.maxRetries, backoffDelayMs: config.batch.backoffDelayMs },
+      failedJobs: config.redisBounds.failedJobs,
+    });
+  });
+
   test('enqueues a task a worker commits, and a keyed re-send after it ran finds it in the database', async ({
     redisUrl,
     databaseUrl,
