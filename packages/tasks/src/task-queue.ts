@@ -47,9 +47,9 @@ export interface TaskQueue {
 }
 
 /**
- * The api's side of the tasks queue. The connection should have `enableOfflineQueue: false`, so
- * that a command fails at once while Redis is down instead of waiting: the api then answers 503
- * and never a 202 it could not keep.
+ * The submitting side of the tasks queue: the api's, and createEnqueuer's. The connection should
+ * have `enableOfflineQueue: false`, so that a command fails at once while Redis is down instead of
+ * waiting: the api then answers 503 and never a 202 it could not keep.
  */
 export const createTaskQueue = (
   connection: Redis,
