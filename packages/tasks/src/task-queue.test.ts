@@ -142,85 +142,69 @@ describe('what a TaskQueue leaves in Redis', () => {
   };
   const once = { maxRetries: 0, backoffDelayMs: 0 };
 
-  test('keeps at most FAILED_JOBS_MAX failed jobs, the newest', async ({ redisUrl, queueName, worker }) => {
+  /** A TaskQueue over the test's queue with these settings, and its connection; closed after `use`. */
+  const withQueue = async (
+    redisUrl: string,
+    settings: Omit<Parameters<typeof createTaskQueue>[1], 'catalog' | 'defaultBatchSize'>,
+    use: (queue: TaskQueue, connection: Redis) => Promise<void>,
+  ): Promise<void> => {
     const connection = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-    const queue = createTaskQueue(connection, {
-      queueName,
-      retry: once,
-      catalog,
-      defaultBatchSize: 100,
-      failedJobs: { maxAgeSeconds: 3_600, maxCount: 3 },
-    });
+    const queue = createTaskQueue(connection, { catalog, defaultBatchSize: 100, ...settings });
     try {
-      const ids: string[] = [];
-      for (let n = 0; n < 8; n += 1) {
-        ids.push(...(await queue.enqueue([email(n)], Date.now())));
+      await use(queue, connection);
+    } finally {
+      await queue.close();
+      connection.disconnect();
+    }
+  };
+
+  test('keeps at most FAILED_JOBS_MAX failed jobs, the newest', ({ redisUrl, queueName, worker }) =>
+    withQueue(
+      redisUrl,
+      { queueName, retry: once, failedJobs: { maxAgeSeconds: 3_600, maxCount: 3 } },
+      async (queue) => {
+        const ids: string[] = [];
+        for (let n = 0; n < 8; n += 1) {
+          ids.push(...(await queue.enqueue([email(n)], Date.now())));
+          await failAll(worker);
+        }
+        const kept = await queue.queue.getFailed(0, -1);
+        expect(kept.map((job) => job.id).sort()).toEqual(ids.slice(-3).sort());
+      },
+    ));
+
+  test('drops failed jobs older than FAILED_JOBS_RETENTION as later ones fail', ({ redisUrl, queueName, worker }) =>
+    withQueue(
+      redisUrl,
+      { queueName, retry: once, failedJobs: { maxAgeSeconds: 1, maxCount: 1_000 } },
+      async (queue) => {
+        await queue.enqueue([email(0), sms(0)], Date.now());
         await failAll(worker);
+        expect(await queue.queue.getFailedCount()).toBe(2);
+        // BullMQ trims by age when a job fails: once the first two are over a second old, the
+        // next failure removes them.
+        await new Promise((resolve) => setTimeout(resolve, 2_100));
+        const [late] = await queue.enqueue([email(1)], Date.now());
+        await failAll(worker);
+        expect((await queue.queue.getFailed(0, -1)).map((job) => job.id)).toEqual([late]);
+      },
+    ));
+
+  test('bounds the events stream at EVENTS_MAX_LEN, which an enqueuer leaves as the api set it', ({
+    redisUrl,
+    queueName,
+  }) =>
+    withQueue(redisUrl, { queueName, retry, eventsMaxLen: 200 }, async (queue, connection) => {
+      const taskTypes = demoTaskTypes({ failureRate: 0, workMs: 0 });
+      const enqueuer = createEnqueuer({ redis: connection, taskTypes, queueName });
+      try {
+        for (let n = 0; n < 2_000; n += 1) await enqueuer.submit('SMS', `message ${n}`);
+        expect(await connection.hget(queue.queue.toKey('meta'), 'opts.maxLenEvents')).toBe('200');
+        // Trimmed with MAXLEN ~, which removes whole stream nodes (100 entries each): about 200.
+        expect(await connection.xlen(queue.queue.toKey('events'))).toBeLessThanOrEqual(300);
+        expect(await queue.queue.count()).toBe(2_000);
+      } finally {
+        await enqueuer.close();
       }
-      const kept = await queue.queue.getFailed(0, -1);
-      expect(kept.map((job) => job.id).sort()).toEqual(ids.slice(-3).sort());
-    } finally {
-      await queue.close();
-      connection.disconnect();
-    }
-  });
-
-  test('drops failed jobs older than FAILED_JOBS_RETENTION as later ones fail', async ({
-    redisUrl,
-    queueName,
-    worker,
-  }) => {
-    const connection = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-    const queue = createTaskQueue(connection, {
-      queueName,
-      retry: once,
-      catalog,
-      defaultBatchSize: 100,
-      failedJobs: { maxAgeSeconds: 1, maxCount: 1_000 },
-    });
-    try {
-      await queue.enqueue([email(0), sms(0)], Date.now());
-      await failAll(worker);
-      expect(await queue.queue.getFailedCount()).toBe(2);
-      // BullMQ trims by age when a job fails: once the first two are over a second old, the next
-      // failure removes them.
-      await new Promise((resolve) => setTimeout(resolve, 2_100));
-      const [late] = await queue.enqueue([email(1)], Date.now());
-      await failAll(worker);
-      expect((await queue.queue.getFailed(0, -1)).map((job) => job.id)).toEqual([late]);
-    } finally {
-      await queue.close();
-      connection.disconnect();
-    }
-  });
-
-  test('bounds the events stream at EVENTS_MAX_LEN, which an enqueuer leaves as the api set it', async ({
-    redisUrl,
-    queueName,
-  }) => {
-    const connection = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-    const queue = createTaskQueue(connection, {
-      queueName,
-      retry,
-      catalog,
-      defaultBatchSize: 100,
-      eventsMaxLen: 200,
-    });
-    const enqueuer = createEnqueuer({
-      redis: connection,
-      taskTypes: demoTaskTypes({ failureRate: 0, workMs: 0 }),
-      queueName,
-    });
-    try {
-      for (let n = 0; n < 2_000; n += 1) await enqueuer.submit('SMS', `message ${n}`);
-      expect(await connection.hget(queue.queue.toKey('meta'), 'opts.maxLenEvents')).toBe('200');
-      // Trimmed with MAXLEN ~, which removes whole stream nodes (100 entries each): about 200.
-      expect(await connection.xlen(queue.queue.toKey('events'))).toBeLessThanOrEqual(300);
-      expect(await queue.queue.count()).toBe(2_000);
-    } finally {
-      await enqueuer.close();
-      await queue.close();
-      connection.disconnect();
-    }
-  });
+    }));
 });
