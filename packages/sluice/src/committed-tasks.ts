@@ -12,7 +12,7 @@ export interface CommittedTasksHandle extends CommittedTasks {
  * connections: one lookup per keyed submission that Redis alone cannot settle.
  *
  * @example
- * const committed = openCommittedTasks(process.env.DATABASE_URL);
+ * const committed = openCommittedTasks(loadConfig().databaseUrl);
  * const enqueuer = createEnqueuer({ redis, taskTypes, committed });
  */
 export const openCommittedTasks = (databaseUrl: string): CommittedTasksHandle => {
