@@ -97,6 +97,25 @@ describe('loadConfig', () => {
     }
   });
 
+  it('keeps task rows 7 days in daily partitions by default, and reads both settings as durations', () => {
+    expect(loadConfig({}).partitions).toEqual({ intervalSeconds: 86_400, retentionSeconds: 7 * 86_400 });
+    expect(loadConfig({ PARTITION_INTERVAL: '1m', TASK_RETENTION: '2m' }).partitions).toEqual({
+      intervalSeconds: 60,
+      retentionSeconds: 120,
+    });
+    expect(() => loadConfig({ PARTITION_INTERVAL: '30s' })).toThrow('PARTITION_INTERVAL: must be from 1m to');
+    expect(() => loadConfig({ TASK_RETENTION: 'forever' })).toThrow(
+      'TASK_RETENTION: must be a whole number and a unit',
+    );
+  });
+
+  it('refuses settings that would keep more than 1,000 partitions per table, naming the interval', () => {
+    expect(loadConfig({ PARTITION_INTERVAL: '1m', TASK_RETENTION: '1000m' }).partitions.retentionSeconds).toBe(60_000);
+    expect(() => loadConfig({ PARTITION_INTERVAL: '1m', TASK_RETENTION: '1001m' })).toThrow(
+      /PARTITION_INTERVAL: keeps 1001 partitions per table with TASK_RETENTION 1001m; at most 1000/,
+    );
+  });
+
   it('reads API keys, trimming blanks around commas, and refuses a short key', () => {
     expect(loadConfig({}).apiKeys).toEqual([]);
     expect(loadConfig({ API_KEYS: ' ' }).apiKeys).toEqual([]);

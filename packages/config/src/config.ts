@@ -12,6 +12,7 @@ import {
   url,
 } from './env-schema.js';
 import { ConfigError } from './config-error.js';
+import { formatDuration } from './duration.js';
 import { deepFreeze, parseEnv, type Env } from './parse-env.js';
 
 const schema = z.object({
@@ -56,6 +57,8 @@ const schema = z.object({
   FAILED_JOBS_RETENTION: duration('7d', 60, 365 * 86_400),
   FAILED_JOBS_MAX: integer(10_000, 1, 10_000_000),
   EVENTS_MAX_LEN: integer(10_000, 100, 10_000_000),
+  TASK_RETENTION: duration('7d', 60, 10 * 365 * 86_400),
+  PARTITION_INTERVAL: duration('1d', 60, 366 * 86_400),
   API_KEYS: z.preprocess(
     (v) => (typeof v === 'string' && v.trim() !== '' ? v : undefined),
     z
@@ -87,6 +90,9 @@ const schema = z.object({
  * @example
  * CONFIG_VARIABLES.includes('BATCH_SIZE'); // true
  */
+/** The most partitions per table TASK_RETENTION and PARTITION_INTERVAL may keep together. */
+export const MAX_PARTITIONS_KEPT = 1_000;
+
 export const CONFIG_VARIABLES: ReadonlyArray<string> = Object.freeze(Object.keys(schema.shape));
 
 export interface BatchSettings {
@@ -182,6 +188,15 @@ export interface Config {
     readonly eventsMaxLen: number;
   };
   /**
+   * How long task and batch rows are kept, and how the tables are cut to drop them. `tasks` is
+   * partitioned by `submitted_at` and `batches` by `committed_at`, one partition per
+   * `intervalSeconds` (`PARTITION_INTERVAL`, default 1d, aligned to UTC multiples of it since
+   * the epoch); a partition is dropped once all of it is older than `retentionSeconds`
+   * (`TASK_RETENTION`, default 7d), so a row lives from the retention to the retention plus one
+   * interval. Read by the migration and by every worker, which keep partitions ahead.
+   */
+  readonly partitions: { readonly intervalSeconds: number; readonly retentionSeconds: number };
+  /**
    * Bearer keys every /api route requires (`API_KEYS`, comma-separated, each 16–256 visible
    * ASCII characters). Empty: /api is open.
    */
@@ -264,6 +279,7 @@ export const loadConfig = (env: Env = process.env): Config => {
       failedJobs: { maxAgeSeconds: raw.FAILED_JOBS_RETENTION, maxCount: raw.FAILED_JOBS_MAX },
       eventsMaxLen: raw.EVENTS_MAX_LEN,
     },
+    partitions: { intervalSeconds: raw.PARTITION_INTERVAL, retentionSeconds: raw.TASK_RETENTION },
     apiKeys: raw.API_KEYS ?? [],
     rateLimit: { points: raw.RATE_LIMIT_POINTS, windowSeconds: raw.RATE_LIMIT_WINDOW_SECONDS },
     ...(raw.METRICS_USERNAME !== undefined && raw.METRICS_PASSWORD !== undefined
@@ -289,6 +305,19 @@ export const loadConfig = (env: Env = process.env): Config => {
         message:
           `must be 0 or above DB_STATEMENT_TIMEOUT_MS (${raw.DB_STATEMENT_TIMEOUT_MS}), so that the server cancels ` +
           `a slow statement before the client gives up on its connection (got "${raw.DB_QUERY_TIMEOUT_MS}")`,
+      },
+    ]);
+  }
+  // Every partition in the retention is a relation PostgreSQL plans around for a lookup by id;
+  // thousands of them slow every such query down, so a setting that would keep that many stops here.
+  const partitionsKept = Math.ceil(raw.TASK_RETENTION / raw.PARTITION_INTERVAL);
+  if (partitionsKept > MAX_PARTITIONS_KEPT) {
+    throw new ConfigError([
+      {
+        variable: 'PARTITION_INTERVAL',
+        message:
+          `keeps ${partitionsKept} partitions per table with TASK_RETENTION ${formatDuration(raw.TASK_RETENTION)}; ` +
+          `at most ${MAX_PARTITIONS_KEPT}: choose a longer interval (got "${formatDuration(raw.PARTITION_INTERVAL)}")`,
       },
     ]);
   }

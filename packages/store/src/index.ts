@@ -5,8 +5,23 @@ export type { DbOptions } from './create-pool.js';
 export { InvalidArgumentError } from './invalid-argument-error.js';
 export { isDataError } from './is-data-error.js';
 export { isTransientError } from './is-transient-error.js';
+export {
+  maintainPartitions,
+  type MaintenanceOptions,
+  type MaintenanceReport,
+  type PartitionChange,
+} from './maintain-partitions.js';
 export { runMigrateCommand, type CommandOutput } from './migrate-command.js';
-export { migrateToLatest } from './migrate-to-latest.js';
+export { migrateToLatest, type MigrateOptions } from './migrate-to-latest.js';
+export { isMissingPartitionError, MissingPartitionError } from './missing-partition-error.js';
+export {
+  aheadMs,
+  coverageOf,
+  PARTITION_DEFAULTS,
+  type Coverage,
+  type PartitionRange,
+  type PartitionSettings,
+} from './partition-plan.js';
 export { MigrationError } from './migration-error.js';
 export type { BatchesTable, Database, FlushTrigger, TaskStatus, TasksTable } from './schema.js';
 export type {
@@ -16,6 +31,7 @@ export type {
   RejectedTask,
   TaskRow,
 } from './sql/group-commit.js';
+export { PARTITIONED_TABLES, type PartitionedTable, type PartitionSet } from './sql/list-partitions.js';
 export type { GroupSizeCount } from './sql/select-group-sizes.js';
 export {
   MAX_BATCH_PAGE,

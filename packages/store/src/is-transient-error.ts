@@ -75,7 +75,7 @@ const isTransientLink = (error: unknown): boolean => {
  * For a failed `commitGroup` this means nothing was written (the commit is one transaction)
  * and the whole group can be tried again later. One case is in doubt: a connection lost, or a
  * query timeout passed, while the writing statement or COMMIT was on the wire may have
- * committed; trying again is still safe for the task rows, which `ON CONFLICT (id) DO NOTHING`
+ * committed; trying again is still safe for the task rows, which `ON CONFLICT (id, submitted_at) DO NOTHING`
  * never writes twice.
  *
  * @example

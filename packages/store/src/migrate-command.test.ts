@@ -37,6 +37,7 @@ describe('the migrate command', () => {
         `log: applied migration 0001-create-tasks-and-batches to ${where}`,
         `log: applied migration 0002-allow-pressure-trigger to ${where}`,
         `log: applied migration 0003-add-batches-group-key to ${where}`,
+        `log: applied migration 0004-partition-tasks-and-batches to ${where}`,
       ]);
       const client = new pg.Client({ connectionString: target });
       await client.connect();
@@ -46,6 +47,7 @@ describe('the migrate command', () => {
           { name: '0001-create-tasks-and-batches' },
           { name: '0002-allow-pressure-trigger' },
           { name: '0003-add-batches-group-key' },
+          { name: '0004-partition-tasks-and-batches' },
         ]);
       } finally {
         await client.end();

@@ -35,6 +35,7 @@ describe('migrateToLatest', () => {
       '0001-create-tasks-and-batches',
       '0002-allow-pressure-trigger',
       '0003-add-batches-group-key',
+      '0004-partition-tasks-and-batches',
     ]);
 
     const { rows } = await sql<{ table_name: string; column_name: string }>`

@@ -1,11 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { BatchRecord } from './batch-record.js';
+import { maintainPartitions, type MaintenanceOptions, type MaintenanceReport } from './maintain-partitions.js';
+import type { PartitionSettings } from './partition-plan.js';
 import type { Database } from './schema.js';
 import { commitGroup } from './sql/commit-group.js';
 import type { CommitResult, GroupCommit } from './sql/group-commit.js';
 import { findBatch } from './sql/find-batch.js';
 import { findTask } from './sql/find-task.js';
 import { findTasks } from './sql/find-tasks.js';
+import { listPartitions, type PartitionSet } from './sql/list-partitions.js';
 import { missingTables } from './sql/missing-tables.js';
 import { ping } from './sql/ping.js';
 import { selectGroupSizes, type GroupSizeCount } from './sql/select-group-sizes.js';
@@ -35,6 +38,13 @@ export interface Store {
   recentBatches(query: RecentBatchesQuery): Promise<BatchPage>;
   /** Tasks committed per second over the last `seconds` complete seconds, from the `batches` table. */
   throughput(query: ThroughputQuery): Promise<Throughput>;
+  /**
+   * Creates partitions ahead and drops those past the retention, under a lock one process holds
+   * at a time; see {@link maintainPartitions}.
+   */
+  maintainPartitions(settings: PartitionSettings, options?: MaintenanceOptions): Promise<MaintenanceReport>;
+  /** The partitions of `tasks` and `batches`, oldest first. */
+  partitions(): Promise<PartitionSet>;
   /** Resolves when the database answers `SELECT 1`. */
   ping(): Promise<void>;
   /** The tables among `tables` (`table` or `schema.table`, as a sink names them) the database lacks. */
@@ -61,6 +71,9 @@ export const createStore = (db: Kysely<Database>): Store =>
     groupSizes: () => selectGroupSizes(db),
     recentBatches: (query: RecentBatchesQuery) => selectRecentBatches(db, query),
     throughput: (query: ThroughputQuery) => selectThroughput(db, query),
+    maintainPartitions: (settings: PartitionSettings, options?: MaintenanceOptions) =>
+      maintainPartitions(db, settings, options),
+    partitions: () => listPartitions(db),
     missingTables: (tables: ReadonlyArray<string>) => missingTables(db, tables),
     ping: () => ping(db),
   });

@@ -246,10 +246,11 @@ describe('commitGroup', () => {
   test('writes no task row when the batch row is rejected', async ({ db, store }) => {
     const first = groupOf(finishedTasks(5));
     await store.commitGroup(first);
-    // Reusing a batch id breaks the batches primary key: the whole statement must fail.
-    const reused = groupOf(finishedTasks(5), { id: first.batch.id });
+    // A constraint of the database's own refuses the batch row: the whole statement must fail.
+    await sql`ALTER TABLE batches ADD CONSTRAINT refused_worker CHECK (worker_id <> 'refused')`.execute(db);
+    const refused = groupOf(finishedTasks(5), { workerId: 'refused' });
 
-    await expect(store.commitGroup(reused)).rejects.toMatchObject({ code: '23505' });
+    await expect(store.commitGroup(refused)).rejects.toMatchObject({ code: '23514', constraint: 'refused_worker' });
     expect(await countRows(db, 'tasks')).toBe(5);
   });
 });

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { isMissingPartitionError, MissingPartitionError } from '../missing-partition-error.js';
 import type { Database } from '../schema.js';
 import { checkGroup } from './check-group.js';
 import { checkSink } from './check-sink.js';
@@ -26,6 +27,8 @@ const writeOrIsolate = async (
       written: written.written_ids,
     };
   } catch (error) {
+    // Not the data: halving the group would only find every row of that time refused in turn.
+    if (isMissingPartitionError(error)) throw new MissingPartitionError({ cause: error });
     if (rows.length === 0 || !blamesTaskRows(error)) throw error;
     return isolatePoison(db, batch, rows, error, sinkTable);
   }
@@ -33,7 +36,7 @@ const writeOrIsolate = async (
 
 /**
  * Writes a group's task rows and its batch row, normally with one SQL statement: one round
- * trip, atomic on its own, no BEGIN/COMMIT. `ON CONFLICT (id) DO NOTHING` skips a task whose
+ * trip, atomic on its own, no BEGIN/COMMIT. `ON CONFLICT (id, submitted_at) DO NOTHING` skips a task whose
  * row already exists (BullMQ redelivered it after a crash between commit and acknowledgement,
  * or ran it again after its worker lost the lock), and the batch row counts only what was
  * really written. {@link CommitResult.written} lists the ids written, so the caller can tell
@@ -55,8 +58,11 @@ const writeOrIsolate = async (
  * whole group. For a group of 100 with 3 bad rows this takes at most 43 writes in all, the
  * refused one included (measured: see the package README).
  *
+ * A row whose time has no partition (older than the oldest, newer than the newest) fails the
+ * whole commit with {@link MissingPartitionError}, and nothing was written.
+ *
  * Any other error (a lost connection, a deadlock, a timeout: see `isTransientError`) is thrown
- * as it came, and nothing was written; a batch id used before is thrown as its 23505.
+ * as it came, and nothing was written; so is a refusal of the batch row itself.
  *
  * Rows are sent in id order so two commits that overlap take their row locks in the same
  * order and cannot deadlock. `committed_at` is `now()`, the start of the transaction, the

@@ -24,7 +24,7 @@ interface SinkBatch {
  * ```
  *
  * - **Exactly once.** A sink row goes in only when its task's row is in `written`, that is, newly
- *   inserted by this statement: a redelivered task's row hits `ON CONFLICT (id) DO NOTHING` and
+ *   inserted by this statement: a redelivered task's row hits `ON CONFLICT (id, submitted_at) DO NOTHING` and
  *   brings no sink rows, so the user's table needs no unique key. `$ids` runs parallel to `$rows`
  *   (row n belongs to task n), so the user's table needs no task id column either.
  * - **Types by PostgreSQL.** `jsonb_populate_record(NULL::the_table, …)` casts each JSON value to

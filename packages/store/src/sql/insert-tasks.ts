@@ -15,7 +15,7 @@ export interface WrittenTask {
 const jsonArray = (texts: ReadonlyArray<string | null>): string => `[${texts.map((text) => text ?? 'null').join(',')}]`;
 
 /**
- * `INSERT INTO tasks … ON CONFLICT (id) DO NOTHING RETURNING id, status` for `rows`, all
+ * `INSERT INTO tasks … ON CONFLICT (id, submitted_at) DO NOTHING RETURNING id, status` for `rows`, all
  * stamped with `batchId` and `committed_at = now()` (the transaction's start, so every row of
  * a commit carries the same instant). Run on its own it is one attempt of poison isolation;
  * wrapped in a CTE named `written` it feeds {@link insertBatch}.
@@ -53,6 +53,6 @@ export const insertTasks = (
               ${rows.map((row) => row.submittedAt.toISOString())}::timestamptz[],
               ${rows.map((row) => row.startedAt?.toISOString() ?? null)}::timestamptz[])
     WITH ORDINALITY AS given (id, task_type, status, error, attempts, submitted_at, started_at, n)
-  ON CONFLICT (id) DO NOTHING
+  ON CONFLICT (id, submitted_at) DO NOTHING
   RETURNING id, status
 `;

@@ -1,3 +1,4 @@
+import { isTableOrPartition } from '../partition-plan.js';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { errorChain } from '../error-chain.js';
 import { errorMessage } from '../error-message.js';
@@ -16,13 +17,18 @@ import { writeGroup } from './write-group.js';
 /**
  * Whether PostgreSQL refused a statement for the values of its task rows or their sink rows: a
  * data error (SQLSTATE class 22 or 23) that is not about the batch row. A constraint error names
- * its table; one on `batches` (a batch id used twice) would fail every attempt the same way, so
- * splitting the task rows could not help.
+ * its table (for a partitioned one, the partition); one on `batches` would fail every attempt the
+ * same way, so splitting the task rows could not help.
  */
 export const blamesTaskRows = (error: unknown): boolean =>
   isDataError(error) &&
   !errorChain(error).some(
-    (link) => typeof link === 'object' && link !== null && 'table' in link && link.table === 'batches',
+    (link) =>
+      typeof link === 'object' &&
+      link !== null &&
+      'table' in link &&
+      typeof link.table === 'string' &&
+      isTableOrPartition('batches', link.table),
   );
 
 /** The SQLSTATE and message of the data error in `error`'s chain. */

@@ -54,7 +54,7 @@ const INSERT = `
   INSERT INTO tasks (id, task_type, payload, status, result, error, attempts,
                      submitted_at, started_at, committed_at, batch_id)
   VALUES ($1, $2, $3, 'COMPLETED', $4, NULL, $5, $6, $7, now(), $1)
-  ON CONFLICT (id) DO NOTHING`;
+  ON CONFLICT (id, submitted_at) DO NOTHING`;
 
 const pool =
   mode === 'insert'

@@ -41,7 +41,7 @@ const singleRow =
           `INSERT INTO tasks (id, task_type, payload, status, result, error, attempts,
                               submitted_at, started_at, committed_at, batch_id)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now(), $10)
-           ON CONFLICT (id) DO NOTHING`,
+           ON CONFLICT (id, submitted_at) DO NOTHING`,
           [
             task.id,
             task.taskType,
@@ -136,7 +136,7 @@ const copy = (pool: pg.Pool): CommitStrategy => {
              SELECT id, task_type, payload, status, result, error, attempts,
                     submitted_at, started_at, now(), $1::uuid
              FROM incoming ORDER BY id
-             ON CONFLICT (id) DO NOTHING
+             ON CONFLICT (id, submitted_at) DO NOTHING
              RETURNING status
            )${BATCH_INSERT}`,
           batchParameters(group),
@@ -178,7 +178,7 @@ const jsonRecordset =
          FROM jsonb_to_recordset($11::jsonb) AS given (
            id uuid, task_type text, payload jsonb, status text, result jsonb, error text,
            attempts integer, submitted_at timestamptz, started_at timestamptz)
-         ON CONFLICT (id) DO NOTHING
+         ON CONFLICT (id, submitted_at) DO NOTHING
          RETURNING status
        )${BATCH_INSERT}`,
       [...batchParameters(group), JSON.stringify(rows)],
