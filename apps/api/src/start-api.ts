@@ -10,6 +10,7 @@ import {
   createLogger,
   createMetrics,
   createQueueGauge,
+  createPartitionsGauge,
   createRedisMemoryGauge,
   errorFields,
   zeroApiSeries,
@@ -115,6 +116,14 @@ export const startApi = async (options: StartApiOptions): Promise<ApiHandle> => 
       registry,
       () => readRedisMemory(redis),
       (error) => logger.warn('Redis memory unavailable for /metrics', errorFields(error)),
+    );
+    createPartitionsGauge(
+      registry,
+      async () => {
+        const { tasks, batches } = await store.partitions();
+        return { tasks: tasks.length, batches: batches.length };
+      },
+      (error) => logger.warn('partition counts unavailable for /metrics', errorFields(error)),
     );
     zeroApiSeries(metrics, catalog.names);
     createCommittedGroupMetrics(registry, {

@@ -1,6 +1,14 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Group, Outcome } from '@sluice/batching';
-import { isTransientError, type CommitResult, type Store, type TaskRecord, type TaskRow } from '@sluice/store';
+import { formatDuration } from '@sluice/config';
+import {
+  isTransientError,
+  MissingPartitionError,
+  type CommitResult,
+  type Store,
+  type TaskRecord,
+  type TaskRow,
+} from '@sluice/store';
 import { errorMessage, type Logger, type Metrics } from '@sluice/telemetry';
 import {
   checkJob,
@@ -19,6 +27,7 @@ import {
   type TaskOutcome,
 } from '@sluice/tasks';
 import type { OutageBackoff } from './outage-backoff.js';
+import type { PartitionCoverage } from './partition-maintainer.js';
 import { retryParcelOf, type NewJob, type RetriedJob } from './retry-parcel.js';
 
 export type TaskJob = Job<QueuedJobData, Json, string>;
@@ -40,9 +49,17 @@ export interface GroupProcessorDeps {
   readonly signal?: AbortSignal;
   /** Adds a job to the tasks queue: a retry parcel (see `retryParcelOf`). */
   readonly addJob: (job: NewJob) => Promise<unknown>;
+  /**
+   * The `tasks` partitions, and the TASK_RETENTION that drops them: a task whose partition is
+   * gone fails for good before its handler runs. Default: every task is taken as having one.
+   */
+  readonly partitions?: { readonly coverage: PartitionCoverage; readonly retentionSeconds: number };
   /** Test-only fault injection: runs right after a commit, before any job is acknowledged. */
   readonly afterCommit?: () => void;
 }
+
+/** How long a group waits before it is taken again after a commit found a row with no partition. */
+const MISSING_PARTITION_RETRY_MS = 1_000;
 
 const NEVER_ABORTED = new AbortController().signal;
 
@@ -51,6 +68,8 @@ type Decision =
   | { readonly kind: 'completed'; readonly result: Json; readonly sinkRows?: ReadonlyArray<SinkRow> }
   | { readonly kind: 'failed'; readonly error: string } // final: a FAILED row (a single task's job: the failed set)
   | { readonly kind: 'retry'; readonly error: string } // no row: BullMQ retries it after its backoff
+  // Its time's partition was dropped past TASK_RETENTION: no row can be written, so its job fails for good.
+  | { readonly kind: 'expired'; readonly error: string }
   // An earlier run committed the task's row: the job settles as the row says, whatever this run decided.
   | { readonly kind: 'duplicate'; readonly row: Pick<TaskRecord, 'status' | 'error'> }
   // A duplicate whose row could not be read: back to BullMQ, to be settled by a later run.
@@ -70,6 +89,12 @@ const unencodable = (result: unknown): string | undefined => {
     return errorMessage(error).split('\n')[0];
   }
 };
+
+/** Why a task whose partition is gone ends without a row. */
+const expiredReason = (submittedAt: number, retentionSeconds: number): string =>
+  `its partition is gone: the task was submitted at ${new Date(submittedAt).toISOString()}, and rows are kept ` +
+  `for TASK_RETENTION (${formatDuration(retentionSeconds)}); the partition of that time was dropped, so its row ` +
+  'can no longer be written';
 
 /** A failure that BullMQ retries, unless this was the task's last attempt. */
 const retryable = (error: string, attempt: number, maxAttempts: number): Decision =>
@@ -139,6 +164,8 @@ const settle = (decision: Exclude<Decision, { kind: 'unread' }>): Outcome<Json> 
   // job's completed event, and the job itself is removed at once (see jobOptions).
   if (decision.kind === 'completed') return { ok: true, value: null };
   if (decision.kind === 'retry') return { ok: false, error: new Error(decision.error) };
+  // Named apart from a handler's final failure: its reason says why no row exists.
+  if (decision.kind === 'expired') return { ok: false, error: new UnrecoverableError(decision.error) };
   if (decision.kind === 'duplicate') {
     return decision.row.status === 'COMPLETED'
       ? { ok: true, value: null }
@@ -215,6 +242,10 @@ export const createGroupProcessor =
     });
     const payloads: unknown[] = [];
     const decisions: Array<Decision | undefined> = entries.map((entry, index) => {
+      // Checked first: the handler's work could not be kept. All tasks of a parcel share its time.
+      if (deps.partitions?.coverage.coverageOf(new Date(entry.submittedAt)) === 'gone') {
+        return { kind: 'expired', error: expiredReason(entry.submittedAt, deps.partitions.retentionSeconds) };
+      }
       const name = jobs[entry.job]?.name;
       if (!type || name !== taskType) return { kind: 'failed', error: `unknown task type ${JSON.stringify(name)}` };
       const parsed = type.payload.safeParse(entry.task.payload);
@@ -319,28 +350,51 @@ export const createGroupProcessor =
       return jobs.map((_, index): Outcome<Json> => invalidOutcome(index) ?? { ok: false, error: new Error(failure) });
     };
 
+    /**
+     * A row had no partition: the partitions changed since they were last read (one was dropped,
+     * or the next is not made yet). Nothing was written. The jobs go back without spending an
+     * attempt, and are sorted again with the partitions read now: those whose partition is gone
+     * then fail for good as expired.
+     */
+    const sortAgain = async (error: MissingPartitionError): Promise<ReadonlyArray<Outcome<Json>>> => {
+      await deps.partitions?.coverage.refresh();
+      logger.warn('a row of the group has no partition; the group goes back to be sorted again', {
+        size: entries.length,
+        error: errorMessage(error),
+      });
+      const until = Date.now() + MISSING_PARTITION_RETRY_MS;
+      return Promise.all(jobs.map((job, index) => invalidOutcome(index) ?? putBack(job, until, error)));
+    };
+
+    // Expired tasks are no part of the batch: they can have no row. A group of nothing else
+    // writes nothing at all.
+    const expired = decisions.filter((decision) => decision?.kind === 'expired').length;
     const commitStarted = performance.now();
     let committed: CommitResult;
     try {
-      committed = await store.commitGroup({
-        batch: {
-          id: batchId,
-          workerId,
-          taskType,
-          ...(groupKey === null ? {} : { groupKey }),
-          trigger: group.trigger,
-          openedAt: new Date(group.openedAt),
-          flushedAt: new Date(group.releasedAt),
-          handlerMs,
-          // Jobs that are not tasks are no part of the batch: they can have no row.
-          size: entries.length,
-        },
-        tasks: rows,
-        ...(type?.sink === undefined ? {} : { sinkTable: type.sink.table }),
-      });
+      committed =
+        expired > 0 && expired === entries.length
+          ? { inserted: 0, duplicates: 0, written: [], rejected: [], committedAt: new Date() }
+          : await store.commitGroup({
+              batch: {
+                id: batchId,
+                workerId,
+                taskType,
+                ...(groupKey === null ? {} : { groupKey }),
+                trigger: group.trigger,
+                openedAt: new Date(group.openedAt),
+                flushedAt: new Date(group.releasedAt),
+                handlerMs,
+                // Jobs that are not tasks are no part of the batch either.
+                size: entries.length - expired,
+              },
+              tasks: rows,
+              ...(type?.sink === undefined ? {} : { sinkTable: type.sink.table }),
+            });
     } catch (error) {
       // Rows the database rejects for their data are isolated inside commitGroup; whatever else
       // went wrong, the transaction wrote nothing.
+      if (error instanceof MissingPartitionError) return sortAgain(error);
       return isTransientError(error) ? postpone(error) : failAttempt(error);
     }
     deps.outageBackoff.reset();
@@ -390,7 +444,7 @@ export const createGroupProcessor =
     }
 
     const labels = { task_type: taskType };
-    const counts = { completed: 0, failed: 0, retried: 0 };
+    const counts = { completed: 0, failed: 0, retried: 0, expired: 0 };
     for (const decision of decisions) {
       if (decision === undefined || decision.kind === 'duplicate' || decision.kind === 'unread') continue;
       counts[decision.kind === 'retry' ? 'retried' : decision.kind] += 1;

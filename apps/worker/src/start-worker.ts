@@ -4,6 +4,7 @@ import { createDb, createStore } from '@sluice/store';
 import { assertNoEviction, createCatalog, type TaskType } from '@sluice/tasks';
 import { Registry, createLogger, createMetrics, errorFields, type Logger } from '@sluice/telemetry';
 import { DEFAULT_METRICS_PORT, startMetricsServer } from './metrics-server.js';
+import { createPartitionMaintainer } from './partition-maintainer.js';
 import { sinkTablesOf, waitForSinkTables } from './sink-tables.js';
 import { createWorker } from './worker.js';
 
@@ -96,6 +97,11 @@ export const startWorker = async (options: StartWorkerOptions): Promise<WorkerHa
         hint: 'set METRICS_PORT to give each worker a known port',
       });
     }
+    // Before the worker takes jobs, so its first commits find partitions ahead (the first run
+    // waits for another worker's); then on a timer, one worker at a time.
+    const partitions = createPartitionMaintainer({ store, settings: config.partitions, logger });
+    await partitions.start();
+    closers.push(() => partitions.stop());
     const sinkTables = sinkTablesOf(catalog);
     const worker = createWorker({
       config,
@@ -104,6 +110,7 @@ export const startWorker = async (options: StartWorkerOptions): Promise<WorkerHa
       store,
       logger,
       metrics,
+      partitions,
       autorun: sinkTables.size === 0,
       ...(options.afterCommit === undefined ? {} : { afterCommit: options.afterCommit }),
     });

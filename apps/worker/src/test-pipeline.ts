@@ -6,6 +6,7 @@ import { createDb, createStore, migrateToLatest, type Database } from '@sluice/s
 import { createDemoCatalog, type Catalog, type JobData } from '@sluice/tasks';
 import { Registry, createLogger, createMetrics, type Logger } from '@sluice/telemetry';
 import { test as base, waitFor } from '@sluice/testkit';
+import type { PartitionCoverage } from './partition-maintainer.js';
 import { countRows, submitTasks } from './test-tasks.js';
 import { createWorker } from './worker.js';
 
@@ -18,6 +19,8 @@ export interface WorkerSetup {
   readonly catalog?: Catalog;
   /** Default: a logger that prints errors only. */
   readonly logger?: Logger;
+  /** The partitions the worker consults (a PartitionMaintainer). Default: none, every task taken as covered. */
+  readonly partitions?: PartitionCoverage;
 }
 
 export interface Pipeline {
@@ -62,12 +65,14 @@ export const test = base.extend<{ pipeline: Pipeline }>({
             recovery: { lockDurationMs: 15_000, stalledIntervalMs: 5_000, maxStalledCount: 5 },
             shutdownGraceMs: setup.shutdownGraceMs ?? 30_000,
             redisBounds: loadConfig({}).redisBounds,
+            partitions: loadConfig({}).partitions,
           },
           connection,
           catalog: setup.catalog ?? createDemoCatalog({ failureRate: 0, workMs: 1 }),
           store: createStore(db),
           logger: setup.logger ?? createLogger({ component: 'worker', level: 'error' }),
           metrics: createMetrics(new Registry(), { defaults: false }),
+          ...(setup.partitions === undefined ? {} : { partitions: setup.partitions }),
         });
         workers.push(worker);
         return worker;

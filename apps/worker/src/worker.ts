@@ -17,15 +17,24 @@ import type { Redis } from 'ioredis';
 import { createCommitGate, type CommitGate } from './commit-gate.js';
 import { createGroupProcessor } from './group-processor.js';
 import { createOutageBackoff } from './outage-backoff.js';
+import type { PartitionCoverage } from './partition-maintainer.js';
 
 export interface WorkerDeps {
-  readonly config: Pick<Config, 'queueName' | 'batch' | 'workerId' | 'recovery' | 'shutdownGraceMs' | 'redisBounds'>;
+  readonly config: Pick<
+    Config,
+    'queueName' | 'batch' | 'workerId' | 'recovery' | 'shutdownGraceMs' | 'redisBounds' | 'partitions'
+  >;
   /** A connection with `maxRetriesPerRequest: null`, as BullMQ workers require. */
   readonly connection: Redis;
   readonly catalog: Catalog;
   readonly store: Pick<Store, 'commitGroup' | 'findTasks' | 'ping'>;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /**
+   * The `tasks` partitions (a PartitionMaintainer): a task whose partition is gone ends as
+   * expired. Default: every task is taken as having one.
+   */
+  readonly partitions?: PartitionCoverage;
   /** Test-only fault injection, run right after each commit (see FAULT_INJECTION). */
   readonly afterCommit?: () => void;
   /** `false`: take no job until `worker.run()` is called (the sink tables are not there yet). Default `true`. */
@@ -85,6 +94,9 @@ export const createWorker = (deps: WorkerDeps): BatchWorker<QueuedJobData, Json>
     addJob: async ({ name, data, opts }) => {
       await queue.add(name, data, opts);
     },
+    ...(deps.partitions === undefined
+      ? {}
+      : { partitions: { coverage: deps.partitions, retentionSeconds: config.partitions.retentionSeconds } }),
     ...(deps.afterCommit ? { afterCommit: deps.afterCommit } : {}),
   });
   const { catalog } = deps;

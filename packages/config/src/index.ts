@@ -1,4 +1,5 @@
 export { ConfigError } from './config-error.js';
+export { formatDuration } from './duration.js';
 export {
   API_NODE_OPTIONS,
   missingNodeFlags,

@@ -73,15 +73,15 @@ const parse = (args: ReadonlyArray<string>): Parsed => {
 const migrate = async (out: CliOutput): Promise<number> => {
   const { ConfigError, loadConfig } = await import('@sluice/config');
   const { runMigrateCommand } = await import('@sluice/store');
-  let databaseUrl: string;
+  let config: ReturnType<typeof loadConfig>;
   try {
-    databaseUrl = loadConfig().databaseUrl;
+    config = loadConfig();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     out.error(error.message);
     return 1;
   }
-  return runMigrateCommand(databaseUrl, out);
+  return runMigrateCommand(config.databaseUrl, out, { partitions: config.partitions });
 };
 
 /**

@@ -56,33 +56,99 @@ const lock = async <DB>(trx: Transaction<DB>, wait: boolean): Promise<boolean> =
 /** A bound as DDL takes it: no bind parameters there, so a literal of the ISO text (no quote can occur in it). */
 const bound = (at: Date | null) => (at === null ? sql`MINVALUE` : sql.lit(at.toISOString()));
 
-const createPartition = <DB>(trx: Transaction<DB>, table: PartitionedTable, partition: PartitionRange) =>
-  sql`
-    CREATE TABLE ${sql.table(partition.name)} PARTITION OF ${sql.table(table)}
+/**
+ * Makes the partition as a table of its own, then attaches it. `CREATE TABLE … PARTITION OF`
+ * would take an exclusive lock on the parent, queueing every commit behind any long query on it;
+ * ATTACH takes one that commits and queries pass, and checks the empty table's rows at once.
+ */
+const createPartition = async <DB>(trx: Transaction<DB>, table: PartitionedTable, partition: PartitionRange) => {
+  await sql`
+    CREATE TABLE ${sql.table(partition.name)} (LIKE ${sql.table(table)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)
+  `.execute(trx);
+  await sql`
+    ALTER TABLE ${sql.table(table)} ATTACH PARTITION ${sql.table(partition.name)}
     FOR VALUES FROM (${bound(partition.from)}) TO (${bound(partition.to)})
   `.execute(trx);
+};
 
 /**
- * One step of maintenance in its own transaction, under the maintenance lock and a lock
- * timeout: the changes `decide` picks from the partitions as they are once the lock is held.
+ * Detaches the partition without blocking commits or queries (`DETACH … CONCURRENTLY` waits for
+ * the queries that may still read it instead of locking them out), then drops it. A detach cut
+ * short (its lock timeout, a lost connection) leaves the partition pending: the next run finishes
+ * it with FINALIZE. CONCURRENTLY cannot run inside a transaction block, so neither can this.
  */
-const step = async <DB>(
+const dropPartition = async <DB>(connection: Kysely<DB>, table: PartitionedTable, name: string) => {
+  const { rows } = await sql<{ pending: boolean }>`
+    SELECT inhdetachpending AS pending FROM pg_inherits WHERE inhrelid = to_regclass(${name})
+  `.execute(connection);
+  if (rows[0] !== undefined) {
+    await (rows[0].pending
+      ? sql`ALTER TABLE ${sql.table(table)} DETACH PARTITION ${sql.table(name)} FINALIZE`
+      : sql`ALTER TABLE ${sql.table(table)} DETACH PARTITION ${sql.table(name)} CONCURRENTLY`
+    ).execute(connection);
+  }
+  await sql`DROP TABLE IF EXISTS ${sql.table(name)}`.execute(connection);
+};
+
+/**
+ * The drop step, on one connection outside any transaction (see dropPartition), holding the
+ * maintenance lock at session level for its duration.
+ */
+const dropStep = async <DB>(
   db: Kysely<DB>,
+  settings: PartitionSettings,
   options: Required<MaintenanceOptions>,
-  decide: (partitions: PartitionSet, now: Date) => ReadonlyArray<{ table: PartitionedTable; range: PartitionRange }>,
-  apply: (trx: Transaction<DB>, table: PartitionedTable, range: PartitionRange) => Promise<unknown>,
-): Promise<{ ran: boolean; changes: PartitionChange[] }> =>
+): Promise<PartitionChange[]> =>
+  db.connection().execute(async (connection) => {
+    await sql`SELECT set_config('lock_timeout', ${`${options.lockTimeoutMs}ms`}, false)`.execute(connection);
+    try {
+      const { rows } = await sql<{ locked: boolean }>`
+        SELECT pg_try_advisory_lock(hashtext(${LOCK_NAME})) AS locked
+      `.execute(connection);
+      if (rows[0]?.locked !== true) return [];
+      try {
+        const { rows: clock } = await sql<{ now: Date }>`SELECT now()`.execute(connection);
+        const now = clock[0]?.now ?? new Date();
+        const partitions = await listPartitions(connection);
+        const dropped: PartitionChange[] = [];
+        for (const table of PARTITIONED_TABLES) {
+          for (const range of planPartitions(table, partitions[table], settings, now).drop) {
+            await dropPartition(connection, table, range.name);
+            dropped.push({ table, name: range.name, from: range.from, to: range.to });
+          }
+        }
+        return dropped;
+      } finally {
+        await sql`SELECT pg_advisory_unlock(hashtext(${LOCK_NAME}))`.execute(connection);
+      }
+    } finally {
+      await sql`RESET lock_timeout`.execute(connection);
+    }
+  });
+
+/**
+ * The create step, in one transaction holding the maintenance lock: the partitions to create are
+ * decided from the catalog as it is once the lock is held, so two workers never make one twice.
+ */
+const createStep = async <DB>(
+  db: Kysely<DB>,
+  settings: PartitionSettings,
+  options: Required<MaintenanceOptions>,
+): Promise<{ ran: boolean; created: PartitionChange[] }> =>
   db.transaction().execute(async (trx) => {
     await sql`SELECT set_config('lock_timeout', ${`${options.lockTimeoutMs}ms`}, true)`.execute(trx);
-    if (!(await lock(trx, options.wait))) return { ran: false, changes: [] };
+    if (!(await lock(trx, options.wait))) return { ran: false, created: [] };
     const { rows } = await sql<{ now: Date }>`SELECT now()`.execute(trx);
     const now = rows[0]?.now ?? new Date();
-    const changes: PartitionChange[] = [];
-    for (const { table, range } of decide(await listPartitions(trx), now)) {
-      await apply(trx, table, range);
-      changes.push({ table, name: range.name, from: range.from, to: range.to });
+    const partitions = await listPartitions(trx);
+    const created: PartitionChange[] = [];
+    for (const table of PARTITIONED_TABLES) {
+      for (const range of planPartitions(table, partitions[table], settings, now).create) {
+        await createPartition(trx, table, range);
+        created.push({ table, ...range });
+      }
     }
-    return { ran: true, changes };
+    return { ran: true, created };
   });
 
 /**
@@ -91,8 +157,9 @@ const step = async <DB>(
  * every worker at once: each run holds a transaction-scoped advisory lock, and a run that finds
  * it taken changes nothing (or, with `wait`, runs after the other).
  *
- * Creating and dropping are two transactions: a drop needs an exclusive lock on the table that a
- * long query can hold up, and a drop given up on must not undo the partitions just created.
+ * Neither step locks commits or queries out: a partition is created as a table and attached, and
+ * detached concurrently before it is dropped. Each step gives up past `lockTimeoutMs` when a
+ * long query holds it up, and a drop given up on does not undo the partitions just created.
  *
  * @example
  * const report = await maintainPartitions(db, { intervalSeconds: 86_400, retentionSeconds: 604_800 });
@@ -104,30 +171,12 @@ export const maintainPartitions = async <DB>(
   options: MaintenanceOptions = {},
 ): Promise<MaintenanceReport> => {
   const resolved = { wait: options.wait ?? false, lockTimeoutMs: options.lockTimeoutMs ?? 2_000 };
-  const created = await step(
-    db,
-    resolved,
-    (partitions, now) =>
-      PARTITIONED_TABLES.flatMap((table) =>
-        planPartitions(table, partitions[table], settings, now).create.map((range) => ({ table, range })),
-      ),
-    (trx, table, range) => createPartition(trx, table, range),
-  );
-  const dropped = created.ran
-    ? await step(
-        db,
-        resolved,
-        (partitions, now) =>
-          PARTITIONED_TABLES.flatMap((table) =>
-            planPartitions(table, partitions[table], settings, now).drop.map((range) => ({ table, range })),
-          ),
-        (trx, _table, range) => sql`DROP TABLE ${sql.table(range.name)}`.execute(trx),
-      )
-    : { ran: false, changes: [] };
+  const { ran, created } = await createStep(db, settings, resolved);
+  const dropped = ran ? await dropStep(db, settings, resolved) : [];
   return {
-    ran: created.ran,
-    created: created.changes,
-    dropped: dropped.changes,
+    ran,
+    created,
+    dropped,
     partitions: await listPartitions(db),
   };
 };

@@ -16,6 +16,13 @@ export {
   type FlushTriggerLabel,
   type TaskOutcomeLabel,
 } from './metric-names.js';
-export { createGroupGauges, createMetrics, createQueueGauge, createRedisMemoryGauge, type Metrics } from './metrics.js';
+export {
+  createGroupGauges,
+  createMetrics,
+  createPartitionsGauge,
+  createQueueGauge,
+  createRedisMemoryGauge,
+  type Metrics,
+} from './metrics.js';
 export { zeroApiSeries, zeroWorkerSeries } from './zero-series.js';
 export { Registry } from 'prom-client';

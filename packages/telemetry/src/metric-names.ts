@@ -18,6 +18,7 @@ export const METRIC = {
   groupsCommitting: 'sluice_groups_committing',
   queueJobs: 'sluice_queue_jobs',
   redisMemoryBytes: 'sluice_redis_memory_bytes',
+  partitions: 'sluice_partitions',
 } as const;
 
 /** prom-client's default process metrics carry this prefix too, so one `sluice_` filter finds all. */
@@ -30,8 +31,11 @@ export const PROCESS_METRIC = {
   eventLoopLagP99Seconds: `${DEFAULT_METRICS_PREFIX}nodejs_eventloop_lag_p99_seconds`,
 } as const;
 
-/** Values of the `outcome` label of {@link METRIC.tasksFinished}. */
-export const TASK_OUTCOMES = ['completed', 'failed', 'retried'] as const;
+/**
+ * Values of the `outcome` label of {@link METRIC.tasksFinished}. `expired`: the task's partition
+ * was dropped past TASK_RETENTION before it could be committed; its job failed for good, no row.
+ */
+export const TASK_OUTCOMES = ['completed', 'failed', 'retried', 'expired'] as const;
 export type TaskOutcomeLabel = (typeof TASK_OUTCOMES)[number];
 
 /**

@@ -44,7 +44,7 @@ export const createMetrics = (registry: Registry, options: { readonly defaults?:
     }),
     tasksFinished: new Counter({
       name: METRIC.tasksFinished,
-      help: 'Task attempts finished by a worker, by outcome: completed, failed (final) or retried.',
+      help: 'Task attempts finished by a worker, by outcome: completed, failed (final), retried, or expired (its partition was dropped past TASK_RETENTION; no row).',
       labelNames: ['task_type', 'outcome'] as const,
       registers,
     }),
@@ -159,6 +159,32 @@ export const createRedisMemoryGauge = (
     async collect() {
       try {
         this.set(await read());
+      } catch (error) {
+        onError?.(error);
+      }
+    },
+  });
+
+/**
+ * Partitions of each partitioned table (`table` label: tasks, batches), counted from the catalog
+ * at scrape time. Registered by the api only: every process shares the one database. It rises by
+ * one per PARTITION_INTERVAL and falls back as partitions pass TASK_RETENTION, so a line that only
+ * climbs says maintenance has stopped dropping.
+ */
+export const createPartitionsGauge = (
+  registry: Registry,
+  read: () => Promise<Readonly<Record<string, number>>>,
+  /** Told when reading fails (PostgreSQL down); the scrape then shows the last values. */
+  onError?: (error: unknown) => void,
+): Gauge<'table'> =>
+  new Gauge({
+    name: METRIC.partitions,
+    help: 'Partitions of each time-partitioned table, from the catalog when scraped: created ahead, dropped past TASK_RETENTION.',
+    labelNames: ['table'] as const,
+    registers: [registry],
+    async collect() {
+      try {
+        for (const [table, count] of Object.entries(await read())) this.set({ table }, count);
       } catch (error) {
         onError?.(error);
       }

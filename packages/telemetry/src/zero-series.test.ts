@@ -9,7 +9,7 @@ describe('zero series', () => {
     zeroWorkerSeries(metrics, ['EMAIL', 'SMS']);
     const text = await metrics.registry.metrics();
     for (const type of ['EMAIL', 'SMS']) {
-      for (const outcome of ['completed', 'failed', 'retried']) {
+      for (const outcome of ['completed', 'failed', 'retried', 'expired']) {
         expect(text).toContain(`sluice_tasks_finished_total{task_type="${type}",outcome="${outcome}"} 0`);
       }
       expect(text).toContain(`sluice_duplicates_skipped_total{task_type="${type}"} 0`);

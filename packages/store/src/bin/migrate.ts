@@ -5,14 +5,14 @@ import { errorMessage } from '../error-message.js';
 import { runMigrateCommand } from '../migrate-command.js';
 
 const main = async (): Promise<number> => {
-  let databaseUrl: string;
+  let config: ReturnType<typeof loadConfig>;
   try {
-    databaseUrl = loadConfig().databaseUrl;
+    config = loadConfig();
   } catch (error) {
     console.error(errorMessage(error));
     return 1;
   }
-  return runMigrateCommand(databaseUrl, console);
+  return runMigrateCommand(config.databaseUrl, console, { partitions: config.partitions });
 };
 
 process.exitCode = await main();

@@ -103,11 +103,11 @@ const panels = (): ReadonlyArray<UnplacedPanel> => [
   timeSeries({
     title: 'Failures, retries and duplicates skipped',
     description:
-      'Per second: tasks failed for good, attempts sent back for a retry with backoff, and redelivered tasks whose row was already committed (skipped, never written twice).',
+      'Per second: tasks failed for good, attempts sent back for a retry with backoff, tasks expired (their partition was dropped past TASK_RETENTION before they committed), and redelivered tasks whose row was already committed (skipped, never written twice).',
     unit: 'ops',
     size: { w: 8, h: 8 },
     queries: [
-      query(`sum by (outcome) (${rate(`${METRIC.tasksFinished}{outcome=~"failed|retried"}`)})`, '{{outcome}}'),
+      query(`sum by (outcome) (${rate(`${METRIC.tasksFinished}{outcome=~"failed|retried|expired"}`)})`, '{{outcome}}'),
       query(`sum(${rate(METRIC.duplicatesSkipped)})`, 'duplicates skipped'),
     ],
   }),
@@ -172,6 +172,14 @@ const panels = (): ReadonlyArray<UnplacedPanel> => [
     unit: 'bytes',
     size: { w: 12, h: 8 },
     queries: [query(oncePerFleet(METRIC.redisMemoryBytes), 'used_memory')],
+  }),
+  timeSeries({
+    title: 'Partitions',
+    description:
+      'Partitions of tasks and of batches, read by the api at each scrape: one more each PARTITION_INTERVAL, one fewer as each passes TASK_RETENTION, so the line stays level; a line that only climbs means no worker is dropping them.',
+    unit: 'short',
+    size: { w: 12, h: 8 },
+    queries: [query(`max without (instance, job) (${METRIC.partitions})`, '{{table}}')],
   }),
 ];
 

@@ -16,7 +16,7 @@ import {
   type PostgresServer,
   type RedisServer,
 } from '@sluice/testkit/servers';
-import { API_NODE_OPTIONS, WORKER_NODE_OPTIONS } from '@sluice/config';
+import { API_NODE_OPTIONS, loadConfig, WORKER_NODE_OPTIONS } from '@sluice/config';
 import { createDatabaseIfMissing, createDb, migrateToLatest } from '@sluice/store';
 import { createNodeService, type NodeService, type UnexpectedExit } from './node-service.js';
 
@@ -138,7 +138,8 @@ export const startChaosStack = async (options: ChaosStackOptions): Promise<Chaos
     await createDatabaseIfMissing(databaseUrl);
     const db = createDb(databaseUrl, { poolSize: 1 });
     try {
-      await migrateToLatest(db);
+      // Partitions cut as the services will keep them (PARTITION_INTERVAL, TASK_RETENTION).
+      await migrateToLatest(db, { partitions: loadConfig(options.serviceEnv).partitions });
     } finally {
       await db.destroy();
     }
