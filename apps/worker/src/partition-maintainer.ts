@@ -56,7 +56,8 @@ export const createPartitionMaintainer = (deps: PartitionMaintainerDeps): Partit
   const { store, settings, logger } = deps;
   let tasks: ReadonlyArray<PartitionRange> = [];
   let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
+  // A run that outlasts the period (a slow lock) is not joined by another.
+  let busy = false;
 
   const run = async (wait: boolean): Promise<void> => {
     try {
@@ -73,8 +74,10 @@ export const createPartitionMaintainer = (deps: PartitionMaintainerDeps): Partit
     }
   };
   const tick = (): void => {
-    running ??= run(false).finally(() => {
-      running = undefined;
+    if (busy) return;
+    busy = true;
+    void run(false).finally(() => {
+      busy = false;
     });
   };
 

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import { loadConfig } from '@sluice/config';
 import { createDb, createStore, migrateToLatest, type Database } from '@sluice/store';
 import { createDemoCatalog, type Catalog, type JobData } from '@sluice/tasks';
-import { Registry, createLogger, createMetrics, type Logger } from '@sluice/telemetry';
+import { Registry, createLogger, createMetrics, type Logger, type Metrics } from '@sluice/telemetry';
 import { test as base, waitFor } from '@sluice/testkit';
 import type { PartitionCoverage } from './partition-maintainer.js';
 import { countRows, submitTasks } from './test-tasks.js';
@@ -19,6 +19,8 @@ export interface WorkerSetup {
   readonly catalog?: Catalog;
   /** Default: a logger that prints errors only. */
   readonly logger?: Logger;
+  /** Where the worker counts. Default: a registry of its own, without the process metrics. */
+  readonly metrics?: Metrics;
   /** The partitions the worker consults (a PartitionMaintainer). Default: none, every task taken as covered. */
   readonly partitions?: PartitionCoverage;
 }
@@ -71,7 +73,7 @@ export const test = base.extend<{ pipeline: Pipeline }>({
           catalog: setup.catalog ?? createDemoCatalog({ failureRate: 0, workMs: 1 }),
           store: createStore(db),
           logger: setup.logger ?? createLogger({ component: 'worker', level: 'error' }),
-          metrics: createMetrics(new Registry(), { defaults: false }),
+          metrics: setup.metrics ?? createMetrics(new Registry(), { defaults: false }),
           ...(setup.partitions === undefined ? {} : { partitions: setup.partitions }),
         });
         workers.push(worker);
