@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
-import { createDb, createStore, migrateToLatest } from '@sluice/store';
+import { createDb, createStore, migrateToLatest, type PartitionSettings } from '@sluice/store';
 import {
   createDemoCatalog,
   createTaskQueue,
@@ -61,12 +61,14 @@ export const startTestApi = async (options: {
   readonly wrapQueue?: (queue: TaskQueue) => TaskQueue;
   /** The task types the api accepts; default: the demo catalog. */
   readonly catalog?: Catalog;
+  /** PARTITION_INTERVAL and TASK_RETENTION the database is migrated with; default: the defaults. */
+  readonly partitions?: PartitionSettings;
 }): Promise<TestApi> => {
   const redis = new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   redis.on('error', () => undefined);
   await once(redis, 'ready');
   const db = createDb(options.databaseUrl, { poolSize: 4 });
-  await migrateToLatest(db);
+  await migrateToLatest(db, options.partitions === undefined ? {} : { partitions: options.partitions });
   const store = createStore(db);
   const catalog = options.catalog ?? createDemoCatalog({ failureRate: 0, workMs: 0 });
   // BATCH_SIZE's default, as the api has it unless told otherwise.

@@ -92,14 +92,13 @@ describe('a worker whose task types have sinks', () => {
       config: settings(redisUrl, 'postgres://postgres@127.0.0.1:1/sluice', queueName),
       logger,
     });
-    await waitFor(() => warn.mock.calls.length > 0, { what: 'the wait logged' });
+    const waiting = 'database does not answer: waiting for it to check the sink tables before taking jobs';
+    // Partition maintenance says so too, first: only the sink tables' wait is this spec's.
+    await waitFor(() => warn.mock.calls.some(([message]) => message === waiting), { what: 'the wait logged' });
 
     await worker.close();
 
-    expect(warn).toHaveBeenCalledWith(
-      'database does not answer: waiting for it to check the sink tables before taking jobs',
-      expect.objectContaining({ tables: ['page_views'] }),
-    );
+    expect(warn).toHaveBeenCalledWith(waiting, expect.objectContaining({ tables: ['page_views'] }));
   });
 
   test('says at once when the reason changes: the database answers, but the table is missing', async () => {

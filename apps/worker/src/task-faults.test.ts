@@ -181,7 +181,10 @@ describe('a task run again after its lock was lost settles as its committed row 
       probes('retry', 'fail', 'ok', 'ok'),
     );
     // The first run's commit, by a worker that stalled past the lock and so never settled the jobs.
+    // Its rows carry the jobs' own submittedAt, as every run's do: with the id, the row's key.
     const now = new Date();
+    const job = await pipeline.queue.getJob(doneThenRetry ?? '');
+    const submittedAt = new Date(job?.data.submittedAt ?? Number.NaN);
     const firstRun = (id: string | undefined, status: 'COMPLETED' | 'FAILED') => ({
       id: id ?? '',
       taskType: 'PROBE',
@@ -190,7 +193,7 @@ describe('a task run again after its lock was lost settles as its committed row 
       result: status === 'COMPLETED' ? { echo: 'first run' } : null,
       error: status === 'FAILED' ? 'failed on the first run' : null,
       attempts: 1,
-      submittedAt: now,
+      submittedAt,
       startedAt: now,
     });
     await createStore(pipeline.db).commitGroup({
