@@ -101,6 +101,7 @@ const MIN_LOAD_SHARE = 0.95;
 const NAMED = 3;
 
 const mb = (value: number): string => value.toFixed(value >= 10 ? 1 : 2);
+const minutes = (ms: number): string => `${(ms / 60_000).toFixed(1)} min`;
 const at = (ms: number): string =>
   ms < 0
     ? 'while starting'
@@ -185,8 +186,8 @@ const judgeTables = (evidence: SoakEvidence): GrowthFinding => {
       'tables',
       after,
       tablesMbOf,
-      `not judged: they grow by design for retention + interval (${mb((evidence.retentionSeconds + evidence.intervalSeconds) / 60)} min) ` +
-        `and need one more interval of load after it; the run had ${mb(evidence.loadMs / 60_000)} min`,
+      `not judged: they grow by design for retention + interval (${minutes((evidence.retentionSeconds + evidence.intervalSeconds) * 1000)}), then need ` +
+        `${minutes(needMs)} more; the run had ${minutes(evidence.loadMs)}`,
     );
   }
   const ingest = risingRate(pointsOf(evidence.samples, tablesMbOf));
