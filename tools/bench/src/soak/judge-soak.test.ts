@@ -111,7 +111,16 @@ describe('judgeSoak', () => {
       expect(judgement.verdict).toBe('pass');
       expect(tables?.slopeMbPerMinute).toBeCloseTo(10, 6);
       expect(tables?.boundMbPerMinute).toBeUndefined();
-      expect(tables?.bound).toMatch(/^not judged: they grow by design for retention \+ interval \(30\.0 min\)/);
+      expect(tables?.bound).toBe(
+        'not judged: they grow by design for retention + interval (30.0 min), then need 10.0 min more; the run had 30.0 min',
+      );
+    });
+
+    it('say how long the services keep rows by default when the run leaves them to it', () => {
+      const tables = judgeSoak(evidence()).growth.find((finding) => finding.series === 'tables');
+      expect(tables?.bound).toBe(
+        'not judged: they grow by design for retention + interval (8.0 d), then need 1.0 d more; the run had 30.0 min',
+      );
     });
 
     it('fail when they keep growing long after the retention should have dropped partitions', () => {

@@ -101,7 +101,13 @@ const MIN_LOAD_SHARE = 0.95;
 const NAMED = 3;
 
 const mb = (value: number): string => value.toFixed(value >= 10 ? 1 : 2);
-const minutes = (ms: number): string => `${(ms / 60_000).toFixed(1)} min`;
+/** A span in the unit that reads best: `3.0 min`, `2.5 h`, `8.0 d`. */
+const span = (ms: number): string =>
+  ms >= 86_400_000
+    ? `${(ms / 86_400_000).toFixed(1)} d`
+    : ms >= 3_600_000
+      ? `${(ms / 3_600_000).toFixed(1)} h`
+      : `${(ms / 60_000).toFixed(1)} min`;
 const at = (ms: number): string =>
   ms < 0
     ? 'while starting'
@@ -186,8 +192,8 @@ const judgeTables = (evidence: SoakEvidence): GrowthFinding => {
       'tables',
       after,
       tablesMbOf,
-      `not judged: they grow by design for retention + interval (${minutes((evidence.retentionSeconds + evidence.intervalSeconds) * 1000)}), then need ` +
-        `${minutes(needMs)} more; the run had ${minutes(evidence.loadMs)}`,
+      `not judged: they grow by design for retention + interval (${span((evidence.retentionSeconds + evidence.intervalSeconds) * 1000)}), then need ` +
+        `${span(needMs)} more; the run had ${span(evidence.loadMs)}`,
     );
   }
   const ingest = risingRate(pointsOf(evidence.samples, tablesMbOf));
