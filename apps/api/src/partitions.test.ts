@@ -36,16 +36,18 @@ describe('partitions under load, with PARTITION_INTERVAL=1m and TASK_RETENTION=1
     databaseUrl,
     queueName,
   }) => {
-    const api = await startTestApi({ redisUrl, databaseUrl, queueName, partitions: SETTINGS });
+    // The backoff is the api's to give: it enqueues each job with it.
+    const api = await startTestApi({
+      redisUrl,
+      databaseUrl,
+      queueName,
+      partitions: SETTINGS,
+      retry: { maxRetries: 3, backoffDelayMs: BACKOFF_MS },
+    });
     const db = createDb(databaseUrl, { poolSize: 2 });
     const store: Store = createStore(db);
     const workers: NodeProcess[] = [];
-    const env = {
-      PARTITION_INTERVAL: '1m',
-      TASK_RETENTION: '1m',
-      BACKOFF_DELAY_MS: String(BACKOFF_MS),
-      DEMO_FAILURE_RATE: '0.01',
-    };
+    const env = { PARTITION_INTERVAL: '1m', TASK_RETENTION: '1m', DEMO_FAILURE_RATE: '0.01' };
     try {
       for (const id of [1, 2]) {
         workers.push(await startTestWorker({ redisUrl, databaseUrl, queueName, env: { ...env, WORKER_ID: `w${id}` } }));

@@ -8,6 +8,7 @@ import {
   EXTRA_TASKS_KEY,
   tasksIn,
   type Catalog,
+  type RetrySettings,
   type TaskQueue,
 } from '@sluice/tasks';
 import { Registry, createLogger, createMetrics } from '@sluice/telemetry';
@@ -61,6 +62,8 @@ export const startTestApi = async (options: {
   readonly wrapQueue?: (queue: TaskQueue) => TaskQueue;
   /** The task types the api accepts; default: the demo catalog. */
   readonly catalog?: Catalog;
+  /** BATCH_MAX_RETRIES and BACKOFF_DELAY_MS the api enqueues with; default 3 retries, 100 ms. */
+  readonly retry?: RetrySettings;
   /** PARTITION_INTERVAL and TASK_RETENTION the database is migrated with; default: the defaults. */
   readonly partitions?: PartitionSettings;
 }): Promise<TestApi> => {
@@ -74,7 +77,7 @@ export const startTestApi = async (options: {
   // BATCH_SIZE's default, as the api has it unless told otherwise.
   const queue = createTaskQueue(redis, {
     queueName: options.queueName,
-    retry: { maxRetries: 3, backoffDelayMs: 100 },
+    retry: options.retry ?? { maxRetries: 3, backoffDelayMs: 100 },
     catalog,
     defaultBatchSize: 100,
     // EVENTS_MAX_LEN's default, written into the queue's settings as the api does.
