@@ -164,7 +164,7 @@ const settle = (decision: Exclude<Decision, { kind: 'unread' }>): Outcome<Json> 
   // job's completed event, and the job itself is removed at once (see jobOptions).
   if (decision.kind === 'completed') return { ok: true, value: null };
   if (decision.kind === 'retry') return { ok: false, error: new Error(decision.error) };
-  // Named apart from a handler's final failure: its reason says why no row exists.
+  // It has no row to tell the story: the failed job's reason is all there is.
   if (decision.kind === 'expired') return { ok: false, error: new UnrecoverableError(decision.error) };
   if (decision.kind === 'duplicate') {
     return decision.row.status === 'COMPLETED'
@@ -209,6 +209,10 @@ interface Retry {
  * reason (see `isTransientError`) wrote nothing and sends the group back without spending an
  * attempt; any other commit error also wrote nothing, and fails this attempt of every task of
  * the group, so that it ends after the tasks' attempts rather than looping.
+ *
+ * A task whose partition is gone (dropped past TASK_RETENTION while it waited) fails for good as
+ * expired, before its handler runs, with no row; a commit that meets a partition changed since
+ * it was read sends the group back to be sorted again.
  *
  * A task whose row an earlier run already committed (a redelivery after a crash, or a second run
  * after a lost lock) settles as that row says: COMPLETED completes it, FAILED fails it for good
