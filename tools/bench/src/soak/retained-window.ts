@@ -1,13 +1,6 @@
 import type { SampledTask } from './task-sample.js';
 
 /**
- * The services' own defaults (packages/config: `TASK_RETENTION` 7d, `PARTITION_INTERVAL` 1d),
- * used for the judging when the run leaves them unset.
- */
-export const SERVICE_DEFAULT_RETENTION_SECONDS = 7 * 86_400;
-export const SERVICE_DEFAULT_INTERVAL_SECONDS = 86_400;
-
-/**
  * The submission time (epoch ms) after which a task must still be readable at `nowMs`. A
  * partition is dropped once all of it is older than the retention, so every task younger than
  * the retention is kept; one interval of margin on top covers a maintainer that runs late and

@@ -18,11 +18,7 @@ import { GROWTH_BOUNDS } from './growth-bounds.js';
 import { type CrashSummary, judgeSoak } from './judge-soak.js';
 import { createLogWatch } from './log-watch.js';
 import { checkRetained } from './retained-check.js';
-import {
-  SERVICE_DEFAULT_INTERVAL_SECONDS,
-  SERVICE_DEFAULT_RETENTION_SECONDS,
-  tasksToCheck,
-} from './retained-window.js';
+import { tasksToCheck } from './retained-window.js';
 import { SAMPLE_EVERY_MS, type SoakOptions } from './soak-options.js';
 import type { SoakResult } from './soak-result.js';
 import type { SoakSample } from './soak-sample.js';
@@ -69,8 +65,7 @@ export const runSoak = async (options: SoakOptions, io: SoakIo): Promise<SoakRes
   let keepLogs = true;
   let stack: ChaosStack | undefined;
   let probe: SystemProbe | undefined;
-  const intervalSeconds = options.partitionInterval?.seconds ?? SERVICE_DEFAULT_INTERVAL_SECONDS;
-  const retentionSeconds = options.retention?.seconds ?? SERVICE_DEFAULT_RETENTION_SECONDS;
+  const { intervalSeconds, retentionSeconds } = options.partitions;
   const durationMs = Math.round(options.minutes * 60_000);
   const warmupMs = Math.round(options.warmupMinutes * 60_000);
 
@@ -115,7 +110,7 @@ export const runSoak = async (options: SoakOptions, io: SoakIo): Promise<SoakRes
     io.log(
       `up in ${(clock() / 1000).toFixed(1)} s; ${options.minutes} min at ${options.rate} tasks/s in requests of ` +
         `${options.perRequest}, judged after a ${options.warmupMinutes} min warm-up; PARTITION_INTERVAL ` +
-        `${options.partitionInterval?.text ?? '(the services’ default)'}, TASK_RETENTION ${options.retention?.text ?? '(the services’ default)'}`,
+        `${options.partitionInterval ?? '(the services’ default)'}, TASK_RETENTION ${options.retention ?? '(the services’ default)'}`,
     );
 
     // ── load and samples ────────────────────────────────────────────────────────────────────
@@ -199,8 +194,8 @@ export const runSoak = async (options: SoakOptions, io: SoakIo): Promise<SoakRes
         warmupMinutes: options.warmupMinutes,
         perRequest: options.perRequest,
         sampleEveryMs: SAMPLE_EVERY_MS,
-        partitionInterval: options.partitionInterval?.text,
-        retention: options.retention?.text,
+        partitionInterval: options.partitionInterval,
+        retention: options.retention,
         intervalSeconds,
         retentionSeconds,
         serviceEnv: options.serviceEnv,

@@ -16,6 +16,8 @@ describe('parseSoakArgs', () => {
       drainTimeoutMs: 120_000,
       partitionInterval: undefined,
       retention: undefined,
+      // The services' own defaults: daily partitions, rows kept a week.
+      partitions: { intervalSeconds: 86_400, retentionSeconds: 604_800 },
       serviceEnv: {},
       jsonPath: '/repo/bench/results-soak.json',
       keepLogs: false,
@@ -27,11 +29,14 @@ describe('parseSoakArgs', () => {
     expect(parse('--minutes', '2', '--warmup-minutes', '1').warmupMinutes).toBe(1);
   });
 
-  it('passes --partition-interval and --retention to the services, read as durations', () => {
+  it('passes --partition-interval and --retention to the services, and reads them as the services will', () => {
     const options = parse('--partition-interval', '1m', '--retention', '2h');
-    expect(options.partitionInterval).toEqual({ text: '1m', seconds: 60 });
-    expect(options.retention).toEqual({ text: '2h', seconds: 7_200 });
-    expect(options.serviceEnv).toEqual({ PARTITION_INTERVAL: '1m', TASK_RETENTION: '2h' });
+    expect(options).toMatchObject({
+      partitionInterval: '1m',
+      retention: '2h',
+      partitions: { intervalSeconds: 60, retentionSeconds: 7_200 },
+      serviceEnv: { PARTITION_INTERVAL: '1m', TASK_RETENTION: '2h' },
+    });
   });
 
   it("takes them from this process's environment when the flags are not given, and the flags over it", () => {
@@ -45,7 +50,8 @@ describe('parseSoakArgs', () => {
 
   it('reads them from --env too, and leaves them unset when nothing sets them', () => {
     expect(parse('--env', 'TASK_RETENTION=5m', '--env', 'BATCH_SIZE=50')).toMatchObject({
-      retention: { text: '5m', seconds: 300 },
+      retention: '5m',
+      partitions: { retentionSeconds: 300 },
       serviceEnv: { TASK_RETENTION: '5m', BATCH_SIZE: '50' },
     });
     expect(parseSoakArgs([], { ...context, env: { PARTITION_INTERVAL: '' } }).serviceEnv).toEqual({});
@@ -59,18 +65,21 @@ describe('parseSoakArgs', () => {
     [['--per-request', '10001'], '--per-request'],
     [['--minutes', '1', '--warmup-minutes', '0.75'], '--warmup-minutes'],
     [['--minutes', '1', '--warmup-minutes', '2'], '--warmup-minutes'],
-    [['--retention', '2 months'], '--retention'],
-    [['--partition-interval', '1.5h'], '--partition-interval'],
-    [['--env', 'PARTITION_INTERVAL=daily'], '--env'],
+    [['--retention', '2 months'], '--retention: TASK_RETENTION must be a whole number and a unit'],
+    [['--retention', '30s'], '--retention: TASK_RETENTION must be from 1m'],
+    [['--partition-interval', '1.5h'], '--partition-interval: PARTITION_INTERVAL must be'],
+    [['--env', 'PARTITION_INTERVAL=daily'], 'PARTITION_INTERVAL must be a whole number and a unit'],
+    [['--retention', '3650d', '--partition-interval', '1m'], '--partition-interval: PARTITION_INTERVAL keeps'],
+    [['--env', 'BATCH_SIZE=0'], '--env: BATCH_SIZE'],
     [['--speed', '3'], 'speed'],
   ])('refuses %j, naming %s', (argv, flag) => {
     expect(() => parse(...argv)).toThrow(OptionError);
     expect(() => parse(...argv)).toThrow(flag);
   });
 
-  it('names the environment variable when an inherited setting cannot be read', () => {
+  it('names the variable when a setting inherited from the environment cannot be used', () => {
     expect(() => parseSoakArgs([], { ...context, env: { TASK_RETENTION: 'forever' } })).toThrow(
-      '--retention: $TASK_RETENTION must be a whole number and a unit',
+      '--retention: TASK_RETENTION must be a whole number and a unit',
     );
   });
 });

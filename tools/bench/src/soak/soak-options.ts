@@ -1,11 +1,14 @@
+import { ConfigError, loadConfig } from '@sluice/config';
 import { OptionError } from '../option-error.js';
 import { parseFlags } from '../parse-flags.js';
 import { number, seconds, serviceEnv, wholeNumber } from '../flag-values.js';
 
-/** A duration setting of the services, as written (`1m`, `7d`) and in seconds. */
-export interface Duration {
-  readonly text: string;
-  readonly seconds: number;
+/** How the services cut and keep the tables' partitions, in seconds. */
+export interface PartitionSettings {
+  /** `PARTITION_INTERVAL`. */
+  readonly intervalSeconds: number;
+  /** `TASK_RETENTION`. */
+  readonly retentionSeconds: number;
 }
 
 /**
@@ -25,10 +28,12 @@ export interface SoakOptions {
   readonly perRequest: number;
   /** Longest wait for the queue to drain after the load, in ms (`--drain-timeout`, seconds). Default 120 s. */
   readonly drainTimeoutMs: number;
-  /** The services' `PARTITION_INTERVAL`, undefined when left to their default (`--partition-interval`). */
-  readonly partitionInterval: Duration | undefined;
-  /** The services' `TASK_RETENTION`, undefined when left to their default (`--retention`). */
-  readonly retention: Duration | undefined;
+  /** The services' `PARTITION_INTERVAL` as given, undefined when left to their default (`--partition-interval`). */
+  readonly partitionInterval: string | undefined;
+  /** The services' `TASK_RETENTION` as given, undefined when left to their default (`--retention`). */
+  readonly retention: string | undefined;
+  /** Both as the services read them (`loadConfig`), their defaults filled in: what the run is judged by. */
+  readonly partitions: PartitionSettings;
   /** Settings of the api and the workers, PARTITION_INTERVAL and TASK_RETENTION among them when set. */
   readonly serviceEnv: Readonly<Record<string, string>>;
   /** Where the JSON result goes (`--json`). Default `bench/results-soak.json` at the repository root. */
@@ -94,22 +99,26 @@ const SPEC = {
   help: { type: 'boolean', default: false },
 } as const;
 
-const UNIT_SECONDS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3_600, d: 86_400, w: 604_800 };
+/** The flag that sets each of the services' settings the soak has one for. */
+const FLAG_OF: Readonly<Record<string, string>> = {
+  PARTITION_INTERVAL: 'partition-interval',
+  TASK_RETENTION: 'retention',
+};
 
 /**
- * A duration as the services read one (packages/config's `duration()`): a whole number and one
- * unit of s, m, h, d or w. Checked here too, so a typo fails before anything starts.
+ * The partition settings the services will run with, read by their own `loadConfig` from the
+ * environment they will be given: the same grammar, bounds and defaults, checked before
+ * anything starts. A setting they would refuse is an `OptionError` naming the flag (`--env` for
+ * one without a flag of its own) and the variable.
  */
-const duration = (flag: string, text: string, source: string): Duration => {
-  const match = /^(\d{1,9})([smhdw])$/.exec(text.trim());
-  const unit = UNIT_SECONDS[match?.[2] ?? ''];
-  if (match === null || unit === undefined) {
-    throw new OptionError(
-      flag,
-      `${source}must be a whole number and a unit of s, m, h, d or w, such as 1m or 7d (got ${JSON.stringify(text)})`,
-    );
+const partitionSettingsOf = (env: Readonly<Record<string, string>>): PartitionSettings => {
+  try {
+    return loadConfig(env).partitions;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const flag = FLAG_OF[error.issues[0]?.variable ?? ''] ?? 'env';
+    throw new OptionError(flag, error.issues.map((issue) => `${issue.variable} ${issue.message}`).join('; '));
   }
-  return { text: text.trim(), seconds: Number(match[1]) * unit };
 };
 
 /**
@@ -134,18 +143,19 @@ export const parseSoakArgs = (argv: ReadonlyArray<string>, context: SoakOptionCo
     );
   }
 
-  const fromFlags = serviceEnv(values.env);
-  const setting = (flag: string, name: string, given: string | undefined): Duration | undefined => {
-    if (given !== undefined) return duration(flag, given, '');
-    if (fromFlags[name] !== undefined) return duration('env', fromFlags[name], `${name} `);
+  // The flag, else --env, else this process's environment; else unset, for the services' default.
+  const env: Record<string, string> = { ...serviceEnv(values.env) };
+  const settings = [
+    ['PARTITION_INTERVAL', values['partition-interval']],
+    ['TASK_RETENTION', values.retention],
+  ] as const;
+  for (const [name, given] of settings) {
     const inherited = context.env[name];
-    return inherited === undefined || inherited === '' ? undefined : duration(flag, inherited, `$${name} `);
-  };
-  const partitionInterval = setting('partition-interval', 'PARTITION_INTERVAL', values['partition-interval']);
-  const retention = setting('retention', 'TASK_RETENTION', values.retention);
-  const env: Record<string, string> = { ...fromFlags };
-  if (partitionInterval !== undefined) env.PARTITION_INTERVAL = partitionInterval.text;
-  if (retention !== undefined) env.TASK_RETENTION = retention.text;
+    const value = given ?? env[name] ?? (inherited === '' ? undefined : inherited);
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
+  const partitions = partitionSettingsOf(env);
 
   return Object.freeze({
     minutes,
@@ -154,8 +164,9 @@ export const parseSoakArgs = (argv: ReadonlyArray<string>, context: SoakOptionCo
     warmupMinutes,
     perRequest: wholeNumber('per-request', values['per-request'], 1, 10_000),
     drainTimeoutMs: seconds('drain-timeout', values['drain-timeout'], 1, 86_400),
-    partitionInterval,
-    retention,
+    partitionInterval: env.PARTITION_INTERVAL,
+    retention: env.TASK_RETENTION,
+    partitions,
     serviceEnv: Object.freeze(env),
     jsonPath: values.json ?? context.defaultJsonPath,
     keepLogs: values['keep-logs'],
