@@ -28,9 +28,9 @@ export interface MaintenanceOptions {
    */
   readonly wait?: boolean;
   /**
-   * How long each DDL statement may wait for the table locks it needs, in ms. While it waits,
-   * every commit queues behind it; past this it gives up, rolls back, and the next run tries
-   * again. Default 2,000.
+   * How long each step may wait for a lock it needs, in ms: the maintenance lock when `wait` is
+   * set, and the table locks a long query on the table can hold up (commits never do). Past this
+   * the step gives up, and the next run tries again. Default 2,000.
    */
   readonly lockTimeoutMs?: number;
 }
