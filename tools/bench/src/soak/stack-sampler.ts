@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sql } from 'kysely';
+import { METRIC, PROCESS_METRIC } from '@sluice/telemetry';
 import { statusMb } from '../bench/proc-stats.js';
 import type { ChaosStack } from '../chaos/chaos-stack.js';
 import type { NodeService } from '../chaos/node-service.js';
@@ -27,14 +28,13 @@ import { metricsPortOf } from './worker-metrics-port.js';
 
 /**
  * The series read from the services' /metrics: prom-client's default metrics and the task
- * latency histogram, with the `sluice_` prefix every Sluice process gives them
- * (packages/telemetry/src/metric-names.ts, which this package does not depend on). A renamed
- * series reads as missing, and a series missing after the warm-up fails the run.
+ * latency histogram, by the names the services export them under. A series missing after the
+ * warm-up fails the run.
  */
 export const SERIES = Object.freeze({
-  heapUsedBytes: 'sluice_nodejs_heap_size_used_bytes',
-  eventLoopLagP99Seconds: 'sluice_nodejs_eventloop_lag_p99_seconds',
-  taskLatencySeconds: 'sluice_task_latency_seconds',
+  heapUsedBytes: PROCESS_METRIC.heapUsedBytes,
+  eventLoopLagP99Seconds: PROCESS_METRIC.eventLoopLagP99Seconds,
+  taskLatencySeconds: METRIC.taskLatencySeconds,
 });
 
 const MB = 1_048_576;
