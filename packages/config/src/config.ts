@@ -83,6 +83,9 @@ const schema = z.object({
   SLUICE_TASKS: optionalText(),
 });
 
+/** The most partitions per table TASK_RETENTION and PARTITION_INTERVAL may keep together. */
+export const MAX_PARTITIONS_KEPT = 1_000;
+
 /**
  * Every environment variable {@link loadConfig} reads: the schema's keys. Deployment checks use it
  * to require that a compose file sets, or may leave to its default, each one the apps read.
@@ -90,9 +93,6 @@ const schema = z.object({
  * @example
  * CONFIG_VARIABLES.includes('BATCH_SIZE'); // true
  */
-/** The most partitions per table TASK_RETENTION and PARTITION_INTERVAL may keep together. */
-export const MAX_PARTITIONS_KEPT = 1_000;
-
 export const CONFIG_VARIABLES: ReadonlyArray<string> = Object.freeze(Object.keys(schema.shape));
 
 export interface BatchSettings {
