@@ -102,7 +102,8 @@ describe('partitions under load, with PARTITION_INTERVAL=1m and TASK_RETENTION=1
       expect(expired?.failedReason).toMatch(
         /^its partition is gone: the task was submitted at \S+, and rows are kept for TASK_RETENTION \(1m\)/,
       );
-      const expiredIds = ((expired?.data as { tasks?: Array<{ id: string }> }).tasks ?? []).map((task) => task.id);
+      const expiredIds =
+        ((expired?.data ?? {}) as { tasks?: Array<{ id: string }> }).tasks?.map((task) => task.id) ?? [];
       expect(expiredIds.length).toBeGreaterThan(0);
       expect(await store.findTasks(expiredIds)).toEqual([]);
 

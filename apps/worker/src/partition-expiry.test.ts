@@ -31,7 +31,11 @@ describe('a task whose partition is gone', () => {
     const submittedAt = Date.now() - 3_600_000;
     const old = newId(submittedAt);
     // A backoff long enough to drop the partition between the two attempts.
-    await queue.add('FLAKY', { payload: {}, submittedAt }, { ...jobOptions({ maxRetries: 3, backoffDelayMs: 2_000 }), jobId: old });
+    await queue.add(
+      'FLAKY',
+      { payload: {}, submittedAt },
+      { ...jobOptions({ maxRetries: 3, backoffDelayMs: 2_000 }), jobId: old },
+    );
     const logger = createLogger({ component: 'worker', level: 'error' });
     const partitions = createPartitionMaintainer({ store, settings: PARTITION_DEFAULTS, logger, everyMs: 3_600_000 });
     await partitions.start();
