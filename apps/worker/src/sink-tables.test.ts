@@ -94,7 +94,9 @@ describe('a worker whose task types have sinks', () => {
     });
     const waiting = 'database does not answer: waiting for it to check the sink tables before taking jobs';
     // Partition maintenance says so too, first: only the sink tables' wait is this spec's.
-    await waitFor(() => warn.mock.calls.some(([message]) => message === waiting), { what: 'the wait logged' });
+    await waitFor(() => warn.mock.calls.some((call) => (call as unknown[])[0] === waiting), {
+      what: 'the wait logged',
+    });
 
     await worker.close();
 
