@@ -140,7 +140,7 @@ const sluice = (args: ReadonlyArray<string>, env: Readonly<Record<string, string
 
 const stopAll = async (processes: ReadonlyArray<NodeProcess>): Promise<void> => {
   for (const child of processes) child.kill('SIGTERM');
-  for (const child of processes) expect((await child.exited).code).toBe(0);
+  for (const child of processes) expect((await child.exited).code, child.output()).toBe(0);
 };
 
 describe('the published packages', () => {
@@ -186,7 +186,11 @@ describe('the published packages', () => {
         '/api/docs/api-docs.js',
         '/api/docs/swagger-ui-bundle.js',
       ]) {
-        expect((await fetch(`http://127.0.0.1:${port}${path}`)).status, path).toBe(200);
+        const response = await fetch(`http://127.0.0.1:${port}${path}`);
+        // Read to the end: a body left unread (Swagger UI's bundle is over a megabyte) keeps its
+        // connection busy, and the api's stop would wait for it until the grace period ends.
+        await response.arrayBuffer();
+        expect(response.status, path).toBe(200);
       }
       // A service of the project's submits with @sluice/client, as installed from its tarball.
       const client = startNodeProcess(
