@@ -114,6 +114,35 @@ export const createGroupGauges = (
 };
 
 /**
+ * A gauge of one label whose values `read` gives at scrape time, one per label value. A read that
+ * fails is told to `onError` and leaves the last values: failing the whole scrape would hide every
+ * other metric, and mark the api down, exactly while an operator needs them.
+ */
+const createScrapedGauge = <Label extends string>(
+  registry: Registry,
+  metric: { readonly name: string; readonly help: string; readonly label: Label },
+  read: () => Promise<Readonly<Record<string, number>>>,
+  onError: ((error: unknown) => void) | undefined,
+): Gauge<Label> =>
+  new Gauge({
+    name: metric.name,
+    help: metric.help,
+    labelNames: [metric.label] as const,
+    registers: [registry],
+    async collect() {
+      let values: Readonly<Record<string, number>>;
+      try {
+        values = await read();
+      } catch (error) {
+        onError?.(error);
+        return;
+      }
+      for (const [value, count] of Object.entries(values))
+        this.set({ [metric.label]: value } as Record<Label, string>, count);
+    },
+  });
+
+/**
  * The queue gauge is registered only by the api, which fills it from BullMQ at scrape time, so
  * that N worker replicas do not report the same queue N times.
  */
@@ -123,24 +152,16 @@ export const createQueueGauge = (
   /** Told when reading the counts fails (Redis down); the scrape then shows the last counts. */
   onError?: (error: unknown) => void,
 ): Gauge<'state'> =>
-  new Gauge({
-    name: METRIC.queueJobs,
-    help: 'Jobs in the tasks queue by state, read from BullMQ when scraped.',
-    labelNames: ['state'] as const,
-    registers: [registry],
-    async collect() {
-      let counts: Readonly<Record<string, number>>;
-      try {
-        counts = await collect();
-      } catch (error) {
-        // Failing the whole scrape would hide every other metric, and mark the api down, exactly
-        // while an operator needs them.
-        onError?.(error);
-        return;
-      }
-      for (const [state, count] of Object.entries(counts)) this.set({ state }, count);
+  createScrapedGauge(
+    registry,
+    {
+      name: METRIC.queueJobs,
+      help: 'Jobs in the tasks queue by state, read from BullMQ when scraped.',
+      label: 'state',
     },
-  });
+    collect,
+    onError,
+  );
 
 /**
  * Redis's memory (`used_memory` of `INFO memory`), read at scrape time. Registered by the api
@@ -177,16 +198,13 @@ export const createPartitionsGauge = (
   /** Told when reading fails (PostgreSQL down); the scrape then shows the last values. */
   onError?: (error: unknown) => void,
 ): Gauge<'table'> =>
-  new Gauge({
-    name: METRIC.partitions,
-    help: 'Partitions of each time-partitioned table, from the catalog when scraped: created ahead, dropped past TASK_RETENTION.',
-    labelNames: ['table'] as const,
-    registers: [registry],
-    async collect() {
-      try {
-        for (const [table, count] of Object.entries(await read())) this.set({ table }, count);
-      } catch (error) {
-        onError?.(error);
-      }
+  createScrapedGauge(
+    registry,
+    {
+      name: METRIC.partitions,
+      help: 'Partitions of each time-partitioned table, from the catalog when scraped: created ahead, dropped past TASK_RETENTION.',
+      label: 'table',
     },
-  });
+    read,
+    onError,
+  );
