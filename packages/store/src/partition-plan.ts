@@ -9,6 +9,8 @@
  * that first migration, or after PARTITION_INTERVAL changed).
  */
 
+import { loadConfig } from '@sluice/config';
+
 /** A range partition of `tasks` or `batches` on its time column: rows in `[from, to)`. */
 export interface PartitionRange {
   readonly name: string;
@@ -23,11 +25,8 @@ export interface PartitionSettings {
   readonly retentionSeconds: number;
 }
 
-/** The configuration's defaults: daily partitions, rows kept 7 days. */
-export const PARTITION_DEFAULTS: PartitionSettings = Object.freeze({
-  intervalSeconds: 86_400,
-  retentionSeconds: 604_800,
-});
+/** The configuration's defaults (daily partitions, rows kept 7 days), as loadConfig gives them: one source. */
+export const PARTITION_DEFAULTS: PartitionSettings = loadConfig({}).partitions;
 
 /** A partition to create. */
 export interface NewPartition {
