@@ -116,6 +116,39 @@ describe('loadConfig', () => {
     );
   });
 
+  it('uses one queue on REDIS_URL unless told otherwise, and reads cluster nodes and shards', () => {
+    const plain = loadConfig({ REDIS_CLUSTER_NODES: ' ' });
+    expect(plain.redisClusterNodes).toBeUndefined();
+    expect(plain.shards).toEqual({ count: 1, consumed: [0] });
+    const cluster = loadConfig({
+      REDIS_CLUSTER_NODES: 'redis-1:6379, 10.0.0.2:7001,[::1]:7002',
+      QUEUE_SHARDS: '6',
+      WORKER_SHARDS: '4, 0,2,2',
+    });
+    expect(cluster.redisClusterNodes).toEqual([
+      { host: 'redis-1', port: 6379 },
+      { host: '10.0.0.2', port: 7001 },
+      { host: '::1', port: 7002 },
+    ]);
+    expect(cluster.shards).toEqual({ count: 6, consumed: [0, 2, 4] });
+    expect(loadConfig({ QUEUE_SHARDS: '3' }).shards.consumed).toEqual([0, 1, 2]);
+  });
+
+  it('refuses a cluster node without a port, shards out of range, and a worker shard QUEUE_SHARDS does not number', () => {
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: 'redis-1:6379,redis-2' })).toThrow(
+      /REDIS_CLUSTER_NODES: must be a comma-separated list of host:port .*"redis-2" is not one/,
+    );
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: 'redis-1:70000' })).toThrow(/"redis-1:70000" is not one/);
+    expect(() => loadConfig({ QUEUE_SHARDS: '0' })).toThrow('QUEUE_SHARDS: must be at least 1');
+    expect(() => loadConfig({ QUEUE_SHARDS: '1025' })).toThrow('QUEUE_SHARDS: must be at most 1024');
+    expect(() => loadConfig({ WORKER_SHARDS: '0,x' })).toThrow(
+      'WORKER_SHARDS: must be a comma-separated list of shard numbers',
+    );
+    expect(() => loadConfig({ QUEUE_SHARDS: '4', WORKER_SHARDS: '1,4,5' })).toThrow(
+      'WORKER_SHARDS: names shard 4, 5, but QUEUE_SHARDS=4 numbers them 0 to 3 (got "1,4,5")',
+    );
+  });
+
   it('reads API keys, trimming blanks around commas, and refuses a short key', () => {
     expect(loadConfig({}).apiKeys).toEqual([]);
     expect(loadConfig({ API_KEYS: ' ' }).apiKeys).toEqual([]);

@@ -9,17 +9,26 @@ import {
   logLevel,
   optionalInteger,
   optionalText,
+  indexList,
+  redisNodes,
   url,
+  type RedisNode,
 } from './env-schema.js';
 import { ConfigError } from './config-error.js';
 import { formatDuration } from './duration.js';
 import { deepFreeze, parseEnv, type Env } from './parse-env.js';
+
+/** The most queues QUEUE_SHARDS may spread the tasks over. */
+export const MAX_QUEUE_SHARDS = 1_024;
 
 const schema = z.object({
   PORT: integer(8038, 0, 65_535),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: integer(65_000, 1_000, 3_600_000),
   METRICS_PORT: optionalInteger(0, 65_535),
   REDIS_URL: url(['redis', 'rediss']).default('redis://127.0.0.1:6379'),
+  REDIS_CLUSTER_NODES: redisNodes(),
+  QUEUE_SHARDS: integer(1, 1, MAX_QUEUE_SHARDS),
+  WORKER_SHARDS: indexList(),
   DATABASE_URL: url(['postgres', 'postgresql']).default('postgres://postgres@127.0.0.1:5432/sluice'),
   QUEUE_NAME: z.preprocess(
     (v) => (v === '' ? undefined : v),
@@ -129,9 +138,22 @@ export interface Config {
    * The api serves its metrics on `port` instead.
    */
   readonly metricsPort?: number;
+  /** Redis, unless `redisClusterNodes` is set (`REDIS_URL`). */
   readonly redisUrl: string;
+  /**
+   * The seed nodes of a Redis Cluster (`REDIS_CLUSTER_NODES`): every process then connects through
+   * ioredis's Cluster client, and `redisUrl` is not used.
+   */
+  readonly redisClusterNodes?: ReadonlyArray<RedisNode>;
   readonly databaseUrl: string;
+  /** The queue's name (`QUEUE_NAME`); with shards or a cluster, the stem of each shard's name. */
   readonly queueName: string;
+  /**
+   * How the tasks spread over queues. `count` queues (`QUEUE_SHARDS`, default 1), each in one
+   * hash slot of its own; a task goes to the one a hash of its id picks. `consumed` are the
+   * shards this worker takes jobs from (`WORKER_SHARDS`, numbered from 0; default all).
+   */
+  readonly shards: { readonly count: number; readonly consumed: ReadonlyArray<number> };
   readonly batch: BatchSettings;
   /** How long a stopping process may take to flush and commit, in ms (`SHUTDOWN_GRACE_MS`). */
   readonly shutdownGraceMs: number;
@@ -251,8 +273,13 @@ export const loadConfig = (env: Env = process.env): Config => {
     httpKeepAliveTimeoutMs: raw.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     ...(raw.METRICS_PORT === undefined ? {} : { metricsPort: raw.METRICS_PORT }),
     redisUrl: raw.REDIS_URL,
+    ...(raw.REDIS_CLUSTER_NODES === undefined ? {} : { redisClusterNodes: raw.REDIS_CLUSTER_NODES }),
     databaseUrl: raw.DATABASE_URL,
     queueName: raw.QUEUE_NAME,
+    shards: {
+      count: raw.QUEUE_SHARDS,
+      consumed: raw.WORKER_SHARDS ?? Array.from({ length: raw.QUEUE_SHARDS }, (_, shard) => shard),
+    },
     batch: {
       size: raw.BATCH_SIZE,
       timeoutMs: raw.BATCH_TIMEOUT_MS,
@@ -305,6 +332,17 @@ export const loadConfig = (env: Env = process.env): Config => {
         message:
           `must be 0 or above DB_STATEMENT_TIMEOUT_MS (${raw.DB_STATEMENT_TIMEOUT_MS}), so that the server cancels ` +
           `a slow statement before the client gives up on its connection (got "${raw.DB_QUERY_TIMEOUT_MS}")`,
+      },
+    ]);
+  }
+  const beyond = (raw.WORKER_SHARDS ?? []).filter((shard) => shard >= raw.QUEUE_SHARDS);
+  if (beyond.length > 0) {
+    throw new ConfigError([
+      {
+        variable: 'WORKER_SHARDS',
+        message:
+          `names shard ${beyond.join(', ')}, but QUEUE_SHARDS=${raw.QUEUE_SHARDS} numbers them 0 to ${raw.QUEUE_SHARDS - 1} ` +
+          `(got "${(raw.WORKER_SHARDS ?? []).join(',')}")`,
       },
     ]);
   }

@@ -88,6 +88,67 @@ export const url = (schemes: ReadonlyArray<string>) =>
     ),
   );
 
+/** A Redis node's address: a host (name, IPv4, or IPv6 in brackets) and a port. */
+export interface RedisNode {
+  readonly host: string;
+  readonly port: number;
+}
+
+const NODE_ADDRESS = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9._-]+)):(\d{1,5})$/;
+
+/**
+ * `host:port,host:port,…`, the seed nodes of a Redis Cluster, or undefined when unset or blank.
+ * Any one reachable node is enough for the client to find the rest; more survive one being down.
+ */
+export const redisNodes = () =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .transform((text, context): ReadonlyArray<RedisNode> => {
+        const entries = text
+          .split(',')
+          .map((entry) => entry.trim())
+          .filter((entry) => entry !== '');
+        const nodes: RedisNode[] = [];
+        for (const entry of entries) {
+          const match = NODE_ADDRESS.exec(entry);
+          const port = Number(match?.[3]);
+          if (match === null || !(port >= 1 && port <= 65_535)) {
+            context.addIssue({
+              code: 'custom',
+              message: `must be a comma-separated list of host:port (e.g. redis-1:6379,redis-2:6379); "${entry}" is not one`,
+            });
+            return z.NEVER;
+          }
+          nodes.push({ host: match[1] ?? match[2] ?? '', port });
+        }
+        if (nodes.length === 0) {
+          context.addIssue({ code: 'custom', message: 'must name at least one host:port' });
+          return z.NEVER;
+        }
+        return nodes;
+      })
+      .optional(),
+  );
+
+/** A comma-separated list of distinct whole numbers from 0, or undefined when unset or blank. */
+export const indexList = () =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .transform((text, context): ReadonlyArray<number> => {
+        const entries = text.split(',').map((entry) => entry.trim());
+        if (!entries.every((entry) => /^\d{1,6}$/.test(entry))) {
+          context.addIssue({ code: 'custom', message: 'must be a comma-separated list of shard numbers (e.g. 0,2,4)' });
+          return z.NEVER;
+        }
+        return [...new Set(entries.map(Number))].sort((a, b) => a - b);
+      })
+      .optional(),
+  );
+
 /** An optional non-empty string. */
 export const optionalText = () => z.preprocess(blankToUndefined, z.string().optional());
 

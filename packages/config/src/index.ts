@@ -7,7 +7,8 @@ export {
   untunedService,
   WORKER_NODE_OPTIONS,
 } from './service-node-options.js';
-export { CONFIG_VARIABLES, loadConfig, type BatchSettings, type Config } from './config.js';
+export { CONFIG_VARIABLES, loadConfig, MAX_QUEUE_SHARDS, type BatchSettings, type Config } from './config.js';
+export type { RedisNode } from './env-schema.js';
 export {
   loadDevstackConfig,
   loadTestConfig,
