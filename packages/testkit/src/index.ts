@@ -13,4 +13,10 @@ export {
   type ScrapeJob,
 } from './prometheus-server.js';
 export { checkMetrics, type PromtoolResult } from './promtool.js';
+export {
+  startRedisCluster,
+  type RedisCluster,
+  type RedisClusterNode,
+  type RedisClusterOptions,
+} from './redis-cluster.js';
 export { waitFor, type WaitForOptions } from './wait-for.js';
