@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type { z } from 'zod';
 import { createCatalog } from './catalog.js';
 import { enqueueFailure, InvalidTaskError } from './enqueue-errors.js';
@@ -32,6 +32,7 @@ export type TaskOf<T extends ReadonlyArray<TaskType>> = {
 /** The defaults of the settings the api and workers read from the environment. */
 export const ENQUEUER_DEFAULTS = {
   queueName: DEFAULT_QUEUE_NAME,
+  shards: 1,
   batchSize: 100,
   retry: { maxRetries: 3, backoffDelayMs: 1_000 },
   failedJobs: FAILED_JOBS_DEFAULTS,
@@ -44,11 +45,13 @@ export interface EnqueuerOptions<T extends ReadonlyArray<TaskType>> {
    * once with UnavailableError (nothing stored) rather than waiting for it. A submission made
    * while the connection is still making its first connect waits for it.
    */
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /** The task types, the same module the api and workers load (`SLUICE_TASKS`). */
   readonly taskTypes: T;
   /** `QUEUE_NAME` of the api and workers; default `tasks`. */
   readonly queueName?: string;
+  /** `QUEUE_SHARDS` of the api and workers; default 1. A Redis Cluster client for `redis` on a cluster. */
+  readonly shards?: number;
   /** `BATCH_SIZE`: tasks a parcel of a type without its own `batch.size` carries; default 100. */
   readonly batchSize?: number;
   /** `BATCH_MAX_RETRIES` and `BACKOFF_DELAY_MS`, which every job carries; default 3 and 1,000 ms. */
@@ -132,6 +135,7 @@ export const createEnqueuer = <const T extends ReadonlyArray<TaskType>>(options:
   const catalog = createCatalog(options.taskTypes);
   const queue = createTaskQueue(options.redis, {
     queueName: options.queueName ?? ENQUEUER_DEFAULTS.queueName,
+    shards: options.shards ?? ENQUEUER_DEFAULTS.shards,
     retry: options.retry ?? ENQUEUER_DEFAULTS.retry,
     failedJobs: options.failedJobs ?? ENQUEUER_DEFAULTS.failedJobs,
     catalog,

@@ -70,6 +70,20 @@ export {
 } from './queue-contract.js';
 export { assertNoEviction, RedisPolicyError } from './redis-policy.js';
 export {
+  createRedisClient,
+  isCluster,
+  pingAll,
+  primariesOf,
+  redisTargetOf,
+  type RedisClient,
+  type RedisNodeAddress,
+  type RedisTarget,
+} from './redis-client.js';
+export { keySlot, SLOT_COUNT } from './key-slot.js';
+export { shardOf } from './shard-of.js';
+export { shardQueueNames, type ShardLayout } from './shard-names.js';
+export { placementProblem, shardPlacement, type ServerShards } from './shard-placement.js';
+export {
   MAX_BULK_TASKS,
   MAX_KEY_LENGTH,
   MAX_PAYLOAD_BYTES,

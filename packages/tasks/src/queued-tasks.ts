@@ -1,4 +1,5 @@
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import { parcelJobIdOf, retryParcelId } from './parcel-id.js';
 
 /** How BullMQ sees a task that is not committed yet. */
@@ -120,7 +121,7 @@ type JobState = QueuedTask['state'];
  * prioritized, paused, waiting for children): QUEUED.
  */
 const statesOf = async (
-  redis: Redis,
+  redis: RedisClient,
   keys: QueueKeys,
   jobs: ReadonlyArray<StoredJob>,
 ): Promise<ReadonlyMap<string, JobState>> => {
@@ -171,7 +172,7 @@ const statesOf = async (
  * const tasks = await findQueuedTasks(redis, queue, ids, 3);
  */
 export const findQueuedTasks = async (
-  redis: Redis,
+  redis: RedisClient,
   keys: QueueKeys,
   ids: ReadonlyArray<string>,
   maxRetries: number,

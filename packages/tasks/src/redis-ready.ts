@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import { UnavailableError } from './enqueue-errors.js';
 
 /**
@@ -8,7 +8,7 @@ import { UnavailableError } from './enqueue-errors.js';
  * one that is reconnecting or closed is left to fail its command as it would (UnavailableError):
  * only the first connect is waited for, never an outage.
  */
-export const untilConnected = async (redis: Redis): Promise<void> => {
+export const untilConnected = async (redis: RedisClient): Promise<void> => {
   if (redis.status === 'ready') return;
   if (redis.status === 'wait') {
     // lazyConnect: nothing connects until asked.

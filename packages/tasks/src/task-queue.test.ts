@@ -46,8 +46,9 @@ describe('TaskQueue.findMany', () => {
     const [active] = await queue.enqueue([email(0)], Date.now());
     const [retried] = await queue.enqueue([email(1)], Date.now());
     const once1 = { attempts: 1, removeOnComplete: false } as const;
-    const failed = (await queue.queue.add('SMS', { payload: 'lost', submittedAt: Date.now() }, once1)).id ?? '';
-    const completed = (await queue.queue.add('PUSH', { payload: 'sent', submittedAt: Date.now() }, once1)).id ?? '';
+    const failed = (await queue.queues[0]!.add('SMS', { payload: 'lost', submittedAt: Date.now() }, once1)).id ?? '';
+    const completed =
+      (await queue.queues[0]!.add('PUSH', { payload: 'sent', submittedAt: Date.now() }, once1)).id ?? '';
     const [waiting] = await queue.enqueue([email(2)], Date.now());
     const token = 'test-token';
     const take = () => worker.getNextJob(token);
@@ -71,7 +72,7 @@ describe('TaskQueue.findMany', () => {
     const submissions = [...Array.from({ length: 150 }, (_, n) => email(n)), sms(0)];
     const ids = await queue.enqueue(submissions, Date.now());
     const [alone] = await queue.enqueue([email(999)], Date.now());
-    expect(await queue.queue.getWaitingCount()).toBe(4);
+    expect(await queue.queues[0]!.getWaitingCount()).toBe(4);
     // A worker takes the first job: the parcel of the first 100 EMAIL tasks.
     expect((await worker.getNextJob('test-token'))?.id).toBe(parcelJobIdOf(ids[0] ?? ''));
 
@@ -102,8 +103,8 @@ describe('TaskQueue.findMany', () => {
     const [first, second, third] = await queue.enqueue([email(0), email(1), email(2)], submittedAt);
     if (first === undefined || second === undefined || third === undefined) throw new Error('three ids expected');
     // As a worker leaves it: the parcel done with, its second task going on to attempt 2.
-    await queue.queue.remove(parcelJobIdOf(first));
-    await queue.queue.add(
+    await queue.queues[0]!.remove(parcelJobIdOf(first));
+    await queue.queues[0]!.add(
       'EMAIL',
       { submittedAt, attempt: 2, tasks: [{ id: second, payload: email(1).payload, error: 'provider said 503' }] },
       { ...jobOptions(retry), jobId: retryParcelId(parcelJobIdOf(second), 2), delay: 60_000 },
@@ -124,7 +125,7 @@ describe('TaskQueue.findMany', () => {
     expect(await queue.find(second)).toEqual(found[0]);
 
     // Attempt 2's parcel adds attempt 3's just before it completes: the later attempt shows.
-    await queue.queue.add(
+    await queue.queues[0]!.add(
       'EMAIL',
       { submittedAt, attempt: 3, tasks: [{ id: second, payload: email(1).payload, error: 'provider said 429' }] },
       { ...jobOptions(retry), jobId: retryParcelId(parcelJobIdOf(second), 3) },
@@ -168,7 +169,7 @@ describe('what a TaskQueue leaves in Redis', () => {
           ids.push(...(await queue.enqueue([email(n)], Date.now())));
           await failAll(worker);
         }
-        const kept = await queue.queue.getFailed(0, -1);
+        const kept = await queue.queues[0]!.getFailed(0, -1);
         expect(kept.map((job) => job.id).sort()).toEqual(ids.slice(-3).sort());
       },
     ));
@@ -180,13 +181,13 @@ describe('what a TaskQueue leaves in Redis', () => {
       async (queue) => {
         await queue.enqueue([email(0), sms(0)], Date.now());
         await failAll(worker);
-        expect(await queue.queue.getFailedCount()).toBe(2);
+        expect(await queue.queues[0]!.getFailedCount()).toBe(2);
         // BullMQ trims by age when a job fails: once the first two are over a second old, the
         // next failure removes them.
         await new Promise((resolve) => setTimeout(resolve, 2_100));
         const [late] = await queue.enqueue([email(1)], Date.now());
         await failAll(worker);
-        expect((await queue.queue.getFailed(0, -1)).map((job) => job.id)).toEqual([late]);
+        expect((await queue.queues[0]!.getFailed(0, -1)).map((job) => job.id)).toEqual([late]);
       },
     ));
 
@@ -199,10 +200,10 @@ describe('what a TaskQueue leaves in Redis', () => {
       const enqueuer = createEnqueuer({ redis: connection, taskTypes, queueName });
       try {
         for (let n = 0; n < 2_000; n += 1) await enqueuer.submit('SMS', `message ${n}`);
-        expect(await connection.hget(queue.queue.toKey('meta'), 'opts.maxLenEvents')).toBe('200');
+        expect(await connection.hget(queue.queues[0]!.toKey('meta'), 'opts.maxLenEvents')).toBe('200');
         // Trimmed with MAXLEN ~, which removes whole stream nodes (100 entries each): about 200.
-        expect(await connection.xlen(queue.queue.toKey('events'))).toBeLessThanOrEqual(300);
-        expect(await queue.queue.count()).toBe(2_000);
+        expect(await connection.xlen(queue.queues[0]!.toKey('events'))).toBeLessThanOrEqual(300);
+        expect(await queue.queues[0]!.count()).toBe(2_000);
       } finally {
         await enqueuer.close();
       }

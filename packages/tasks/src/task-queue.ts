@@ -1,12 +1,15 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
-import { bulkJobs, keyedBulkJobs, singleJob, type BulkJobs } from './bulk-jobs.js';
+import { bulkJobs, keyedBulkJobs, singleJob, type BulkJobs, type NewJob } from './bulk-jobs.js';
 import { findQueuedTasks, type QueuedTask } from './queued-tasks.js';
 import type { Catalog } from './catalog.js';
 import type { QueuedJobData } from './job-data.js';
 import type { KeyedParcelIds } from './keyed-parcels.js';
 import { parcelSizeOf } from './parcel-plan.js';
+import { OutcomeUnknownError } from './enqueue-errors.js';
 import { EXTRA_TASKS_KEY, jobOptions, type FailedJobsBound, type RetrySettings } from './queue-contract.js';
+import { isCluster, pingAll, type RedisClient } from './redis-client.js';
+import { shardOf } from './shard-of.js';
+import { shardQueueNames } from './shard-names.js';
 import type { Submission } from './submission.js';
 import { newId } from './task-id.js';
 import { waitingTasks } from './waiting-tasks.js';
@@ -38,13 +41,39 @@ export interface TaskQueue {
    * whatever the count, and no scan of the waiting list: see findQueuedTasks.
    */
   findMany(ids: ReadonlyArray<string>): Promise<ReadonlyArray<QueuedTask>>;
-  /** Tasks waiting, as QUEUE_HIGH_WATER counts them: see waitingTasks. */
+  /** Tasks waiting in every shard, as QUEUE_HIGH_WATER counts them: see waitingTasks. */
   waitingTasks(): Promise<number>;
+  /** Jobs by state, summed over the shards. */
   counts(): Promise<Readonly<Record<string, number>>>;
+  /** Jobs by state in each shard, in the order of `queues`. */
+  shardCounts(): Promise<ReadonlyArray<Readonly<Record<string, number>>>>;
+  /** Pings Redis: every primary of a cluster. */
   ping(): Promise<void>;
-  readonly queue: Queue<QueuedJobData, unknown, string>;
+  /** One queue per shard (QUEUE_SHARDS), numbered from 0: see shardQueueNames. */
+  readonly queues: ReadonlyArray<Queue<QueuedJobData, unknown, string>>;
   close(): Promise<void>;
 }
+
+/** The states the counts report, as Bull Board and the queue gauge name them. */
+const COUNTED_STATES = ['waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized'] as const;
+
+/** Jobs grouped by the shard their id routes them to. */
+const byShard = <Job extends NewJob<unknown>>(jobs: ReadonlyArray<Job>, shards: number): ReadonlyMap<number, Job[]> => {
+  const groups = new Map<number, Job[]>();
+  for (const job of jobs) {
+    const shard = shardOf(job.opts.jobId, shards);
+    const group = groups.get(shard);
+    if (group === undefined) groups.set(shard, [job]);
+    else group.push(job);
+  }
+  return groups;
+};
+
+/** Tasks a job carries beyond itself: a parcel's tasks − 1, else 0. */
+const extraTasksOf = (job: NewJob<unknown>): number => {
+  const tasks = (job.data as { tasks?: unknown }).tasks;
+  return Array.isArray(tasks) ? tasks.length - 1 : 0;
+};
 
 /**
  * The submitting side of the tasks queue: the api's, and createEnqueuer's. The connection should
@@ -52,9 +81,14 @@ export interface TaskQueue {
  * waiting: the api then answers 503 and never a 202 it could not keep.
  */
 export const createTaskQueue = (
-  connection: Redis,
+  connection: RedisClient,
   options: {
     readonly queueName: string;
+    /**
+     * Queues the tasks spread over (QUEUE_SHARDS), each task to the one a hash of its id picks
+     * (shardOf); their names come from shardQueueNames. Default 1.
+     */
+    readonly shards?: number;
     readonly retry: RetrySettings;
     /** The task types, whose `batch.size` bounds their parcels. */
     readonly catalog: Catalog;
@@ -72,41 +106,95 @@ export const createTaskQueue = (
     readonly onError?: (error: Error) => void;
   },
 ): TaskQueue => {
-  const queue = new Queue<QueuedJobData, unknown, string>(
-    options.queueName,
-    options.eventsMaxLen === undefined
-      ? { connection, skipMetasUpdate: true }
-      : { connection, streams: { events: { maxLen: options.eventsMaxLen } } },
+  const names = shardQueueNames({
+    queueName: options.queueName,
+    shards: options.shards ?? 1,
+    cluster: isCluster(connection),
+  });
+  const queues = names.map(
+    (name) =>
+      new Queue<QueuedJobData, unknown, string>(
+        name,
+        options.eventsMaxLen === undefined
+          ? { connection, skipMetasUpdate: true }
+          : { connection, streams: { events: { maxLen: options.eventsMaxLen } } },
+      ),
   );
+  const queueOf = (id: string) => queues[shardOf(id, queues.length)] as (typeof queues)[number];
   const onError = options.onError ?? (() => undefined);
-  queue.on('error', onError);
+  for (const queue of queues) queue.on('error', onError);
   const defaults = jobOptions(options.retry, options.failedJobs);
   // The sizes a keyed request's classes are cut at: a keyed task leads to its parcel by its size.
   const parcelSizes = [
     ...new Set(options.catalog.names.map((name) => parcelSizeOf(options.catalog, name, options.defaultBatchSize))),
   ];
-  const findMany = (ids: ReadonlyArray<string>) =>
-    findQueuedTasks(connection, queue, ids, options.retry.maxRetries, parcelSizes);
-  /** Adds a request's jobs in one addBulk, then counts its parcels' extra tasks for QUEUE_HIGH_WATER. */
-  const addJobs = async (bulk: BulkJobs): Promise<void> => {
-    await queue.addBulk([...bulk.jobs]);
-    if (bulk.extraTasks > 0) {
+  /** Each shard is asked for the ids its jobs would hold, all at once; the answers keep `ids`' order. */
+  const findMany = async (ids: ReadonlyArray<string>): Promise<ReadonlyArray<QueuedTask>> => {
+    const find = (queue: (typeof queues)[number], shardIds: ReadonlyArray<string>) =>
+      findQueuedTasks(connection, queue, shardIds, options.retry.maxRetries, parcelSizes);
+    if (queues.length === 1) return find(queues[0] as (typeof queues)[number], ids);
+    const asked = new Map<(typeof queues)[number], string[]>();
+    for (const id of new Set(ids)) {
+      const queue = queueOf(id);
+      const shardIds = asked.get(queue);
+      if (shardIds === undefined) asked.set(queue, [id]);
+      else shardIds.push(id);
+    }
+    const found = new Map<string, QueuedTask>();
+    const answers = await Promise.all([...asked].map(([queue, shardIds]) => find(queue, shardIds)));
+    for (const task of answers.flat()) found.set(task.id, task);
+    return [...new Set(ids)].flatMap((id) => {
+      const task = found.get(id);
+      return task === undefined ? [] : [task];
+    });
+  };
+  /**
+   * Adds one shard's jobs in one addBulk (one MULTI: all or none), then counts its parcels' extra
+   * tasks for QUEUE_HIGH_WATER.
+   */
+  const addToShard = async (queue: (typeof queues)[number], jobs: ReadonlyArray<BulkJobs['jobs'][number]>) => {
+    await queue.addBulk([...jobs]);
+    const extraTasks = jobs.reduce((sum, job) => sum + extraTasksOf(job), 0);
+    if (extraTasks > 0) {
       // The jobs are stored whatever happens here, so a failure must not turn into an answer
       // that says nothing was: it leaves the count low until the waiting list next empties.
-      await connection.incrby(queue.toKey(EXTRA_TASKS_KEY), bulk.extraTasks).catch((error: unknown) => {
+      await connection.incrby(queue.toKey(EXTRA_TASKS_KEY), extraTasks).catch((error: unknown) => {
         onError(new Error('parcels enqueued but not counted for QUEUE_HIGH_WATER', { cause: error }));
       });
     }
   };
+  /**
+   * Adds a request's jobs, each on its shard. One shard's jobs go in together or not at all; a
+   * request over several shards can be cut short between them, and then neither "nothing was
+   * stored" nor "all was" is true: that is an outcome-unknown, which a re-send with the same
+   * Idempotency-Key settles.
+   */
+  const addJobs = async (bulk: BulkJobs): Promise<void> => {
+    const shards = [...byShard(bulk.jobs, queues.length)];
+    const settled = await Promise.allSettled(
+      shards.map(([shard, jobs]) => addToShard(queues[shard] as (typeof queues)[number], jobs)),
+    );
+    const failed = settled.find((outcome) => outcome.status === 'rejected');
+    if (failed === undefined) return;
+    if (settled.some((outcome) => outcome.status === 'fulfilled')) {
+      throw new OutcomeUnknownError('enqueue', failed.reason);
+    }
+    throw failed.reason;
+  };
+  const sum = (counts: ReadonlyArray<Readonly<Record<string, number>>>): Readonly<Record<string, number>> =>
+    Object.fromEntries(
+      COUNTED_STATES.map((state) => [state, counts.reduce((total, shard) => total + (shard[state] ?? 0), 0)]),
+    );
+  const shardCounts = () => Promise.all(queues.map((queue) => queue.getJobCounts(...COUNTED_STATES)));
   return {
-    queue,
+    queues,
     enqueue: async (submissions, submittedAt, id) => {
       const [first] = submissions;
       // One task (every POST /api/tasks) goes in with add, one script call: addBulk wraps even a
       // single job in a pipeline, which cost the api about 3× the CPU per request.
       if (submissions.length === 1 && first !== undefined) {
         const job = singleJob(first, id ?? newId(submittedAt), submittedAt, defaults);
-        await queue.add(job.name, job.data, job.opts);
+        await queueOf(job.opts.jobId).add(job.name, job.data, job.opts);
         return [job.opts.jobId];
       }
       if (id !== undefined) throw new RangeError(`an id names one submission, not ${submissions.length}`);
@@ -129,11 +217,15 @@ export const createTaskQueue = (
     },
     find: async (id) => (await findMany([id]))[0],
     findMany,
-    waitingTasks: () => waitingTasks(connection, queue),
-    counts: () => queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized'),
-    ping: async () => {
-      await connection.ping();
+    waitingTasks: async () => {
+      const waiting = await Promise.all(queues.map((queue) => waitingTasks(connection, queue)));
+      return waiting.reduce((total, shard) => total + shard, 0);
     },
-    close: () => queue.close(),
+    counts: async () => sum(await shardCounts()),
+    shardCounts,
+    ping: () => pingAll(connection),
+    close: async () => {
+      await Promise.all(queues.map((queue) => queue.close()));
+    },
   };
 };

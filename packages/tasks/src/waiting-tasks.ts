@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import { EXTRA_TASKS_KEY } from './queue-contract.js';
 import type { QueueKeys } from './queued-tasks.js';
 
@@ -40,5 +40,5 @@ return waiting + extra`;
  * @example
  * createBackpressure({ highWater, waitingCount: () => waitingTasks(redis, queue) });
  */
-export const waitingTasks = async (redis: Redis, keys: QueueKeys): Promise<number> =>
+export const waitingTasks = async (redis: RedisClient, keys: QueueKeys): Promise<number> =>
   Number(await redis.eval(WAITING_TASKS, 2, keys.toKey('wait'), keys.toKey(EXTRA_TASKS_KEY)));

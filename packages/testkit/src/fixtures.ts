@@ -6,7 +6,7 @@ import { createDatabase, dropDatabase } from './databases.js';
 export interface ServiceFixtures {
   /** The run's Redis URL (shared by the run's tests: isolate with `queueName`). */
   readonly redisUrl: string;
-  /** A queue name no other test uses; its keys are deleted after the test. */
+  /** A queue name no other test uses; its keys, and its shards', are deleted after the test. */
   readonly queueName: string;
   /** A fresh, empty database of its own, dropped after the test. */
   readonly databaseUrl: string;
@@ -16,12 +16,15 @@ const deleteQueueKeys = async (redisUrl: string, queueName: string): Promise<voi
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
   try {
     await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `bull:${queueName}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
+    // The queue's own keys, and its shards' (`bull:{<name>-<shard>-<n>}:…`, see shardQueueNames).
+    for (const pattern of [`bull:${queueName}:*`, `bull:{${queueName}-*`]) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length > 0) await redis.del(...keys);
+      } while (cursor !== '0');
+    }
   } finally {
     redis.disconnect();
   }
