@@ -110,15 +110,18 @@ describe('toActuatorMetric', () => {
 
   it('gives a gauge one VALUE, summed over the matching label sets', async () => {
     const { registry, json } = setUp();
-    createQueueGauge(registry, async () => ({ waiting: 12, active: 3, delayed: 1 }));
+    createQueueGauge(registry, async () => [{ waiting: 12, active: 3, delayed: 1 }, { waiting: 4 }]);
     const jobs = await json(METRIC.queueJobs);
     expect(toActuatorMetric(jobs)).toMatchObject({
       baseUnit: null,
-      measurements: [{ statistic: 'VALUE', value: 16 }],
-      availableTags: [{ tag: 'state', values: ['active', 'delayed', 'waiting'] }],
+      measurements: [{ statistic: 'VALUE', value: 20 }],
+      availableTags: [
+        { tag: 'state', values: ['active', 'delayed', 'waiting'] },
+        { tag: 'shard', values: ['0', '1'] },
+      ],
     });
     expect(toActuatorMetric(jobs, [{ key: 'state', value: 'waiting' }])?.measurements).toEqual([
-      { statistic: 'VALUE', value: 12 },
+      { statistic: 'VALUE', value: 16 },
     ]);
   });
 
@@ -131,7 +134,7 @@ describe('toActuatorMetric', () => {
       { statistic: 'COUNT', value: 0 },
       { statistic: 'TOTAL_TIME', value: 0 },
     ]);
-    createQueueGauge(registry, async () => ({}));
+    createQueueGauge(registry, async () => [{}]);
     expect(toActuatorMetric(await json(METRIC.queueJobs))?.measurements).toEqual([]);
   });
 });

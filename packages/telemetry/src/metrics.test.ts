@@ -21,13 +21,14 @@ describe('createMetrics', () => {
     }).not.toThrow();
   });
 
-  it('reads queue counts at scrape time', async () => {
+  it('reads queue counts at scrape time, one series per state and shard', async () => {
     const registry = new Registry();
     let waiting = 3;
-    createQueueGauge(registry, async () => ({ waiting, active: 1 }));
-    expect(await registry.metrics()).toContain('sluice_queue_jobs{state="waiting"} 3');
+    createQueueGauge(registry, async () => [{ waiting, active: 1 }, { waiting: 5 }]);
+    expect(await registry.metrics()).toContain('sluice_queue_jobs{state="waiting",shard="0"} 3');
+    expect(await registry.metrics()).toContain('sluice_queue_jobs{state="waiting",shard="1"} 5');
     waiting = 7;
-    expect(await registry.metrics()).toContain('sluice_queue_jobs{state="waiting"} 7');
+    expect(await registry.metrics()).toContain('sluice_queue_jobs{state="waiting",shard="0"} 7');
   });
 
   it('keeps the last queue counts when BullMQ cannot be read, rather than failing the scrape', async () => {
@@ -38,13 +39,13 @@ describe('createMetrics', () => {
       registry,
       async () => {
         if (!redisUp) throw new Error('Connection is closed.');
-        return { waiting: 4 };
+        return [{ waiting: 4 }];
       },
       (error) => errors.push(error),
     );
     await registry.metrics();
     redisUp = false;
-    expect(await registry.metrics()).toContain('sluice_queue_jobs{state="waiting"} 4');
+    expect(await registry.metrics()).toContain('sluice_queue_jobs{state="waiting",shard="0"} 4');
     expect(errors).toHaveLength(1);
   });
 

@@ -143,25 +143,36 @@ const createScrapedGauge = <Label extends string>(
   });
 
 /**
- * The queue gauge is registered only by the api, which fills it from BullMQ at scrape time, so
- * that N worker replicas do not report the same queue N times.
+ * Jobs by state in each shard of the tasks queue (labels `state` and `shard`, the shard's number
+ * from 0; a queue of one shard is shard 0), read from BullMQ at scrape time: sum over `shard` for
+ * the whole queue. Registered only by the api, so that N worker replicas do not report the same
+ * queue N times. A read that fails keeps the last counts, as the other scraped gauges do.
  */
 export const createQueueGauge = (
   registry: Registry,
-  collect: () => Promise<Readonly<Record<string, number>>>,
+  /** Each shard's counts by state, in shard order. */
+  collect: () => Promise<ReadonlyArray<Readonly<Record<string, number>>>>,
   /** Told when reading the counts fails (Redis down); the scrape then shows the last counts. */
   onError?: (error: unknown) => void,
-): Gauge<'state'> =>
-  createScrapedGauge(
-    registry,
-    {
-      name: METRIC.queueJobs,
-      help: 'Jobs in the tasks queue by state, read from BullMQ when scraped.',
-      label: 'state',
+): Gauge<'state' | 'shard'> =>
+  new Gauge({
+    name: METRIC.queueJobs,
+    help: 'Jobs in the tasks queue by state and shard, read from BullMQ when scraped.',
+    labelNames: ['state', 'shard'] as const,
+    registers: [registry],
+    async collect() {
+      let shards: ReadonlyArray<Readonly<Record<string, number>>>;
+      try {
+        shards = await collect();
+      } catch (error) {
+        onError?.(error);
+        return;
+      }
+      shards.forEach((counts, shard) => {
+        for (const [state, count] of Object.entries(counts)) this.set({ state, shard: String(shard) }, count);
+      });
     },
-    collect,
-    onError,
-  );
+  });
 
 /**
  * Redis's memory (`used_memory` of `INFO memory`), read at scrape time. Registered by the api

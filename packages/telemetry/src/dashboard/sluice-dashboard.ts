@@ -37,10 +37,10 @@ const panels = (): ReadonlyArray<UnplacedPanel> => [
   timeSeries({
     title: 'Queue depth by state',
     description:
-      'Jobs in the BullMQ queue by state (waiting, active = held in a group, delayed = waiting for a retry, prioritized, failed for good), read from Redis by the api at each scrape.',
+      'Jobs in the BullMQ queue by state (waiting, active = held in a group, delayed = waiting for a retry, prioritized, failed for good), summed over its shards (QUEUE_SHARDS), read from Redis by the api at each scrape.',
     unit: 'short',
     size: { w: 8, h: 8 },
-    queries: [query(`max by (state) (${METRIC.queueJobs}{state!="completed"})`, '{{state}}')],
+    queries: [query(`sum by (state) (max by (state, shard) (${METRIC.queueJobs}{state!="completed"}))`, '{{state}}')],
   }),
   stat({
     title: 'Workers up',
