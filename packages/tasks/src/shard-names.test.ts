@@ -16,7 +16,9 @@ describe('shardQueueNames', () => {
     expect(only).toMatch(/^\{tasks-0-\d+\}$/);
     const names = shardQueueNames({ queueName: 'tasks', shards: 6, cluster: false });
     expect(names).toHaveLength(6);
-    names.forEach((name, shard) => expect(name).toMatch(new RegExp(`^\\{tasks-${shard}-\\d+\\}$`)));
+    names.forEach((name, shard) => {
+      expect(name).toMatch(new RegExp(`^\\{tasks-${shard}-\\d+\\}$`));
+    });
     // BullMQ refuses a queue name with a colon; the keys of a shard all hash to its tag's slot.
     for (const name of names) {
       expect(name).not.toContain(':');
