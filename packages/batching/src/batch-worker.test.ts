@@ -480,6 +480,58 @@ describe('createBatchWorker against a real Redis', () => {
   });
 });
 
+describe('createBatchWorker over several queues (the shards of one)', () => {
+  test('groups jobs of every queue together, settles each on its own queue, and shares its fetch budget among them', async ({
+    redisUrl,
+    queueName,
+  }) => {
+    const names = [0, 1, 2].map((shard) => `{${queueName}-${shard}}`);
+    const queues = names.map((name) => openQueue(redisUrl, name));
+    // 100 jobs on each shard; groups of 50 may take them from any shard.
+    for (const [shard, queue] of queues.entries())
+      await queue.addBulk(numbered(100).map((job) => ({ ...job, data: { n: shard * 1_000 + job.data.n } })));
+    const seen: SeenGroup[] = [];
+    const errors: Error[] = [];
+    const many = createBatchWorker<Numbered, number>({
+      queueName: names,
+      connection: { url: redisUrl },
+      size: 50,
+      timeoutMs: 500,
+      concurrency: 1,
+      processGroup: async (group) => {
+        seen.push({
+          key: group.key,
+          trigger: group.trigger,
+          weight: group.weight,
+          jobs: group.items.map((job) => ({ name: job.queueName, n: job.data.n, attemptsMade: job.attemptsMade })),
+        });
+        return group.items.map((job) => ({ ok: true, value: job.data.n ** 2 }));
+      },
+    });
+    onTestFinished(() => many.close());
+    for (const worker of many.workers) worker.on('error', (error) => errors.push(error));
+    expect(many.workers.map((worker) => worker.name)).toEqual(names);
+    // The budget of 50 × (1 + 1) jobs is shared: each of the 3 Workers fetches a third of it.
+    expect(many.workers.map((worker) => worker.concurrency)).toEqual([34, 34, 34]);
+    const settled = async () => (await Promise.all(queues.map(settledCount))).reduce((a, b) => a + b, 0);
+    await waitFor(async () => (await settled()) === 300, { what: '300 jobs settled over 3 queues' });
+
+    for (const [shard, queue] of queues.entries()) {
+      const completed = await queue.getJobs(['completed'], 0, -1);
+      expect(completed).toHaveLength(100);
+      for (const job of completed) {
+        expect(Math.floor(job.data.n / 1_000)).toBe(shard);
+        expect(job.returnvalue).toBe(job.data.n ** 2);
+      }
+    }
+    const grouped = seen.flatMap((group) => group.jobs);
+    expect(new Set(grouped.map(({ n }) => n)).size).toBe(300);
+    // Some group mixes jobs of several shards: they share one batcher.
+    expect(seen.some((group) => new Set(group.jobs.map(({ name }) => name)).size > 1)).toBe(true);
+    expect(errors).toEqual([]);
+  });
+});
+
 describe('createBatchWorker options', () => {
   const base = {
     queueName: 'never-connected',
@@ -493,9 +545,11 @@ describe('createBatchWorker options', () => {
     ['timeoutMs', { timeoutMs: -5 }],
     ['concurrency', { concurrency: 1.5 }],
     ['queueName', { queueName: '' }],
+    ['queueName', { queueName: [] }],
+    ['queueName', { queueName: ['a', 'a'] }],
     ['workerOptions.concurrency', { workerOptions: { concurrency: 0 } }],
     ['maxHeld', { maxHeld: 0 }],
-  ])('refuses a bad %s before opening any connection, naming it', (field, overrides) => {
+  ] as const)('refuses a bad %s before opening any connection, naming it', (field, overrides) => {
     const create = () => createBatchWorker({ ...base, ...overrides });
     expect(create).toThrow(InvalidOptionError);
     expect(create).toThrow(`"${field}"`);

@@ -14,6 +14,10 @@
  *   flight from Redis is still processed, released on the next tick. `close()` is pending.
  * - closed: every held job has completed or failed and BullMQ's connections are closed.
  *
+ * Several queues (the shards of one queue, see `queueName`) are consumed by one BullMQ Worker
+ * each, all feeding the one batcher: a group may hold jobs of several queues, and each job is
+ * settled by the Worker that fetched it, on its own queue.
+ *
  * A job may carry many tasks (a parcel of one key; `weightOf`, default 1), and the batcher counts
  * tasks: a group is full when its jobs' tasks reach `size`.
  *
@@ -44,8 +48,11 @@ import { OutcomeCountError } from './outcome-count-error.js';
 export type WorkerOverrides = Omit<WorkerOptions, 'connection'>;
 
 export interface BatchWorkerOptions<DataType, ResultType> {
-  /** The BullMQ queue to consume. Required. */
-  readonly queueName: string;
+  /**
+   * The BullMQ queue to consume, or several (the shards of one queue): one BullMQ Worker each,
+   * sharing this worker's groups and hold budget. Required.
+   */
+  readonly queueName: string | ReadonlyArray<string>;
   /**
    * Redis for BullMQ: an ioredis instance or ioredis options (`{ url }`, `{ host, port }`, …).
    * Required. An instance must have `maxRetriesPerRequest: null` (BullMQ throws otherwise, as its
@@ -122,9 +129,11 @@ export interface BatchWorker<DataType, ResultType> {
   /**
    * The underlying BullMQ worker, for its events (`completed`, `failed`, `error`, …). Listen to
    * `error`: BullMQ emits connection errors there, and an EventEmitter with no `error` listener
-   * throws them.
+   * throws them. With several queues, the first queue's: listen on `workers`.
    */
   readonly worker: Worker<DataType, ResultType>;
+  /** One BullMQ worker per queue, in the order of `queueName`. */
+  readonly workers: ReadonlyArray<Worker<DataType, ResultType>>;
   /** The batcher's counts (open groups, held tasks, groups processing and waiting), for gauges. */
   readonly snapshot: BatcherSnapshot;
   /**
@@ -197,8 +206,13 @@ export const createBatchWorker = <DataType, ResultType>(
     observer,
     workerOptions = {},
   } = options;
-  if (typeof queueName !== 'string' || queueName === '') {
-    throw new InvalidOptionError('queueName', 'a non-empty string', queueName);
+  const queueNames: ReadonlyArray<unknown> = Array.isArray(queueName) ? queueName : [queueName];
+  if (
+    queueNames.length === 0 ||
+    !queueNames.every((name) => typeof name === 'string' && name !== '') ||
+    new Set(queueNames).size !== queueNames.length
+  ) {
+    throw new InvalidOptionError('queueName', 'a non-empty string or a list of distinct ones', queueName);
   }
   if (connection === undefined || connection === null) {
     throw new InvalidOptionError('connection', 'an ioredis instance or options', connection);
@@ -208,9 +222,7 @@ export const createBatchWorker = <DataType, ResultType>(
   checkKeepJobs('removeOnComplete', workerOptions.removeOnComplete);
   checkKeepJobs('removeOnFail', workerOptions.removeOnFail);
 
-  // Jobs held here by id, and those whose lock could not be renewed. BullMQ renews each job id
-  // with the token of the job it last handed out under that id, so `held` keeps that one too.
-  const held = new Map<string, Job<DataType, ResultType>>();
+  // Jobs whose lock could not be renewed (each queue's Worker keeps its held jobs by id, below).
   const lost = new WeakSet<Job<DataType, ResultType>>();
   // Each held job's tasks, for the weight of a group that leaves a lost job out.
   const weights = new WeakMap<Job<DataType, ResultType>, number>();
@@ -257,8 +269,12 @@ export const createBatchWorker = <DataType, ResultType>(
   const maxHeld = options.maxHeld ?? Math.max(10 * size * (concurrency + 1), askedBudget);
   const startingBudget = Math.min(askedBudget, maxHeld);
   const jobConcurrency = createJobConcurrency(startingBudget);
-  // Set once the Worker exists; the batcher announces a budget only as a group settles, later.
+  // Set once the Workers exist; the batcher announces a budget only as a group settles, later.
   let setConcurrency = (_jobs: number): void => undefined;
+  // Each queue's Worker fetches its share of the jobs the budget allows, rounded up so that none
+  // stops: the shards of one queue are filled alike by hashing, so equal shares keep the hold
+  // within a job per queue of the budget.
+  const shareOf = (jobs: number): number => Math.max(1, Math.ceil(jobs / queueNames.length));
   const batcher = createBatcher<Job<DataType, ResultType>, ResultType>({
     size,
     timeoutMs,
@@ -275,54 +291,62 @@ export const createBatchWorker = <DataType, ResultType>(
     ...(observer === undefined ? {} : { observer }),
   });
 
-  const worker = new Worker<DataType, ResultType>(
-    queueName,
-    // The job's promise is the processor's answer: a failed outcome rejects it, and BullMQ's own
-    // failure path (attempts, backoff, UnrecoverableError) takes over from there.
-    async (job) => {
-      if (job.id !== undefined) held.set(job.id, job);
-      try {
-        const weight = weightOf(job);
-        checkWeight(weight, 'weightOf');
-        weights.set(job, weight);
-        // A field write: BullMQ reads it as it next decides whether to fetch.
-        setConcurrency(jobConcurrency.arrived(weight));
-        return await batcher.add(keyOf(job), job, weight);
-      } finally {
-        if (job.id !== undefined && held.get(job.id) === job) held.delete(job.id);
+  const createWorker = (name: string): Worker<DataType, ResultType> => {
+    // BullMQ renews each job id with the token of the job it last handed out under that id, so
+    // this keeps that one too.
+    const heldHere = new Map<string, Job<DataType, ResultType>>();
+    const worker = new Worker<DataType, ResultType>(
+      name,
+      // The job's promise is the processor's answer: a failed outcome rejects it, and BullMQ's own
+      // failure path (attempts, backoff, UnrecoverableError) takes over from there.
+      async (job) => {
+        if (job.id !== undefined) heldHere.set(job.id, job);
+        try {
+          const weight = weightOf(job);
+          checkWeight(weight, 'weightOf');
+          weights.set(job, weight);
+          // A field write: BullMQ reads it as it next decides whether to fetch.
+          setConcurrency(jobConcurrency.arrived(weight));
+          return await batcher.add(keyOf(job), job, weight);
+        } finally {
+          if (job.id !== undefined && heldHere.get(job.id) === job) heldHere.delete(job.id);
+        }
+      },
+      {
+        lockDuration: defaultLockDuration(timeoutMs),
+        ...workerOptions,
+        concurrency: shareOf(jobConcurrency.value),
+        connection,
+      },
+    );
+    // BullMQ names the jobs whose lock it could not extend (it also emits an `error` for each).
+    worker.on('lockRenewalFailed', (jobIds) => {
+      for (const id of jobIds) {
+        const job = heldHere.get(id);
+        if (job !== undefined) lost.add(job);
       }
-    },
-    {
-      lockDuration: defaultLockDuration(timeoutMs),
-      ...workerOptions,
-      concurrency: jobConcurrency.value,
-      connection,
-    },
-  );
+    });
+    return worker;
+  };
+  const workers = (queueNames as ReadonlyArray<string>).map(createWorker);
 
   setConcurrency = (jobs) => {
-    if (worker.concurrency !== jobs) worker.concurrency = jobs;
+    const share = shareOf(jobs);
+    for (const worker of workers) if (worker.concurrency !== share) worker.concurrency = share;
   };
-
-  // BullMQ names the jobs whose lock it could not extend (it also emits an `error` for each).
-  worker.on('lockRenewalFailed', (jobIds) => {
-    for (const id of jobIds) {
-      const job = held.get(id);
-      if (job !== undefined) lost.add(job);
-    }
-  });
 
   let closing: Promise<void> | undefined;
   const close = async (): Promise<void> => {
     // BullMQ's close() stops fetching at once, then waits for every active job, and our held
-    // jobs would otherwise wait out their timeout. It must start first so no fetch begins after
+    // jobs would otherwise wait out their timeout. They must start first so no fetch begins after
     // the drain; both are awaited together so a rejection of either is never left unhandled.
-    const workerClosed = worker.close();
-    await Promise.all([batcher.drain(), workerClosed]);
+    const workersClosed = Promise.all(workers.map((worker) => worker.close()));
+    await Promise.all([batcher.drain(), workersClosed]);
   };
 
   return {
-    worker,
+    worker: workers[0] as Worker<DataType, ResultType>,
+    workers,
     get snapshot() {
       return batcher.snapshot;
     },
