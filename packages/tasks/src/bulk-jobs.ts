@@ -4,6 +4,7 @@ import type { JobData, ParcelData, ParcelTask } from './job-data.js';
 import { keyedParcelIds, type KeyedParcelIds } from './keyed-parcels.js';
 import { newParcelBase, withParcelFields } from './parcel-id.js';
 import { planParcels, type PlannedParcel } from './parcel-plan.js';
+import { shardOf } from './shard-of.js';
 import type { Submission } from './submission.js';
 import { newId } from './task-id.js';
 
@@ -55,6 +56,10 @@ const parcelJob = (
  * ids are that base with their index (see parcel-id.ts). Pure but for the new
  * ids' randomness.
  *
+ * With `shard`, every job's id is drawn until it routes to that shard of `shards` (shardOf), so
+ * the whole request goes into one queue in one addBulk: all enqueued or none, however many
+ * shards there are. A draw succeeds with odds 1 in `shards`.
+ *
  * @example
  * const { jobs, ids } = bulkJobs(catalog, submissions, { submittedAt, defaultBatchSize: 100, opts });
  * await queue.addBulk(jobs); // 250 EMAIL tasks: 3 jobs; ids[i] is the id of submissions[i]
@@ -67,9 +72,17 @@ export const bulkJobs = (
     /** Tasks a parcel of a type without its own `batch.size` carries at most (BATCH_SIZE). */
     readonly defaultBatchSize: number;
     readonly opts: JobsOptions;
+    /** The shard every job goes to, of how many (QUEUE_SHARDS). Default: shard 0 of 1. */
+    readonly shard?: { readonly index: number; readonly of: number };
   },
 ): BulkJobs => {
   const { submittedAt, opts } = options;
+  const { index: shard, of: shards } = options.shard ?? { index: 0, of: 1 };
+  const onShard = (draw: () => string): string => {
+    let id = draw();
+    while (shardOf(id, shards) !== shard) id = draw();
+    return id;
+  };
   const ids = new Array<string>(submissions.length);
   const jobs: Array<NewJob<JobData | ParcelData>> = [];
   let extraTasks = 0;
@@ -77,12 +90,12 @@ export const bulkJobs = (
     const [only] = parcel.positions;
     const submission = only === undefined ? undefined : submissions[only];
     if (parcel.positions.length === 1 && only !== undefined && submission !== undefined) {
-      const id = newId(submittedAt);
+      const id = onShard(() => newId(submittedAt));
       ids[only] = id;
       jobs.push(singleJob(submission, id, submittedAt, opts));
       continue;
     }
-    const base = newParcelBase(submittedAt);
+    const base = onShard(() => newParcelBase(submittedAt));
     const tasks = parcel.positions.map((position, index): ParcelTask => {
       const id = withParcelFields(base, { index });
       ids[position] = id;

@@ -1,4 +1,4 @@
-import { primariesOf, type RedisClient } from './redis-client.js';
+import { isCluster, primariesOf, type RedisClient } from './redis-client.js';
 
 /** Thrown at start when Redis could evict queue data under memory pressure. */
 export class RedisPolicyError extends Error {
@@ -9,9 +9,12 @@ export class RedisPolicyError extends Error {
  * Refuses a Redis whose `maxmemory-policy` is not `noeviction`: under any other policy Redis may
  * silently delete jobs when it runs out of memory, and accepted tasks would be lost. Reads INFO
  * rather than CONFIG GET because managed Redis services often disable CONFIG. On a cluster, every
- * primary is asked: each holds some of the queues.
+ * primary is asked: each holds some of the queues (the client must be ready first to know them,
+ * so a cluster client still connecting is waited for).
  */
 export const assertNoEviction = async (redis: RedisClient): Promise<void> => {
+  // Errors while it connects are the caller's to log: the cluster may still be forming.
+  if (isCluster(redis) && redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
   for (const node of primariesOf(redis)) {
     const info = await node.info('memory');
     const policy = /^maxmemory_policy:(\S+)/m.exec(info)?.[1];

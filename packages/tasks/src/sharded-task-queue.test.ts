@@ -54,10 +54,12 @@ describe('a TaskQueue of 4 shards on one Redis', () => {
     held.forEach((jobs, shard) => {
       for (const job of jobs) expect(shardOf(job.id ?? '', SHARDS)).toBe(shard);
     });
-    // 40 singles, 10 parcels and the keyed task: spread over every shard.
+    // 40 singles, 10 parcels and the keyed task: the singles spread over every shard.
     expect(held.flat()).toHaveLength(51);
     expect(held.every((jobs) => jobs.length > 0)).toBe(true);
 
+    // An unkeyed request goes whole to one shard, in one addBulk: all enqueued or none.
+    expect(new Set(bulk.map((id) => shardOf(id, SHARDS))).size).toBe(1);
     const ids = [...singles.flat(), ...bulk, keyed];
     const found = await queue.findMany([...ids].reverse());
     expect(found.map(({ id }) => id)).toEqual([...ids].reverse());

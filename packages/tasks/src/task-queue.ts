@@ -164,10 +164,11 @@ export const createTaskQueue = (
     }
   };
   /**
-   * Adds a request's jobs, each on its shard. One shard's jobs go in together or not at all; a
-   * request over several shards can be cut short between them, and then neither "nothing was
-   * stored" nor "all was" is true: that is an outcome-unknown, which a re-send with the same
-   * Idempotency-Key settles.
+   * Adds a request's jobs, each on its shard. One shard's jobs go in together or not at all, and
+   * an unkeyed request's are all on one shard (see bulkJobs). A keyed request's ids come from its
+   * key, so its parcels may sit on several shards and be cut short between them; then neither
+   * "nothing was stored" nor "all was" is true: that is an outcome-unknown, which a re-send with
+   * the same Idempotency-Key settles.
    */
   const addJobs = async (bulk: BulkJobs): Promise<void> => {
     const shards = [...byShard(bulk.jobs, queues.length)];
@@ -198,10 +199,12 @@ export const createTaskQueue = (
         return [job.opts.jobId];
       }
       if (id !== undefined) throw new RangeError(`an id names one submission, not ${submissions.length}`);
+      // One shard, drawn at random, takes the whole request: one addBulk, all or none.
       const bulk = bulkJobs(options.catalog, submissions, {
         submittedAt,
         defaultBatchSize: options.defaultBatchSize,
         opts: defaults,
+        shard: { index: Math.floor(Math.random() * queues.length), of: queues.length },
       });
       await addJobs(bulk);
       return bulk.ids;
