@@ -42,7 +42,7 @@ describe('POST /api/tasks', () => {
     expect(body.status).toBe('QUEUED');
     expect(body.links.self).toBe(`/api/tasks/${body.id}`);
     expect(response.headers.get('location')).toBe(`/api/tasks/${body.id}`);
-    const job = await api.queue.queue.getJob(body.id);
+    const job = await api.queue.queues[0]!.getJob(body.id);
     expect(job?.name).toBe('EMAIL');
     expect(job?.data).toEqual({ payload: email, submittedAt: expect.any(Number) });
     expect(job?.opts.attempts).toBe(4);

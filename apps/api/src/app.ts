@@ -136,7 +136,7 @@ export const createApp = (deps: AppDeps): Express => {
   app.use(
     BOARD_PATH,
     createBoardSecurityHeaders(),
-    createBoardRouter(deps.queue.queue, deps.board ?? { readOnly: false }),
+    createBoardRouter(deps.queue.queues, deps.board ?? { readOnly: false }),
   );
   app.use(createDashboardRoutes());
 

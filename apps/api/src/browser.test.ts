@@ -303,7 +303,7 @@ describe('Bull Board at /admin/queues', () => {
     // A completed job is removed at once (its row holds the result); failed ones stay on the board.
     await waitFor(
       async () => {
-        const counts = await api.queue.queue.getJobCounts('failed', 'completed', 'waiting', 'active', 'delayed');
+        const counts = await api.queue.queues[0]!.getJobCounts('failed', 'completed', 'waiting', 'active', 'delayed');
         const stats = (await (await fetch(`${api.url}/api/tasks/stats`)).json()) as { totals: { completed: number } };
         return (
           counts.failed === 2 &&
@@ -334,12 +334,12 @@ describe('Bull Board at /admin/queues', () => {
     for (const attempt of [1, 2, 3, 4]) expect(listed).toContain(`simulated failure on attempt ${attempt}`);
     await watch.screenshot('bull-board-failed');
 
-    const before = (await api.queue.queue.getJob(failed.permanent))?.finishedOn ?? 0;
+    const before = (await api.queue.queues[0]!.getJob(failed.permanent))?.finishedOn ?? 0;
     await page.getByRole('button', { name: 'Retry all' }).click();
     const confirm = page.getByRole('button', { name: /^(Retry|Confirm|Yes)/ }).last();
     if (await confirm.isVisible().catch(() => false)) await confirm.click();
     // The worker runs the retried job again; it fails for good once more, a moment later.
-    await waitFor(async () => ((await api.queue.queue.getJob(failed.permanent))?.finishedOn ?? 0) > before, {
+    await waitFor(async () => ((await api.queue.queues[0]!.getJob(failed.permanent))?.finishedOn ?? 0) > before, {
       what: 'the permanently failing job retried from Bull Board',
     });
     expect(watch.errors).toEqual([]);
@@ -392,7 +392,7 @@ describe('Bull Board at /admin/queues', () => {
     const api = await stack.startApi({ board: { readOnly: true } });
     await stack.startWorker();
     const failed = await submitFailures(api);
-    await waitFor(async () => (await api.queue.queue.getFailedCount()) === 2, { what: '2 failed jobs' });
+    await waitFor(async () => (await api.queue.queues[0]!.getFailedCount()) === 2, { what: '2 failed jobs' });
     const watch = await pages.open(api.url);
     const { page } = watch;
 

@@ -39,7 +39,7 @@ describe('Bull Board at /admin/queues', () => {
     queueName,
   }) => {
     const api = await startApi();
-    await api.queue.queue.add('EMAIL', { payload: { to: 'a@example.com' }, submittedAt: Date.now() });
+    await api.queue.queues[0]!.add('EMAIL', { payload: { to: 'a@example.com' }, submittedAt: Date.now() });
 
     const page = await fetch(`${api.url}/admin/queues`);
     expect(page.status).toBe(200);
@@ -120,7 +120,7 @@ describe('Bull Board at /admin/queues', () => {
 
   test('in read-only mode shows the queue but refuses to retry, clean or pause it', async ({ startApi, queueName }) => {
     const api = await startApi({ readOnly: true });
-    const job = await api.queue.queue.add('EMAIL', { payload: { to: 'a@example.com' }, submittedAt: Date.now() });
+    const job = await api.queue.queues[0]!.add('EMAIL', { payload: { to: 'a@example.com' }, submittedAt: Date.now() });
 
     const [queue] = await boardQueues(api);
     expect(queue).toMatchObject({ name: queueName, readOnlyMode: true, allowRetries: false });
@@ -128,7 +128,7 @@ describe('Bull Board at /admin/queues', () => {
       const response = await fetch(`${api.url}/admin/queues/api/queues/${queueName}${path}`, { method: 'PUT' });
       expect(response.status, path).toBe(405);
     }
-    expect(await api.queue.queue.isPaused()).toBe(false);
+    expect(await api.queue.queues[0]!.isPaused()).toBe(false);
   });
 
   test('leaves unknown paths under it to the api’s problem+json 404', async ({ startApi }) => {

@@ -41,20 +41,22 @@ const dropWebFonts = (board: Express): void => {
 };
 
 /**
- * Bull Board over the tasks queue, mounted at {@link BOARD_PATH}: counts per state, jobs by
+ * Bull Board over the tasks queue's shards (one queue each), mounted at {@link BOARD_PATH}: counts per state, jobs by
  * state, each job's data, attempts and the error of every failed attempt, and (unless read-only)
  * retrying failed jobs. The credentials, when set, guard every path under it, the board's own
  * JSON API included.
  *
  * @example
- * app.use(BOARD_PATH, createBoardRouter(queue.queue, config.board));
+ * app.use(BOARD_PATH, createBoardRouter(queue.queues, config.board));
  */
-export const createBoardRouter = (queue: Queue, settings: BoardSettings): Router => {
+export const createBoardRouter = (queues: ReadonlyArray<Queue>, settings: BoardSettings): Router => {
   const serverAdapter = new ExpressAdapter();
   // The board writes this into <base href>, so its assets and API calls resolve under the mount.
   serverAdapter.setBasePath(BOARD_PATH);
   createBullBoard({
-    queues: [new BullMQAdapter(queue, { readOnlyMode: settings.readOnly, allowRetries: !settings.readOnly })],
+    queues: queues.map(
+      (queue) => new BullMQAdapter(queue, { readOnlyMode: settings.readOnly, allowRetries: !settings.readOnly }),
+    ),
     serverAdapter,
     options: {
       uiConfig: {

@@ -179,8 +179,8 @@ describe('createEnqueuer: the api’s rules without HTTP', () => {
     const viaEnqueuer = await enqueuer.submit('SMS', 'hello');
     expect(viaEnqueuer.replayed).toBe(false);
     const [apiJob, enqueuerJob] = await Promise.all([
-      api.queue.queue.getJob(String(viaApi.body.id)),
-      api.queue.queue.getJob(viaEnqueuer.id),
+      api.queue.queues[0]!.getJob(String(viaApi.body.id)),
+      api.queue.queues[0]!.getJob(viaEnqueuer.id),
     ]);
     expect(enqueuerJob?.opts).toEqual(apiJob?.opts && { ...apiJob.opts, jobId: viaEnqueuer.id });
     expect(enqueuerJob?.name).toBe(apiJob?.name);
@@ -243,7 +243,7 @@ describe('createEnqueuer: the api’s rules without HTTP', () => {
       });
       // The row is committed before the job is acknowledged: wait for the job to leave Redis too,
       // so that only the row remembers the key.
-      await waitFor(async () => (await api.queue.queue.getJob(first.id)) === undefined);
+      await waitFor(async () => (await api.queue.queues[0]!.getJob(first.id)) === undefined);
       const again = await enqueuer.submit('SMS', 'ran long ago', { idempotencyKey: 'old-1' });
       expect(again).toEqual({ id: first.id, status: 'COMPLETED', replayed: true });
       expect(await api.jobCount()).toBe(0);

@@ -35,7 +35,7 @@ const sendBulk = (api: TestApi, key: string, tasks: ReadonlyArray<unknown>, head
 
 /** Tasks the queue's jobs hold: a parcel holds many, so counting jobs would not do. */
 const tasksHeld = async (api: TestApi): Promise<number> => {
-  const jobs = await api.queue.queue.getJobs(['waiting', 'active', 'delayed', 'failed', 'completed']);
+  const jobs = await api.queue.queues[0]!.getJobs(['waiting', 'active', 'delayed', 'failed', 'completed']);
   return jobs.reduce((sum, job) => sum + tasksIn(job.data), 0);
 };
 
@@ -114,7 +114,7 @@ describe('Idempotency-Key', () => {
     );
     const first = (await (await send(api, 'import-7', { tasks }, '/api/tasks/batch')).json()) as { taskIds: string[] };
     // As if the connection dropped after part of the request was enqueued: forget one parcel.
-    const [sms] = (await api.queue.queue.getJobs(['waiting'])).filter((job) => job.name === 'SMS');
+    const [sms] = (await api.queue.queues[0]!.getJobs(['waiting'])).filter((job) => job.name === 'SMS');
     await sms?.remove();
     expect(await tasksHeld(api)).toBe(10);
     const again = await send(api, 'import-7', { tasks }, '/api/tasks/batch');
@@ -157,7 +157,7 @@ describe('Idempotency-Key', () => {
       await waitFor(async () => (await db.selectFrom('tasks').select('id').execute()).length === 1, {
         what: 'one row',
       });
-      await api.queue.queue.obliterate({ force: true });
+      await api.queue.queues[0]!.obliterate({ force: true });
       const late = await send(api, 'pay-42', payload);
       expect(late.status).toBe(200);
       expect(await late.json()).toMatchObject({ id, status: 'COMPLETED' });

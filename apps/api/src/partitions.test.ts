@@ -64,7 +64,7 @@ describe('partitions under load, with PARTITION_INTERVAL=1m and TASK_RETENTION=1
 
       /** The first failed job whose reason says its partition is gone. */
       const expiredJob = async () => {
-        const failed = await api.queue.queue.getFailed(0, 100);
+        const failed = await api.queue.queues[0]!.getFailed(0, 100);
         return failed.find((job) => job.failedReason.startsWith('its partition is gone'));
       };
       const started = Date.now();

@@ -107,7 +107,7 @@ describe('QUEUE_HIGH_WATER', () => {
           }),
         });
       expect((await bulk(250)).status).toBe(202);
-      expect(await api.queue.queue.getWaitingCount()).toBe(3);
+      expect(await api.queue.queues[0]!.getWaitingCount()).toBe(3);
 
       const refused = await bulk(60);
       expect(refused.status).toBe(503);
@@ -118,9 +118,9 @@ describe('QUEUE_HIGH_WATER', () => {
       expect(await api.jobCount()).toBe(3);
 
       // A worker would take them; emptied by hand, the count starts again from nothing.
-      await api.queue.queue.drain();
+      await api.queue.queues[0]!.drain();
       expect(await api.queue.waitingTasks()).toBe(0);
-      expect(await redis.get(api.queue.queue.toKey(EXTRA_TASKS_KEY))).toBe('0');
+      expect(await redis.get(api.queue.queues[0]!.toKey(EXTRA_TASKS_KEY))).toBe('0');
       expect((await bulk(60)).status).toBe(202);
     } finally {
       redis.disconnect();

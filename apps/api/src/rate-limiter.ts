@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@sluice/tasks';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
 /** What the limiter says of one request. */
@@ -46,7 +46,7 @@ export interface RateLimiterOptions {
  * const limiter = createRateLimiter(redis, { points: 600, windowSeconds: 60, keyPrefix: 'sluice:rl:tasks' });
  * const decision = await limiter.consume('ip:10.0.0.7');
  */
-export const createRateLimiter = (redis: Redis, options: RateLimiterOptions): RateLimiter => {
+export const createRateLimiter = (redis: RedisClient, options: RateLimiterOptions): RateLimiter => {
   if (!Number.isInteger(options.points) || options.points < 1) {
     throw new Error(`RateLimiterOptions.points must be a whole number of at least 1 (got ${options.points})`);
   }

@@ -1,9 +1,17 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
 import { loadConfig, type Config } from '@sluice/config';
 import { createDb, createStore } from '@sluice/store';
-import { assertNoEviction, createCatalog, createTaskQueue, type TaskType } from '@sluice/tasks';
+import {
+  assertNoEviction,
+  createCatalog,
+  createRedisClient,
+  createTaskQueue,
+  placementProblem,
+  redisTargetOf,
+  shardPlacement,
+  type TaskType,
+} from '@sluice/tasks';
 import {
   Registry,
   createCommittedGroupMetrics,
@@ -81,7 +89,7 @@ export const startApi = async (options: StartApiOptions): Promise<ApiHandle> => 
   try {
     // No offline queue: while Redis is down a command fails at once and the client gets a 503,
     // rather than a request that hangs or a 202 for a task that was never stored.
-    const redis = new Redis(config.redisUrl, {
+    const redis = createRedisClient(redisTargetOf(config), {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
       // Reconnect at least twice a second: each attempt missed is a second of 503s after Redis is back.
@@ -97,6 +105,7 @@ export const startApi = async (options: StartApiOptions): Promise<ApiHandle> => 
     const store = createStore(db);
     const queue = createTaskQueue(redis, {
       queueName: config.queueName,
+      shards: config.shards.count,
       retry: { maxRetries: config.batch.maxRetries, backoffDelayMs: config.batch.backoffDelayMs },
       catalog,
       defaultBatchSize: config.batch.size,
@@ -109,7 +118,7 @@ export const startApi = async (options: StartApiOptions): Promise<ApiHandle> => 
     const metrics = createMetrics(registry);
     createQueueGauge(
       registry,
-      () => queue.counts(),
+      () => queue.shardCounts(),
       (error) => logger.warn('queue counts unavailable for /metrics', errorFields(error)),
     );
     createRedisMemoryGauge(
@@ -170,7 +179,20 @@ export const startApi = async (options: StartApiOptions): Promise<ApiHandle> => 
     closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
     await Promise.race([once(server, 'listening'), once(server, 'error').then(([error]) => Promise.reject(error))]);
     const { port } = server.address() as AddressInfo;
-    logger.info('api listening', { port, queue: config.queueName, taskTypes: catalog.names });
+    logger.info('api listening', {
+      port,
+      queue: config.queueName,
+      shards: queue.queues.length,
+      taskTypes: catalog.names,
+    });
+    // Where the shards sit, once: a cluster laid out unevenly works, but puts more on some primaries.
+    const placement = await shardPlacement(
+      redis,
+      queue.queues.map(({ name }) => name),
+    );
+    const problem = placementProblem(placement);
+    if (problem === undefined) logger.info('queue shards placed', { placement });
+    else logger.warn(problem, { placement });
     let closing: Promise<void> | undefined;
     return {
       port,

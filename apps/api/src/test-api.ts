@@ -66,6 +66,8 @@ export const startTestApi = async (options: {
   readonly retry?: RetrySettings;
   /** PARTITION_INTERVAL and TASK_RETENTION the database is migrated with; default: the defaults. */
   readonly partitions?: PartitionSettings;
+  /** QUEUE_SHARDS: queues the tasks spread over; default 1. */
+  readonly shards?: number;
 }): Promise<TestApi> => {
   const redis = new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   redis.on('error', () => undefined);
@@ -77,6 +79,7 @@ export const startTestApi = async (options: {
   // BATCH_SIZE's default, as the api has it unless told otherwise.
   const queue = createTaskQueue(redis, {
     queueName: options.queueName,
+    ...(options.shards === undefined ? {} : { shards: options.shards }),
     retry: options.retry ?? { maxRetries: 3, backoffDelayMs: 100 },
     catalog,
     defaultBatchSize: 100,
@@ -116,11 +119,14 @@ export const startTestApi = async (options: {
     url: `http://127.0.0.1:${port}`,
     queue,
     jobCount,
-    taskCount: async () => (await jobCount()) + Number((await redis.get(queue.queue.toKey(EXTRA_TASKS_KEY))) ?? 0),
+    taskCount: async () => {
+      const extra = await Promise.all(queue.queues.map((shard) => redis.get(shard.toKey(EXTRA_TASKS_KEY))));
+      return (await jobCount()) + extra.reduce((sum, count) => sum + Number(count ?? 0), 0);
+    },
     waitingTasks: async () => {
       const byType: Record<string, number> = {};
-      for (const job of await queue.queue.getWaiting(0, -1))
-        byType[job.name] = (byType[job.name] ?? 0) + tasksIn(job.data);
+      for (const shard of queue.queues)
+        for (const job of await shard.getWaiting(0, -1)) byType[job.name] = (byType[job.name] ?? 0) + tasksIn(job.data);
       return byType;
     },
     close: async () => {

@@ -1,7 +1,6 @@
-import { Redis } from 'ioredis';
 import { loadConfig, type Config } from '@sluice/config';
 import { createDb, createStore } from '@sluice/store';
-import { assertNoEviction, createCatalog, type TaskType } from '@sluice/tasks';
+import { assertNoEviction, createCatalog, createRedisClient, redisTargetOf, type TaskType } from '@sluice/tasks';
 import { Registry, createLogger, createMetrics, errorFields, type Logger } from '@sluice/telemetry';
 import { DEFAULT_METRICS_PORT, startMetricsServer } from './metrics-server.js';
 import { createPartitionMaintainer } from './partition-maintainer.js';
@@ -72,7 +71,7 @@ export const startWorker = async (options: StartWorkerOptions): Promise<WorkerHa
   try {
     // BullMQ workers need maxRetriesPerRequest: null: their blocking commands must wait out a
     // Redis restart instead of failing, and ioredis reconnects by itself.
-    const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+    const connection = createRedisClient(redisTargetOf(config), { maxRetriesPerRequest: null });
     closers.push(() => connection.disconnect());
     connection.on('error', (error: Error) => logger.warn('redis connection error', { error: error.message }));
     await assertNoEviction(connection);
@@ -121,7 +120,8 @@ export const startWorker = async (options: StartWorkerOptions): Promise<WorkerHa
       closers.push(() => waiting.abort());
       const run = (): void => {
         if (waiting.signal.aborted) return;
-        worker.worker.run().catch((error: unknown) => logger.error('worker error', errorFields(error)));
+        for (const shard of worker.workers)
+          shard.run().catch((error: unknown) => logger.error('worker error', errorFields(error)));
       };
       waitForSinkTables({ tables: sinkTables, store, logger, signal: waiting.signal }).then(
         (present) => present && run(),
@@ -134,6 +134,7 @@ export const startWorker = async (options: StartWorkerOptions): Promise<WorkerHa
     }
     logger.info('worker started', {
       queue: config.queueName,
+      shards: config.shards.consumed,
       size: config.batch.size,
       timeoutMs: config.batch.timeoutMs,
       concurrency: config.batch.concurrency,

@@ -62,6 +62,7 @@ export const test = base.extend<{ pipeline: Pipeline }>({
         const worker = createWorker({
           config: {
             queueName,
+            shards: { count: 1, consumed: [0] },
             workerId: `test-worker-${workers.length + 1}`,
             batch: { size: 100, timeoutMs: 3_000, concurrency: 4, ...RETRY, ...setup.batch },
             recovery: { lockDurationMs: 15_000, stalledIntervalMs: 5_000, maxStalledCount: 5 },

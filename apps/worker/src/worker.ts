@@ -6,14 +6,17 @@ import {
   batcherKey,
   EXTRA_TASKS_KEY,
   parcelBatcherKey,
+  isCluster,
   parseBatcherKey,
+  shardOf,
+  shardQueueNames,
   tasksIn,
   type Catalog,
+  type RedisClient,
   type Json,
   type QueuedJobData,
 } from '@sluice/tasks';
 import { Queue, UnrecoverableError } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { createCommitGate, type CommitGate } from './commit-gate.js';
 import { createGroupProcessor } from './group-processor.js';
 import { createOutageBackoff } from './outage-backoff.js';
@@ -22,10 +25,10 @@ import type { PartitionCoverage } from './partition-maintainer.js';
 export interface WorkerDeps {
   readonly config: Pick<
     Config,
-    'queueName' | 'batch' | 'workerId' | 'recovery' | 'shutdownGraceMs' | 'redisBounds' | 'partitions'
+    'queueName' | 'shards' | 'batch' | 'workerId' | 'recovery' | 'shutdownGraceMs' | 'redisBounds' | 'partitions'
   >;
-  /** A connection with `maxRetriesPerRequest: null`, as BullMQ workers require. */
-  readonly connection: Redis;
+  /** A connection with `maxRetriesPerRequest: null`, as BullMQ workers require: to a Redis or a Redis Cluster. */
+  readonly connection: RedisClient;
   readonly catalog: Catalog;
   readonly store: Pick<Store, 'commitGroup' | 'findTasks' | 'ping'>;
   readonly logger: Logger;
@@ -54,7 +57,8 @@ export const abortDelayMs = (shutdownGraceMs: number): number =>
   shutdownGraceMs - Math.min(COMMIT_RESERVE_MS, shutdownGraceMs / 5);
 
 /**
- * A Sluice worker: a BatchWorker over the tasks queue whose groups (one per task type, or per
+ * A Sluice worker: a BatchWorker over the tasks queue's shards (those of `config.shards.consumed`,
+ * one BullMQ Worker each) whose groups (one per task type, or per
  * type and `groupBy` key) run through the catalog's handlers and commit to the store, each with
  * its type's `batch` size and timeout when it has them. Starts consuming at once.
  *
@@ -70,14 +74,27 @@ export const createWorker = (deps: WorkerDeps): BatchWorker<QueuedJobData, Json>
   let gate: CommitGate | undefined;
   // Aborted when the shutdown grace is running out: every handler gets its signal.
   const shutdown = new AbortController();
-  // Retry parcels go back on the queue the worker consumes, over its connection. It writes the
-  // events stream's bound into the queue's settings, as the api's queue does.
-  const queue = new Queue<QueuedJobData, Json, string>(config.queueName, {
-    connection: deps.connection,
-    streams: { events: { maxLen: config.redisBounds.eventsMaxLen } },
+  const names = shardQueueNames({
+    queueName: config.queueName,
+    shards: config.shards.count,
+    cluster: isCluster(deps.connection),
   });
-  queue.on('error', (error: Error) => logger.error('queue error', { error: error.message }));
-  const extraTasksKey = queue.toKey(EXTRA_TASKS_KEY);
+  // Retry parcels go back on the shard of their id, which is their parcel's (see shardOf), over
+  // the worker's connection. Each queue writes the events stream's bound into its settings, as
+  // the api's do.
+  const queues = new Map<number, Queue<QueuedJobData, Json, string>>();
+  const queueOfShard = (shard: number): Queue<QueuedJobData, Json, string> => {
+    let queue = queues.get(shard);
+    if (queue === undefined) {
+      queue = new Queue<QueuedJobData, Json, string>(names[shard] ?? config.queueName, {
+        connection: deps.connection,
+        streams: { events: { maxLen: config.redisBounds.eventsMaxLen } },
+      });
+      queue.on('error', (error: Error) => logger.error('queue error', { error: error.message }));
+      queues.set(shard, queue);
+    }
+    return queue;
+  };
   const processGroup = createGroupProcessor({
     catalog: deps.catalog,
     store: deps.store,
@@ -92,7 +109,7 @@ export const createWorker = (deps: WorkerDeps): BatchWorker<QueuedJobData, Json>
     // Not counted among the waiting tasks of QUEUE_HIGH_WATER: a retry parcel waits out its
     // backoff delayed, as a retried single task does, and delayed jobs are not counted.
     addJob: async ({ name, data, opts }) => {
-      await queue.add(name, data, opts);
+      await queueOfShard(shardOf(opts.jobId ?? '', names.length)).add(name, data, opts);
     },
     ...(deps.partitions === undefined
       ? {}
@@ -105,7 +122,7 @@ export const createWorker = (deps: WorkerDeps): BatchWorker<QueuedJobData, Json>
   // BATCH_SIZE, or that type's groups would always leave under pressure, never full.
   const largestSize = Math.max(config.batch.size, ...catalog.names.map((name) => catalog.get(name)?.batch?.size ?? 0));
   const worker = createBatchWorker<QueuedJobData, Json>({
-    queueName: config.queueName,
+    queueName: config.shards.consumed.map((shard) => names[shard] ?? config.queueName),
     connection: deps.connection,
     size: config.batch.size,
     timeoutMs: config.batch.timeoutMs,
@@ -137,60 +154,68 @@ export const createWorker = (deps: WorkerDeps): BatchWorker<QueuedJobData, Json>
   createGroupGauges(metrics.registry, () => worker.snapshot);
   zeroWorkerSeries(metrics, deps.catalog.names);
   gate = createCommitGate({
-    pause: () => worker.worker.pause(true),
-    resume: () => worker.worker.resume(),
+    pause: async () => {
+      await Promise.all(worker.workers.map((shard) => shard.pause(true)));
+    },
+    resume: () => {
+      for (const shard of worker.workers) shard.resume();
+    },
     probe: () => deps.store.ping(),
     logger,
   });
   const close = worker.close.bind(worker);
-  worker.worker.on('error', (error: Error) =>
-    logger.error('worker error', { error: error.message, stack: error.stack }),
-  );
-  worker.worker.on('failed', (job, error) => {
-    // As BullMQ decides it (Job.shouldRetryJob): a job goes to the failed set for good on its
-    // last attempt, or on any attempt with an UnrecoverableError (a permanent failure, a
-    // rejected row, a job that is not a task). `failed` fires for a retried attempt too.
-    if (!job) return;
-    const unrecoverable = error instanceof UnrecoverableError || error.name === 'UnrecoverableError';
-    const exhausted = job.attemptsMade >= (job.opts.attempts ?? 1);
-    const tasks = tasksIn(job.data);
-    // A parcel's tasks that fail for good are logged one by one as their group settles; only a
-    // parcel BullMQ gave up on whole (its last attempt failed) is logged here. A parcel may hold
-    // one task (a keyed request's class of one), whose id is not the job's.
-    const parcel = Array.isArray((job.data as { tasks?: unknown } | undefined)?.tasks);
-    if (!parcel && (unrecoverable || exhausted)) {
-      logger.warn('task failed for good', {
-        taskId: job.id,
-        taskType: job.name,
-        attempts: job.attemptsMade,
-        error: error.message,
-      });
-    } else if (parcel && exhausted && !unrecoverable) {
-      logger.warn('parcel failed for good', {
-        parcelId: job.id,
-        taskType: job.name,
-        tasks,
-        attempts: job.attemptsMade,
-        error: error.message,
-      });
-    }
-  });
-  // A parcel the api made, taken for the first time, no longer waits: its tasks beyond its one
-  // job leave the count QUEUE_HIGH_WATER reads (see EXTRA_TASKS_KEY), where the api put them. A
-  // parcel back after a stall or a retry was taken off before; a retry parcel never went in.
-  worker.worker.on('active', (job) => {
-    const tasks = tasksIn(job.data);
-    const fromApi = (job.data as { attempt?: unknown }).attempt === undefined;
-    if (tasks > 1 && fromApi && job.attemptsMade === 0 && !job.stalledCounter) {
-      deps.connection
-        .decrby(extraTasksKey, tasks - 1)
-        .catch((error: unknown) =>
-          logger.warn('could not count a parcel out of the waiting tasks', { error: String(error) }),
-        );
-    }
-  });
+  /** Logs, and counts parcels out of the waiting tasks, for the Worker of one shard. */
+  const watch = (shard: (typeof worker.workers)[number]): void => {
+    shard.on('error', (error: Error) => logger.error('worker error', { error: error.message, stack: error.stack }));
+    shard.on('failed', (job, error) => {
+      // As BullMQ decides it (Job.shouldRetryJob): a job goes to the failed set for good on its
+      // last attempt, or on any attempt with an UnrecoverableError (a permanent failure, a
+      // rejected row, a job that is not a task). `failed` fires for a retried attempt too.
+      if (!job) return;
+      const unrecoverable = error instanceof UnrecoverableError || error.name === 'UnrecoverableError';
+      const exhausted = job.attemptsMade >= (job.opts.attempts ?? 1);
+      const tasks = tasksIn(job.data);
+      // A parcel's tasks that fail for good are logged one by one as their group settles; only a
+      // parcel BullMQ gave up on whole (its last attempt failed) is logged here. A parcel may hold
+      // one task (a keyed request's class of one), whose id is not the job's.
+      const parcel = Array.isArray((job.data as { tasks?: unknown } | undefined)?.tasks);
+      if (!parcel && (unrecoverable || exhausted)) {
+        logger.warn('task failed for good', {
+          taskId: job.id,
+          taskType: job.name,
+          attempts: job.attemptsMade,
+          error: error.message,
+        });
+      } else if (parcel && exhausted && !unrecoverable) {
+        logger.warn('parcel failed for good', {
+          parcelId: job.id,
+          taskType: job.name,
+          tasks,
+          attempts: job.attemptsMade,
+          error: error.message,
+        });
+      }
+    });
+    // A parcel the api made, taken for the first time, no longer waits: its tasks beyond its one
+    // job leave the count QUEUE_HIGH_WATER reads (see EXTRA_TASKS_KEY), where the api put them. A
+    // parcel back after a stall or a retry was taken off before; a retry parcel never went in.
+    shard.on('active', (job) => {
+      const tasks = tasksIn(job.data);
+      const fromApi = (job.data as { attempt?: unknown }).attempt === undefined;
+      if (tasks > 1 && fromApi && job.attemptsMade === 0 && !job.stalledCounter) {
+        // The counter of the job's own shard: `<prefix>:<queue>:` + EXTRA_TASKS_KEY, as queue.toKey makes it.
+        deps.connection
+          .decrby(`${job.queueQualifiedName}:${EXTRA_TASKS_KEY}`, tasks - 1)
+          .catch((error: unknown) =>
+            logger.warn('could not count a parcel out of the waiting tasks', { error: String(error) }),
+          );
+      }
+    });
+  };
+  for (const shard of worker.workers) watch(shard);
   return {
     worker: worker.worker,
+    workers: worker.workers,
     get snapshot() {
       return worker.snapshot;
     },
@@ -208,7 +233,7 @@ export const createWorker = (deps: WorkerDeps): BatchWorker<QueuedJobData, Json>
         await close();
       } finally {
         clearTimeout(deadline);
-        await queue.close();
+        await Promise.all([...queues.values()].map((queue) => queue.close()));
       }
     },
   };
