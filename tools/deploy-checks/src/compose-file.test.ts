@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseComposeFile } from './compose-file.js';
+import { enabledServices, parseComposeFile } from './compose-file.js';
 
 const text = `
 x-env: &env
@@ -20,6 +20,14 @@ services:
     environment:
       - POSTGRES_PASSWORD=\${PASSWORD:-secret}
     volumes: [data:/var/lib/postgresql]
+  cache:
+    image: redis:7.4-alpine
+    profiles: [extra]
+  report:
+    image: report:1
+    depends_on:
+      cache: { condition: service_healthy, required: false }
+      db: { condition: service_started }
 volumes:
   data:
 `;
@@ -42,8 +50,23 @@ describe('parseComposeFile', () => {
       command: ['node', 'main.js'],
       replicas: 2,
       stopGracePeriod: '25s',
-      dependsOn: { db: { condition: 'service_started' } },
+      dependsOn: { db: { condition: 'service_started', required: true } },
     });
     expect(parseComposeFile(text, {}).volumes).toEqual(['data']);
+  });
+
+  it('reads whether a dependency is required, which it is unless the file says otherwise', () => {
+    expect(parseComposeFile(text, {}).services.report?.dependsOn).toEqual({
+      cache: { condition: 'service_healthy', required: false },
+      db: { condition: 'service_started', required: true },
+    });
+  });
+
+  it('runs a service with profiles only when one of them is active', () => {
+    const compose = parseComposeFile(text, {});
+    expect(compose.services.cache?.profiles).toEqual(['extra']);
+    expect(Object.keys(enabledServices(compose, [])).sort()).toEqual(['db', 'report', 'web']);
+    expect(Object.keys(enabledServices(compose, ['extra'])).sort()).toEqual(['cache', 'db', 'report', 'web']);
+    expect(Object.keys(enabledServices(compose, ['other'])).sort()).toEqual(['db', 'report', 'web']);
   });
 });

@@ -12,13 +12,19 @@ export interface ComposeService {
   readonly environment: Readonly<Record<string, string>>;
   readonly ports: ReadonlyArray<string>;
   readonly volumes: ReadonlyArray<string>;
-  readonly dependsOn: Readonly<Record<string, { readonly condition: string }>>;
+  /**
+   * What must run (or have run) first. `required: false` lets the service start when the
+   * dependency is left out by the active profiles.
+   */
+  readonly dependsOn: Readonly<Record<string, { readonly condition: string; readonly required: boolean }>>;
   readonly healthcheck?: { readonly test: ReadonlyArray<string> | string };
   readonly replicas?: number;
   readonly stopGracePeriod?: string;
   readonly init?: boolean;
   readonly restart?: string;
   readonly containerName?: string;
+  /** The profiles that enable the service; none: every `docker compose up` runs it. */
+  readonly profiles: ReadonlyArray<string>;
 }
 
 export interface ComposeFile {
@@ -66,15 +72,20 @@ const environmentOf = (value: Json | undefined): Record<string, string> => {
   );
 };
 
-const dependsOnOf = (value: Json | undefined): Record<string, { condition: string }> => {
+const dependsOnOf = (value: Json | undefined): Record<string, { condition: string; required: boolean }> => {
   if (Array.isArray(value)) {
-    return Object.fromEntries(value.map((name: Json) => [String(name), { condition: 'service_started' }]));
+    return Object.fromEntries(
+      value.map((name: Json) => [String(name), { condition: 'service_started', required: true }]),
+    );
   }
   if (!isObject(value)) return {};
   return Object.fromEntries(
     Object.entries(value).map(([name, spec]) => [
       name,
-      { condition: (isObject(spec) ? scalar(spec.condition) : undefined) ?? 'service_started' },
+      {
+        condition: (isObject(spec) ? scalar(spec.condition) : undefined) ?? 'service_started',
+        required: !(isObject(spec) && spec.required === false),
+      },
     ]),
   );
 };
@@ -119,6 +130,7 @@ const serviceOf = (raw: JsonObject): ComposeService => {
     ...optional('init', typeof raw.init === 'boolean' ? raw.init : undefined),
     ...optional('restart', scalar(raw.restart)),
     ...optional('containerName', scalar(raw.container_name)),
+    profiles: strings(raw.profiles),
   };
 };
 
@@ -143,6 +155,30 @@ export const parseComposeFile = (text: string, variables: Variables): ComposeFil
       : {},
     volumes: isObject(volumes) ? Object.keys(volumes) : [],
   };
+};
+
+/**
+ * The services `docker compose --profile <each of profiles> up` runs: those without profiles, and
+ * those with one of `profiles`.
+ *
+ * @example
+ * Object.keys(enabledServices(compose, [])); // what a plain `docker compose up` runs
+ */
+export const enabledServices = (
+  compose: ComposeFile,
+  profiles: ReadonlyArray<string>,
+): Readonly<Record<string, ComposeService>> =>
+  Object.fromEntries(
+    Object.entries(compose.services).filter(
+      ([, service]) => service.profiles.length === 0 || service.profiles.some((profile) => profiles.includes(profile)),
+    ),
+  );
+
+/** The value after `flag` in an exec-form command: `--appendfsync everysec` → `everysec`. */
+export const argumentAfter = (command: ComposeService['command'], flag: string): string | undefined => {
+  const args = typeof command === 'string' ? [] : (command ?? []);
+  const index = args.indexOf(flag);
+  return index === -1 ? undefined : args[index + 1];
 };
 
 /** Reads and parses a compose file from disk; see {@link parseComposeFile}. */

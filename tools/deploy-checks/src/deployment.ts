@@ -28,6 +28,13 @@ export const readDockerfile = async (): Promise<Dockerfile> =>
 export const readDockerignore = async (): Promise<ReadonlyArray<IgnoreRule>> =>
   parseDockerignore(await readFile(repoPath(DEPLOY_FILES.dockerignore), 'utf8'));
 
+/** The service called `name`, or an error that names it. */
+export const serviceNamed = (compose: ComposeFile, name: string): ComposeService => {
+  const found = compose.services[name];
+  if (found === undefined) throw new Error(`${DEPLOY_FILES.compose} has no service "${name}"`);
+  return found;
+};
+
 /** Services that run the Sluice image: built from deploy/Dockerfile with the repository as context. */
 export const sluiceServices = (compose: ComposeFile): ReadonlyArray<readonly [string, ComposeService]> =>
   Object.entries(compose.services).filter(

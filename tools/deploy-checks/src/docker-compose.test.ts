@@ -5,24 +5,13 @@ import { loadConfig } from '@sluice/config';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { durationMs } from './compose-duration.js';
-import type { ComposeService } from './compose-file.js';
-import { DEPLOY_FILES, readCompose, repoPath, sluiceServices, REPO_ROOT } from './deployment.js';
+import { argumentAfter, enabledServices, type ComposeService } from './compose-file.js';
+import { DEPLOY_FILES, readCompose, repoPath, serviceNamed, sluiceServices, REPO_ROOT } from './deployment.js';
 import { runCommand } from './run-command.js';
 
 const compose = await readCompose();
 
-const service = (name: string): ComposeService => {
-  const found = compose.services[name];
-  if (found === undefined) throw new Error(`docker-compose.yml has no service "${name}"`);
-  return found;
-};
-
-/** The value after `flag` in an exec-form command: `--appendfsync everysec` → `everysec`. */
-const argumentAfter = (command: ComposeService['command'], flag: string): string | undefined => {
-  const args = typeof command === 'string' ? [] : (command ?? []);
-  const index = args.indexOf(flag);
-  return index === -1 ? undefined : args[index + 1];
-};
+const service = (name: string): ComposeService => serviceNamed(compose, name);
 
 const healthcheckText = (name: string): string => {
   const test = service(name).healthcheck?.test;
@@ -44,7 +33,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('runs Redis, PostgreSQL, the migrations, the api, the workers, Prometheus and Grafana', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(
+    expect(Object.keys(enabledServices(compose, [])).sort()).toEqual(
       ['api', 'grafana', 'migrate', 'postgres', 'prometheus', 'redis', 'worker'].sort(),
     );
     expect(
@@ -77,13 +66,15 @@ describe('docker-compose.yml', () => {
   it('runs the migrations once, after PostgreSQL is healthy, and starts the api and the workers after they succeed', () => {
     expect(service('migrate')).toMatchObject({
       restart: 'no',
-      dependsOn: { postgres: { condition: 'service_healthy' } },
+      dependsOn: { postgres: { condition: 'service_healthy', required: true } },
     });
     for (const name of ['api', 'worker']) {
       expect(service(name).dependsOn, name).toEqual({
-        migrate: { condition: 'service_completed_successfully' },
-        postgres: { condition: 'service_healthy' },
-        redis: { condition: 'service_healthy' },
+        migrate: { condition: 'service_completed_successfully', required: true },
+        postgres: { condition: 'service_healthy', required: true },
+        redis: { condition: 'service_healthy', required: true },
+        // The Redis Cluster's one shot, when its profile is on (compose-cluster-profile.test.ts).
+        'redis-cluster-create': { condition: 'service_completed_successfully', required: false },
       });
     }
   });
