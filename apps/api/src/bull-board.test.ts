@@ -4,11 +4,17 @@ import type { BoardSettings } from './bull-board.js';
 import { startTestApi, type TestApi } from './test-api.js';
 
 /** Starts the api with the given board settings; every api started is closed after the test. */
-const test = base.extend<{ startApi: (board?: BoardSettings) => Promise<TestApi> }>({
+const test = base.extend<{ startApi: (board?: BoardSettings, shards?: number) => Promise<TestApi> }>({
   startApi: async ({ redisUrl, databaseUrl, queueName }, use) => {
     const started: TestApi[] = [];
-    await use(async (board) => {
-      const api = await startTestApi({ redisUrl, databaseUrl, queueName, ...(board ? { board } : {}) });
+    await use(async (board, shards) => {
+      const api = await startTestApi({
+        redisUrl,
+        databaseUrl,
+        queueName,
+        ...(board ? { board } : {}),
+        ...(shards === undefined ? {} : { shards }),
+      });
       started.push(api);
       return api;
     });
@@ -52,6 +58,18 @@ describe('Bull Board at /admin/queues', () => {
     const [queue] = await boardQueues(api);
     expect(queue).toMatchObject({ name: queueName, readOnlyMode: false, allowRetries: true });
     expect(queue?.counts.waiting).toBe(1);
+  });
+
+  test('lists every shard of a sharded queue as a queue of its own, with its own counts', async ({ startApi }) => {
+    const api = await startApi(undefined, 3);
+    for (const [shard, queue] of api.queue.queues.entries())
+      for (let n = 0; n <= shard; n += 1)
+        await queue.add('EMAIL', { payload: { to: 'a@example.com' }, submittedAt: Date.now() });
+
+    const queues = await boardQueues(api);
+    expect(queues.map(({ name }) => name).sort()).toEqual(api.queue.queues.map(({ name }) => name).sort());
+    for (const [shard, queue] of api.queue.queues.entries())
+      expect(queues.find(({ name }) => name === queue.name)?.counts.waiting).toBe(shard + 1);
   });
 
   test('shows a bulk request as parcels, each with its tasks, their ids and payloads', async ({

@@ -12,9 +12,11 @@ import { startTestApi } from './test-api.js';
 const startApiWithMark = (
   services: { readonly redisUrl: string; readonly databaseUrl: string; readonly queueName: string },
   highWater: number,
+  shards?: number,
 ) =>
   startTestApi({
     ...services,
+    ...(shards === undefined ? {} : { shards }),
     backpressure: (queue) => createBackpressure({ highWater, waitingCount: () => queue.waitingTasks(), refreshMs: 0 }),
   });
 
@@ -124,6 +126,31 @@ describe('QUEUE_HIGH_WATER', () => {
       expect((await bulk(60)).status).toBe(202);
     } finally {
       redis.disconnect();
+      await api.close();
+    }
+  });
+
+  test('counts the waiting tasks of every shard: 4 shards holding 40 tasks leave no room for 1 under a mark of 40', async ({
+    redisUrl,
+    databaseUrl,
+    queueName,
+  }) => {
+    const api = await startApiWithMark({ redisUrl, databaseUrl, queueName }, 40, 4);
+    try {
+      const one = (n: number) =>
+        fetch(`${api.url}/api/tasks`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ taskType: 'EMAIL', payload: { to: `user${n}@example.com` } }),
+        });
+      for (let n = 0; n < 40; n += 1) expect((await one(n)).status).toBe(202);
+      // Single tasks route by their ids: every shard holds some of the 40.
+      const perShard = await Promise.all(api.queue.queues.map((shard) => shard.getWaitingCount()));
+      expect(perShard.every((count) => count > 0)).toBe(true);
+      expect((await one(40)).status).toBe(503);
+      const stats = (await (await fetch(`${api.url}/api/tasks/stats`)).json()) as { queue: { waiting: number } };
+      expect(stats.queue.waiting).toBe(40);
+    } finally {
       await api.close();
     }
   });
