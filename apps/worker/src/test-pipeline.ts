@@ -23,6 +23,8 @@ export interface WorkerSetup {
   readonly metrics?: Metrics;
   /** The partitions the worker consults (a PartitionMaintainer). Default: none, every task taken as covered. */
   readonly partitions?: PartitionCoverage;
+  /** QUEUE_SHARDS and WORKER_SHARDS. Default: one shard, consumed. */
+  readonly shards?: { readonly count: number; readonly consumed: ReadonlyArray<number> };
 }
 
 export interface Pipeline {
@@ -62,7 +64,7 @@ export const test = base.extend<{ pipeline: Pipeline }>({
         const worker = createWorker({
           config: {
             queueName,
-            shards: { count: 1, consumed: [0] },
+            shards: setup.shards ?? { count: 1, consumed: [0] },
             workerId: `test-worker-${workers.length + 1}`,
             batch: { size: 100, timeoutMs: 3_000, concurrency: 4, ...RETRY, ...setup.batch },
             recovery: { lockDurationMs: 15_000, stalledIntervalMs: 5_000, maxStalledCount: 5 },
