@@ -28,6 +28,7 @@ describe('the sluice package’s enqueuer', () => {
     const config = loadConfig({});
     expect(ENQUEUER_DEFAULTS).toEqual({
       queueName: config.queueName,
+      shards: config.shards.count,
       batchSize: config.batch.size,
       retry: { maxRetries: config.batch.maxRetries, backoffDelayMs: config.batch.backoffDelayMs },
       failedJobs: config.redisBounds.failedJobs,
