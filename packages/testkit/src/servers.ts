@@ -9,6 +9,12 @@ export {
   type PostgresServerOptions,
 } from './postgres-server.js';
 export {
+  startRedisCluster,
+  type RedisCluster,
+  type RedisClusterNode,
+  type RedisClusterOptions,
+} from './redis-cluster.js';
+export {
   REDIS_INSTALL_HINT,
   startRedisServer,
   type RedisServer,
