@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cpuSplit, describeBound, sampleOf, type CpuSample, type StackPids } from './cpu-split.js';
+import { cpuPerTask, cpuSplit, describeBound, sampleOf, type CpuSample, type StackPids } from './cpu-split.js';
 import type { ProcStat } from '../bench/proc-stats.js';
 
 const stat = (pid: number, ppid: number, ownTicks: number, reapedChildTicks = 0): ProcStat => ({
@@ -12,7 +12,7 @@ const stat = (pid: number, ppid: number, ownTicks: number, reapedChildTicks = 0)
   cutime: reapedChildTicks,
   cstime: 0,
 });
-const pids: StackPids = { workers: [11, 12], api: 10, redis: 20, postgres: 30, driver: 1 };
+const pids: StackPids = { workers: [11, 12], api: 10, redis: [20], postgres: 30, driver: 1 };
 
 const sample = (ticks: Partial<CpuSample['ticks']>, machineBusyTicks: number): CpuSample => ({
   ticks: { workers: 0, api: 0, redis: 0, postgres: 0, driver: 0, ...ticks },
@@ -35,6 +35,11 @@ describe('sampleOf', () => {
     expect(sampleOf(stats, pids, 500).ticks).toEqual({ workers: 150, api: 7, redis: 40, postgres: 80, driver: 5 });
   });
 
+  it('adds the primaries of a Redis Cluster together', () => {
+    const stats = [stat(20, 1, 40), stat(21, 1, 30), stat(22, 1, 20)];
+    expect(sampleOf(stats, { ...pids, redis: [20, 21, 22] }, 500).ticks.redis).toBe(90);
+  });
+
   it('counts a process that is gone as zero rather than failing', () => {
     expect(sampleOf([], pids, 0).ticks).toEqual({ workers: 0, api: 0, redis: 0, postgres: 0, driver: 0 });
   });
@@ -52,6 +57,21 @@ describe('cpuSplit', () => {
     expect(split.cores.redis).toBeCloseTo(0.5);
     expect(split.machineBusyCores).toBeCloseTo(1.9);
     expect(split.cores.other).toBeCloseTo(0.4);
+  });
+});
+
+describe('cpuPerTask', () => {
+  it('turns the cores each part kept busy into µs of CPU per task finished in the window', () => {
+    const split = cpuSplit(sample({}, 0), sample({ workers: 400, api: 80, redis: 20, postgres: 60 }, 600), 4_000, 100);
+    // 4 s of worker CPU for 40,000 tasks: 100 µs a task.
+    const perTask = cpuPerTask(split, 4_000, 40_000);
+    const expected = { workers: 100, api: 20, redis: 5, postgres: 15, driver: 0, other: 10 };
+    for (const [part, usec] of Object.entries(expected))
+      expect(perTask[part as keyof typeof perTask], part).toBeCloseTo(usec);
+  });
+
+  it('is 0 for a window in which no task finished', () => {
+    expect(cpuPerTask(cpuSplit(sample({}, 0), sample({ workers: 10 }, 10), 1_000, 100), 1_000, 0).workers).toBe(0);
   });
 });
 

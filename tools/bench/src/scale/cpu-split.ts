@@ -8,7 +8,8 @@ export type CpuPart = (typeof CPU_PARTS)[number];
 export interface StackPids {
   readonly workers: ReadonlyArray<number>;
   readonly api: number;
-  readonly redis: number;
+  /** The redis-server, or each primary of a cluster. */
+  readonly redis: ReadonlyArray<number>;
   /** The postmaster; its children are the backends and background processes. */
   readonly postgres: number;
   /** This process: it submits the load and polls for the last commit. */
@@ -39,7 +40,7 @@ export const sampleOf = (stats: ReadonlyArray<ProcStat>, pids: StackPids, machin
     ticks: {
       workers: pids.workers.reduce((sum, pid) => sum + own(pid), 0),
       api: own(pids.api),
-      redis: own(pids.redis),
+      redis: pids.redis.reduce((sum, pid) => sum + own(pid), 0),
       postgres: (postmaster ? ownOf(postmaster) + postmaster.cutime + postmaster.cstime : 0) + backends,
       driver: own(pids.driver),
     },
@@ -68,6 +69,26 @@ export const cpuSplit = (before: CpuSample, after: CpuSample, wallMs: number, ti
   const machineBusyCores = coresOf(after.machineBusyTicks - before.machineBusyTicks);
   const known = CPU_PARTS.reduce((sum, part) => sum + parts[part], 0);
   return { cores: { ...parts, other: Math.max(0, machineBusyCores - known) }, machineBusyCores };
+};
+
+/**
+ * The µs of CPU each part used per task, from the cores it kept busy over a window of `windowMs`
+ * in which `tasks` tasks finished: a core's second over this is the tasks/s at which that part
+ * fills a core.
+ *
+ * @example
+ * cpuPerTask(split, 4_000, 28_500).workers; // 95: 95 µs of worker CPU a task
+ */
+export const cpuPerTask = (
+  split: CpuSplit,
+  windowMs: number,
+  tasks: number,
+): Readonly<Record<CpuPart | 'other', number>> => {
+  const perTask = (cores: number): number => (tasks === 0 ? 0 : (cores * windowMs * 1_000) / tasks);
+  return Object.fromEntries(Object.entries(split.cores).map(([part, cores]) => [part, perTask(cores)])) as Record<
+    CpuPart | 'other',
+    number
+  >;
 };
 
 /** What held a round back. */

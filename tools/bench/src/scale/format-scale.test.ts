@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cpuSplit, describeBound } from './cpu-split.js';
+import { cpuPerTask, cpuSplit, describeBound } from './cpu-split.js';
 import { formatScaleReport } from './format-scale.js';
+import { primaryFigures } from './primary-figures.js';
 import type { Measurement, ScaleResult, ScaleRound } from './run-scale.js';
 
 const split = cpuSplit(
@@ -23,6 +24,12 @@ const measurement = (perSecond: number, overrides: Partial<Measurement> = {}): M
   secondsTo95: 47_500 / perSecond,
   perSecondTo95: perSecond,
   cpu: split,
+  windowMs: 10_000,
+  tasksInWindow: 47_500,
+  cpuPerTask: cpuPerTask(split, 10_000, 47_500),
+  redisServers: [
+    { server: 'redis', shards: [0], scriptCalls: 2_000, scriptShare: 1, cpuUsecPerTask: 6.25, cores: 0.5 },
+  ],
   bound: describeBound(split, 2),
   groups: {
     count: 500,
@@ -56,6 +63,7 @@ const result: ScaleResult = {
     uncommitted: [],
     builtAt: { api: 'x', worker: 'x' },
   },
+  redis: { cluster: false, primaries: 1, shards: 1 },
   serviceEnv: { BATCH_SIZE: '100', BATCH_CONCURRENCY: '4', DEMO_WORK_MS: '0' },
   tasksPerRound: 50_000,
   inFlight: 4,
@@ -90,5 +98,57 @@ describe('formatScaleReport', () => {
   it('marks a measurement with a duplicate row as failed and says why', () => {
     expect(report).toMatch(/^\s+4\s+50,001.*\s1\s+0\s+0\s+FAILED$/m);
     expect(report).toContain('4 worker(s), end to end FAILED: 1 duplicate rows');
+  });
+});
+
+describe('formatScaleReport on a Redis Cluster', () => {
+  const servers = primaryFigures(
+    [
+      { server: '127.0.0.1:7001', shards: [0, 1], cpu: 0.114, calls: 700 },
+      { server: '127.0.0.1:7002', shards: [2, 3], cpu: 0.19, calls: 1_300 },
+      { server: '127.0.0.1:7003', shards: [4, 5], cpu: 0.1425, calls: 1_000 },
+    ].map(({ server, shards, cpu, calls }) => ({
+      server,
+      shards,
+      before: { cpuSeconds: 1, scriptCalls: 0 },
+      after: { cpuSeconds: 1 + cpu, scriptCalls: calls },
+    })),
+    { windowMs: 10_000, tasks: 47_500 },
+  );
+  const clustered: ScaleResult = {
+    ...result,
+    redis: { cluster: true, primaries: 3, shards: 6 },
+    rounds: [round(2, measurement(5_000, { redisServers: servers }), measurement(6_000, { redisServers: servers }))],
+  };
+  const report = formatScaleReport(clustered, { jsonPath: 'bench/results-scale.json' });
+
+  it('says the queue ran in shards over the primaries of a cluster', () => {
+    expect(report).toContain('Redis 7.0.15 Cluster of 3 primaries, the queue in 6 shards (AOF everysec)');
+  });
+
+  it('prints a row per primary of each measurement: its shards, its share of the scripts, CPU per task and of a core', () => {
+    // 0.19 s of CPU over 47,500 tasks: 4 µs a task; over 10 s: 1.9 % of a core.
+    expect(report).toMatch(/^\s+2\s+end to end\s+127\.0\.0\.1:7002\s+2,3\s+43\.3\s+4\.00\s+1\.9$/m);
+    expect(report).toMatch(/^\s+2\s+drain\s+127\.0\.0\.1:7001\s+0,1\s+23\.3\s+2\.40\s+1\.1$/m);
+  });
+
+  it('puts the Redis ceiling at the busiest primary, beside the ceilings of the workers, the api and PostgreSQL', () => {
+    // The workers: 1 core over 10 s for 47,500 tasks = 210.5 µs a task.
+    expect(report).toContain(
+      '2 worker(s), end to end: workers 210.5 (4,750/s) · api 42.1 (23,750/s) · PostgreSQL 42.1 (23,750/s) · ' +
+        'Redis 4.0 (250,000/s) on 127.0.0.1:7002, the busiest',
+    );
+  });
+});
+
+describe('formatScaleReport on one Redis', () => {
+  const report = formatScaleReport(result, { jsonPath: 'bench/results-scale.json' });
+
+  it('prints the one server as a row of its own, with no busiest to name', () => {
+    expect(report).toContain('Redis 7.0.15 (AOF everysec)');
+    expect(report).toMatch(/^\s+1\s+end to end\s+redis\s+0\s+100\.0\s+6\.25\s+50\.0$/m);
+    expect(report).toContain(
+      '1 worker(s), drain: workers 210.5 (4,750/s) · api 42.1 (23,750/s) · PostgreSQL 42.1 (23,750/s) · Redis 6.3 (160,000/s)\n',
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { formatTable } from '../chaos/text-table.js';
+import { redisCeiling } from './primary-figures.js';
 import type { Measurement, MeasurementKind, ScaleResult } from './run-scale.js';
 
 const whole = (value: number): string => Math.round(value).toLocaleString('en-US');
@@ -58,6 +59,48 @@ const table = (result: ScaleResult, kind: MeasurementKind): string => {
   );
 };
 
+const KINDS = [
+  ['endToEnd', 'end to end'],
+  ['drain', 'drain'],
+] as const;
+
+const REDIS_HEADER = ['workers', 'measurement', 'Redis', 'shards', 'scripts %', 'CPU µs/task', '% of a core'];
+
+/** One row per Redis server of each measurement: the one redis-server, or every primary. */
+const redisTable = (result: ScaleResult): string => {
+  const rows = result.rounds.flatMap((round) =>
+    KINDS.flatMap(([kind, name]) =>
+      round[kind].redisServers.map((server) => [
+        String(round.workers),
+        name,
+        server.server,
+        server.shards.length === 0 ? 'none' : server.shards.join(','),
+        (server.scriptShare * 100).toFixed(1),
+        server.cpuUsecPerTask.toFixed(2),
+        (server.cores * 100).toFixed(1),
+      ]),
+    ),
+  );
+  return formatTable([REDIS_HEADER, ...rows], ['right', 'left', 'left', 'left', 'right', 'right', 'right']);
+};
+
+/** µs of CPU per task and, in brackets, the tasks/s at which that much fills one core. */
+const perCore = (usec: number): string => `${usec.toFixed(1)} (${usec > 0 ? `${whole(1e6 / usec)}/s` : '–'})`;
+
+/** Where each part's one core would fill, from its CPU per task; Redis by its busiest server. */
+const ceilings = (m: Measurement): string => {
+  const ceiling = redisCeiling(m.redisServers);
+  const busiest = m.redisServers.find((server) => server.server === ceiling?.server);
+  const redis =
+    busiest === undefined
+      ? 'Redis –'
+      : `Redis ${perCore(busiest.cpuUsecPerTask)}${m.redisServers.length > 1 ? ` on ${busiest.server}, the busiest` : ''}`;
+  return (
+    `workers ${perCore(m.cpuPerTask.workers)} · api ${perCore(m.cpuPerTask.api)} · ` +
+    `PostgreSQL ${perCore(m.cpuPerTask.postgres)} · ${redis}`
+  );
+};
+
 /**
  * The scaling run as text: what it ran on, a table for each measurement (throughput, speed-up over
  * the first round, cores used by each part, the checks), then what bound each one.
@@ -67,6 +110,9 @@ const table = (result: ScaleResult, kind: MeasurementKind): string => {
  */
 export const formatScaleReport = (result: ScaleResult, options: { readonly jsonPath: string }): string => {
   const { machine, rounds } = result;
+  const redisLayout = result.redis.cluster
+    ? `Cluster of ${result.redis.primaries} primaries, the queue in ${result.redis.shards} shards `
+    : '';
   const settings = ['BATCH_SIZE', 'BATCH_CONCURRENCY', 'DEMO_WORK_MS']
     .map((name) => `${name}=${result.serviceEnv[name] ?? '?'}`)
     .join(' ');
@@ -84,7 +130,7 @@ export const formatScaleReport = (result: ScaleResult, options: { readonly jsonP
     `Scaling: ${whole(result.tasksPerRound)} tasks per measurement through POST /api/tasks/batch {"count": …}, ` +
       `${result.inFlight} requests in flight`,
     `Machine: ${machine.cores} cores (${machine.cpuModel}), ${whole(machine.memoryMb)} MB; Node ${machine.node}, ` +
-      `Redis ${machine.redis} (AOF everysec), PostgreSQL ${machine.postgres} (fsync on); ${settings}; commit ${machine.commit}`,
+      `Redis ${machine.redis} ${redisLayout}(AOF everysec), PostgreSQL ${machine.postgres} (fsync on); ${settings}; commit ${machine.commit}`,
     '',
     'End to end: submitted while the workers run; from the first submission to the last commit',
     table(result, 'endToEnd'),
@@ -98,6 +144,20 @@ export const formatScaleReport = (result: ScaleResult, options: { readonly jsonP
       'polling; other: the rest of the machine). dup rows: count(*) - count(DISTINCT id); skipped: redelivered ' +
       'tasks the commit found already written; failed: BullMQ failed set.',
     `Peak RSS of the largest worker: ${rounds.map((round) => `${round.workers} worker(s) ${round.workerPeakRssMb} MB`).join(', ')}.`,
+    '',
+    result.redis.cluster
+      ? 'Redis, per primary: the shards whose slots it holds, its share of the script calls, its CPU per task of the whole stream, and the cores it kept busy'
+      : 'Redis: its script calls, its CPU per task, and the cores it kept busy',
+    redisTable(result),
+    '',
+    "Until 95 % had committed (the CPU columns' window). scripts %: EVALSHA/EVAL calls, reset (CONFIG RESETSTAT) at the start. " +
+      "CPU µs/task: the redis-server's own CPU (INFO used_cpu_user + used_cpu_sys) over the tasks finished in the window, all " +
+      'of them, so one core ÷ it is the tasks/s at which that server would be full.',
+    '',
+    'CPU per task until 95 % had committed, in µs, and the tasks/s at which it fills one core (workers: per worker core)',
+    ...rounds.flatMap((round) =>
+      KINDS.map(([kind, name]) => `  ${round.workers} worker(s), ${name}: ${ceilings(round[kind])}`),
+    ),
     '',
     'Groups (from the batches rows): count, average size, released by timeout; average ms from first task to ' +
       'release, and from release to commit; commit statement p50/p95 ms',

@@ -1,14 +1,15 @@
 /**
- * The scaling run: one Redis and one PostgreSQL for the whole run; for each round a fresh api and
- * N workers, and two measurements of the same number of tasks:
+ * The scaling run: one Redis (or, with `cluster`, a Redis Cluster and the queue in shards over its
+ * primaries) and one PostgreSQL for the whole run; for each round a fresh api and N workers, and
+ * two measurements of the same number of tasks:
  *
  * - end to end: the tasks are submitted through the api's load generator while the workers run,
  *   timed from the first submission to the last commit (what a user sees);
  * - drain: the tasks are submitted while the queue is paused, then the queue is resumed, timed
  *   from the resume to the last commit (what the workers alone can do, the api idle).
  *
- * Each measurement records the CPU every part of the stack used, and checks that every task was
- * committed exactly once.
+ * Each measurement records the CPU every part of the stack used, each Redis server's script
+ * calls and CPU per task, and checks that every task was committed exactly once.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readFile } from 'node:fs/promises';
@@ -18,17 +19,21 @@ import { Redis } from 'ioredis';
 import { sql, type Kysely } from 'kysely';
 import { API_NODE_OPTIONS, WORKER_NODE_OPTIONS } from '@sluice/config';
 import { createDatabaseIfMissing, createDb, migrateToLatest, type Database } from '@sluice/store';
+import { createRedisClient, shardPlacement, shardQueueNames, type RedisClient } from '@sluice/tasks';
 import {
   freePort,
   startNodeProcess,
   startPostgresServer,
+  startRedisCluster,
   startRedisServer,
   type NodeProcess,
   type PostgresServer,
+  type RedisCluster,
   type RedisServer,
 } from '@sluice/testkit/servers';
 import { describeMachine, type MachineInfo } from '../chaos/machine-info.js';
 import {
+  cpuPerTask,
   cpuSplit,
   describeBound,
   sampleOf,
@@ -36,7 +41,9 @@ import {
   type CpuSample,
   type CpuSplit,
   type StackPids,
+  type CpuPart,
 } from './cpu-split.js';
+import { primaryFigures, readingOf, type PrimaryFigures, type RedisReading } from './primary-figures.js';
 import { clockTicksPerSecond, readAllProcStats, readMachineBusyTicks, readPeakRssMb } from '../bench/proc-stats.js';
 import type { ScaleOptions } from './scale-options.js';
 
@@ -93,6 +100,14 @@ export interface Measurement {
   readonly secondsTo95: number;
   readonly perSecondTo95: number;
   readonly cpu: CpuSplit;
+  /** The window {@link cpu} covers, in ms: from the start until 95 % had committed. */
+  readonly windowMs: number;
+  /** Tasks finished at the window's end (95 % of them or a few more): the divisor of the per-task figures. */
+  readonly tasksInWindow: number;
+  /** µs of CPU each part used per task over the window. */
+  readonly cpuPerTask: Readonly<Record<CpuPart | 'other', number>>;
+  /** Each Redis server over the window (the one redis-server, or every primary): script calls, CPU per task. */
+  readonly redisServers: ReadonlyArray<PrimaryFigures>;
   readonly bound: Bound;
   readonly groups: GroupFigures;
   /** Empty when every task was accepted and committed once, none failed, none skipped as a duplicate. */
@@ -109,9 +124,17 @@ export interface ScaleRound {
   readonly ok: boolean;
 }
 
+/** Where the queue ran: one redis-server and one queue, or a cluster's primaries and the shards over them. */
+export interface RedisLayout {
+  readonly cluster: boolean;
+  readonly primaries: number;
+  readonly shards: number;
+}
+
 export interface ScaleResult {
   readonly startedAt: string;
   readonly machine: MachineInfo;
+  readonly redis: RedisLayout;
   readonly serviceEnv: Readonly<Record<string, string>>;
   readonly tasksPerRound: number;
   readonly inFlight: number;
@@ -249,47 +272,109 @@ export const runScale = async (options: ScaleOptions, deps: ScaleDeps): Promise<
   const startedAt = new Date().toISOString();
   const started: NodeProcess[] = [];
   let redis: RedisServer | undefined;
+  let cluster: RedisCluster | undefined;
   let postgres: PostgresServer | undefined;
   deps.onKillSwitch?.(() => {
     for (const child of started) child.kill('SIGKILL');
     void redis?.kill();
+    cluster?.nodes.forEach((_, index) => void cluster?.killNode(index));
     void postgres?.kill();
   });
   const checkAborted = (): void => {
     if (deps.signal?.aborted) throw new Error('the scaling run was interrupted');
   };
 
-  let probeRedis: Redis | undefined;
+  let probeRedis: RedisClient | undefined;
+  const serverClients: Redis[] = [];
   let db: Kysely<Database> | undefined;
-  let queue: Queue | undefined;
+  const queues: Queue[] = [];
   try {
-    [redis, postgres] = await Promise.all([startRedisServer(), startPostgresServer({ durable: true })]);
-    const databaseUrl = postgres.url(DATABASE);
+    const layout: RedisLayout =
+      options.cluster === undefined
+        ? { cluster: false, primaries: 1, shards: 1 }
+        : { cluster: true, ...options.cluster };
+    const [startedRedis, startedPostgres] = await Promise.all([
+      layout.cluster ? startRedisCluster({ primaries: layout.primaries }) : startRedisServer(),
+      startPostgresServer({ durable: true }),
+    ]);
+    postgres = startedPostgres;
+    const oneRedis = 'nodesEnv' in startedRedis ? undefined : startedRedis;
+    const redisCluster = 'nodesEnv' in startedRedis ? startedRedis : undefined;
+    redis = oneRedis;
+    cluster = redisCluster;
+    const databaseUrl = startedPostgres.url(DATABASE);
     await createDatabaseIfMissing(databaseUrl);
     const store = createDb(databaseUrl, { poolSize: 2 });
     db = store;
     await migrateToLatest(store);
-    const probe = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+    // Each Redis server on its own: INFO, CONFIG RESETSTAT and FLUSHALL are per server, and a
+    // cluster client would send them to one node of its choosing.
+    const servers =
+      redisCluster === undefined
+        ? [{ name: 'redis', url: oneRedis?.url ?? '' }]
+        : redisCluster.nodes.map((node) => ({ name: `${node.host}:${node.port}`, url: node.url }));
+    for (const server of servers) serverClients.push(new Redis(server.url, { maxRetriesPerRequest: 1 }));
+    const probe = createRedisClient(
+      redisCluster === undefined
+        ? { url: oneRedis?.url ?? '' }
+        : { url: redisCluster.nodes[0]?.url ?? '', clusterNodes: redisCluster.nodes },
+      { maxRetriesPerRequest: 1 },
+    );
     probeRedis = probe;
-    const tasksQueue = new Queue(SCALE_SERVICE_ENV.QUEUE_NAME ?? 'tasks', { connection: probe });
-    queue = tasksQueue;
-    const machine = await describeMachine({ root: deps.root, redis: probe, db: store });
+    // The queues the api and the workers use: `tasks` alone on one Redis, every shard on a cluster.
+    const queueNames = shardQueueNames({
+      queueName: SCALE_SERVICE_ENV.QUEUE_NAME ?? 'tasks',
+      shards: layout.shards,
+      cluster: layout.cluster,
+    });
+    for (const name of queueNames) queues.push(new Queue(name, { connection: probe }));
+    const placement = await shardPlacement(probe, queueNames);
+    const shardsOn = (server: string): ReadonlyArray<number> =>
+      placement.find((entry) => entry.server === server)?.shards ?? [];
+    const [firstServer] = serverClients;
+    if (firstServer === undefined) throw new Error('the run has no Redis server');
+    const machine = await describeMachine({ root: deps.root, redis: firstServer, db: store });
     const ticksPerSecond = await clockTicksPerSecond();
     const cores = cpus().length;
-    const redisPid = Number(/process_id:(\d+)/.exec(await probe.info('server'))?.[1]);
-    const postmasterPid = Number((await readFile(`${postgres.dataDir}/postmaster.pid`, 'utf8')).split('\n')[0]);
+    const redisPids = await Promise.all(
+      serverClients.map(async (client) => Number(/process_id:(\d+)/.exec(await client.info('server'))?.[1])),
+    );
+    const postmasterPid = Number((await readFile(`${startedPostgres.dataDir}/postmaster.pid`, 'utf8')).split('\n')[0]);
     const serviceEnv = { ...SCALE_SERVICE_ENV, ...options.serviceEnv };
-    const env = { ...serviceEnv, REDIS_URL: redis.url, DATABASE_URL: databaseUrl };
+    const redisEnv: Record<string, string> =
+      redisCluster === undefined
+        ? { REDIS_URL: oneRedis?.url ?? '' }
+        : { REDIS_CLUSTER_NODES: redisCluster.nodesEnv, QUEUE_SHARDS: String(layout.shards) };
+    const env = { ...serviceEnv, ...redisEnv, DATABASE_URL: databaseUrl };
     deps.log(
       `scale: ${options.tasks.toLocaleString('en-US')} tasks per measurement, rounds of ${options.workerCounts.join(', ')} ` +
         `worker(s); Redis ${machine.redis}, PostgreSQL ${machine.postgres}, ${machine.cores} cores`,
     );
+    if (layout.cluster)
+      deps.log(
+        `scale: a Redis Cluster of ${layout.primaries} primaries, ${layout.shards} shards: ` +
+          placement.map((entry) => `${entry.server} holds ${entry.shards.join(', ') || 'none'}`).join('; '),
+      );
 
     const reset = async (): Promise<void> => {
       await sql`TRUNCATE tasks, batches`.execute(store);
       await sql`CHECKPOINT`.execute(store);
-      await probe.flushall();
+      await Promise.all(serverClients.map((client) => client.flushall()));
     };
+    const readServers = (): Promise<ReadonlyArray<RedisReading>> =>
+      Promise.all(
+        serverClients.map(async (client) => readingOf(String(await client.call('INFO', 'cpu', 'commandstats')))),
+      );
+    /** Counts script calls from 0 on every server, then reads each one's CPU: a window's start. */
+    const startServerWindow = async (): Promise<ReadonlyArray<RedisReading>> => {
+      await Promise.all(serverClients.map((client) => client.config('RESETSTAT')));
+      return readServers();
+    };
+    const jobCount = async (state: 'waiting' | 'failed'): Promise<number> =>
+      (await Promise.all(queues.map((queue) => queue.getJobCounts(state)))).reduce(
+        (sum, counts) => sum + (counts[state] ?? 0),
+        0,
+      );
 
     const rounds: ScaleRound[] = [];
     for (const workerCount of options.workerCounts) {
@@ -319,7 +404,7 @@ export const runScale = async (options: ScaleOptions, deps: ScaleDeps): Promise<
       const pids: StackPids = {
         workers: workers.map((worker) => worker.pid),
         api: api.pid,
-        redis: redisPid,
+        redis: redisPids,
         postgres: postmasterPid,
         driver: process.pid,
       };
@@ -332,16 +417,19 @@ export const runScale = async (options: ScaleOptions, deps: ScaleDeps): Promise<
         let accepted = 0;
         let submitSeconds = 0;
         let before: CpuSample;
+        let serversBefore: ReadonlyArray<RedisReading>;
         let start: number;
         if (kind === 'drain') {
-          await tasksQueue.pause();
+          await Promise.all(queues.map((queue) => queue.pause()));
           const submittedAt = Date.now();
           accepted = await submit(apiUrl, options.tasks, options, problems);
           submitSeconds = (Date.now() - submittedAt) / 1_000;
+          serversBefore = await startServerWindow();
           before = await sample();
           start = Date.now();
-          await tasksQueue.resume();
+          await Promise.all(queues.map((queue) => queue.resume()));
         } else {
+          serversBefore = await startServerWindow();
           before = await sample();
           start = Date.now();
           accepted = await submit(apiUrl, options.tasks, options, problems);
@@ -355,20 +443,32 @@ export const runScale = async (options: ScaleOptions, deps: ScaleDeps): Promise<
         // workers × task types × (BATCH_SIZE − 1) tasks: 1.2 % of 50,000 with 4 workers, so 99 %
         // was not enough; 5 % leaves room for 8.
         const busyUntil = Math.ceil(accepted * 0.95);
-        let busy: { readonly sample: CpuSample; readonly at: number } | undefined;
+        interface WindowEnd {
+          readonly sample: CpuSample;
+          readonly at: number;
+          readonly finished: number;
+          readonly servers: ReadonlyArray<RedisReading>;
+        }
+        const windowEnd = async (finished: number): Promise<WindowEnd> => ({
+          sample: await sample(),
+          at: Date.now(),
+          finished,
+          servers: await readServers(),
+        });
+        let busy: WindowEnd | undefined;
+        let finished = 0;
         for (;;) {
-          const finished = await finishedCount(store);
-          if (busy === undefined && finished >= busyUntil) busy = { sample: await sample(), at: Date.now() };
+          finished = await finishedCount(store);
+          if (busy === undefined && finished >= busyUntil) busy = await windowEnd(finished);
           if (finished >= accepted || Date.now() >= deadline) break;
           checkAborted();
-          if (kind === 'endToEnd')
-            peakWaiting = Math.max(peakWaiting, (await tasksQueue.getJobCounts('waiting')).waiting ?? 0);
+          if (kind === 'endToEnd') peakWaiting = Math.max(peakWaiting, await jobCount('waiting'));
           await sleep(POLL_MS);
         }
-        const { sample: after, at: busyEnd } = busy ?? { sample: await sample(), at: Date.now() };
-        const windowMs = busyEnd - start;
+        const end = busy ?? (await windowEnd(finished));
+        const windowMs = end.at - start;
         const check = await verify(store);
-        const failedJobs = (await tasksQueue.getJobCounts('failed')).failed ?? 0;
+        const failedJobs = await jobCount('failed');
         if (accepted !== options.tasks) problems.push(`the api accepted ${accepted} of ${options.tasks} tasks`);
         if (check.rows !== accepted) problems.push(`${check.rows} rows committed for ${accepted} accepted tasks`);
         if (check.ids !== check.rows) problems.push(`${check.rows - check.ids} duplicate rows`);
@@ -377,7 +477,16 @@ export const runScale = async (options: ScaleOptions, deps: ScaleDeps): Promise<
         if (failedJobs !== 0) problems.push(`${failedJobs} jobs in BullMQ's failed set`);
         const seconds = ((check.last?.getTime() ?? Date.now()) - start) / 1_000;
         const secondsTo95 = ((check.p95?.getTime() ?? Date.now()) - start) / 1_000;
-        const cpu = cpuSplit(before, after, windowMs, ticksPerSecond);
+        const cpu = cpuSplit(before, end.sample, windowMs, ticksPerSecond);
+        const redisServers = primaryFigures(
+          servers.map((server, index) => {
+            const first = serversBefore[index];
+            const last = end.servers[index];
+            if (first === undefined || last === undefined) throw new Error(`no reading of Redis ${server.name}`);
+            return { server: server.name, shards: shardsOn(server.name), before: first, after: last };
+          }),
+          { windowMs, tasks: end.finished },
+        );
         return {
           accepted,
           rows: check.rows,
@@ -392,6 +501,10 @@ export const runScale = async (options: ScaleOptions, deps: ScaleDeps): Promise<
           secondsTo95,
           perSecondTo95: Math.ceil(check.rows * 0.95) / secondsTo95,
           cpu,
+          windowMs,
+          tasksInWindow: end.finished,
+          cpuPerTask: cpuPerTask(cpu, windowMs, end.finished),
+          redisServers,
           bound: describeBound(cpu, cores),
           groups: await groupFigures(store),
           problems,
@@ -424,6 +537,7 @@ export const runScale = async (options: ScaleOptions, deps: ScaleDeps): Promise<
     return {
       startedAt,
       machine,
+      redis: layout,
       serviceEnv,
       tasksPerRound: options.tasks,
       inFlight: options.inFlight,
@@ -431,9 +545,10 @@ export const runScale = async (options: ScaleOptions, deps: ScaleDeps): Promise<
     };
   } finally {
     await Promise.allSettled(started.map(stopProcess));
-    await queue?.close().catch(() => undefined);
+    await Promise.allSettled(queues.map((queue) => queue.close()));
     probeRedis?.disconnect();
+    for (const client of serverClients) client.disconnect();
     await db?.destroy().catch(() => undefined);
-    await Promise.allSettled([redis?.stop(), postgres?.stop()]);
+    await Promise.allSettled([redis?.stop(), cluster?.stop(), postgres?.stop()]);
   }
 };

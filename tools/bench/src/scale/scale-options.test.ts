@@ -40,6 +40,30 @@ describe('parseScaleArgs', () => {
     expect(() => parseScaleArgs(['--tasks', '0'], context)).toThrow('--tasks: must be from 1 to 1000000 (got 0)');
   });
 
+  it('runs on one Redis unless --cluster is given', () => {
+    expect(parseScaleArgs(['--workers', '2'], context).cluster).toBeUndefined();
+  });
+
+  it('starts a Redis Cluster of --cluster primaries with twice as many shards unless --shards says otherwise', () => {
+    expect(parseScaleArgs(['--cluster', '3'], context).cluster).toEqual({ primaries: 3, shards: 6 });
+    expect(parseScaleArgs(['--cluster', '4', '--shards', '12'], context).cluster).toEqual({ primaries: 4, shards: 12 });
+  });
+
+  it('refuses a cluster of fewer than 3 primaries, and --shards without --cluster', () => {
+    expect(() => parseScaleArgs(['--cluster', '2'], context)).toThrow('--cluster: must be from 3 to 16 (got 2)');
+    expect(() => parseScaleArgs(['--shards', '4'], context)).toThrow('--shards: only with --cluster');
+    expect(() => parseScaleArgs(['--cluster', '3', '--shards', '0'], context)).toThrow(
+      '--shards: must be from 1 to 1024 (got 0)',
+    );
+  });
+
+  it('refuses an --env setting that would move the services off the Redis and the queues the run measures', () => {
+    expect(() => parseScaleArgs(['--env', 'QUEUE_SHARDS=4'], context)).toThrow("--env: QUEUE_SHARDS is the run's own");
+    expect(() => parseScaleArgs(['--cluster', '3', '--env', 'REDIS_URL=redis://elsewhere:6379'], context)).toThrow(
+      "--env: REDIS_URL is the run's own",
+    );
+  });
+
   it('refuses an unknown flag and points at --help', () => {
     expect(() => parseScaleArgs(['--scale'], context)).toThrow(/see --help/);
   });
