@@ -116,8 +116,8 @@ describe('toActuatorMetric', () => {
       baseUnit: null,
       measurements: [{ statistic: 'VALUE', value: 20 }],
       availableTags: [
-        { tag: 'state', values: ['active', 'delayed', 'waiting'] },
         { tag: 'shard', values: ['0', '1'] },
+        { tag: 'state', values: ['active', 'delayed', 'waiting'] },
       ],
     });
     expect(toActuatorMetric(jobs, [{ key: 'state', value: 'waiting' }])?.measurements).toEqual([
