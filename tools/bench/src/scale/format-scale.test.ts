@@ -48,6 +48,11 @@ const round = (workers: number, endToEnd: Measurement, drain: Measurement = meas
   endToEnd,
   drain,
   workerPeakRssMb: 150,
+  redisIdle: [
+    { server: 'redis', cores: 0.004 },
+    { server: '127.0.0.1:7001', cores: 0.002 },
+    { server: '127.0.0.1:7002', cores: 0.003 },
+  ],
   ok: endToEnd.problems.length === 0 && drain.problems.length === 0,
 });
 const result: ScaleResult = {
@@ -128,8 +133,8 @@ describe('formatScaleReport on a Redis Cluster', () => {
 
   it('prints a row per primary of each measurement: its shards, its share of the scripts, CPU per task and of a core', () => {
     // 0.19 s of CPU over 47,500 tasks: 4 µs a task; over 10 s: 1.9 % of a core.
-    expect(report).toMatch(/^\s+2\s+end to end\s+127\.0\.0\.1:7002\s+2,3\s+43\.3\s+4\.00\s+1\.9$/m);
-    expect(report).toMatch(/^\s+2\s+drain\s+127\.0\.0\.1:7001\s+0,1\s+23\.3\s+2\.40\s+1\.1$/m);
+    expect(report).toMatch(/^\s+2\s+end to end\s+127\.0\.0\.1:7002\s+2,3\s+43\.3\s+4\.00\s+1\.9\s+0\.3$/m);
+    expect(report).toMatch(/^\s+2\s+drain\s+127\.0\.0\.1:7001\s+0,1\s+23\.3\s+2\.40\s+1\.1\s+0\.2$/m);
   });
 
   it('puts the Redis ceiling at the busiest primary, beside the ceilings of the workers, the api and PostgreSQL', () => {
@@ -146,7 +151,7 @@ describe('formatScaleReport on one Redis', () => {
 
   it('prints the one server as a row of its own, with no busiest to name', () => {
     expect(report).toContain('Redis 7.0.15 (AOF everysec)');
-    expect(report).toMatch(/^\s+1\s+end to end\s+redis\s+0\s+100\.0\s+6\.25\s+50\.0$/m);
+    expect(report).toMatch(/^\s+1\s+end to end\s+redis\s+0\s+100\.0\s+6\.25\s+50\.0\s+0\.4$/m);
     expect(report).toContain(
       '1 worker(s), drain: workers 210.5 (4,750/s) · api 42.1 (23,750/s) · PostgreSQL 42.1 (23,750/s) · Redis 6.3 (160,000/s)\n',
     );

@@ -64,7 +64,9 @@ const KINDS = [
   ['drain', 'drain'],
 ] as const;
 
-const REDIS_HEADER = ['workers', 'measurement', 'Redis', 'shards', 'scripts %', 'CPU µs/task', '% of a core'];
+const REDIS_HEADER = ['workers', 'measurement', 'Redis', 'shards', 'scripts %', 'CPU µs/task', '% of a core', 'idle %'];
+
+const idlePercent = (cores: number | undefined): string => (cores === undefined ? '–' : (cores * 100).toFixed(1));
 
 /** One row per Redis server of each measurement: the one redis-server, or every primary. */
 const redisTable = (result: ScaleResult): string => {
@@ -78,10 +80,11 @@ const redisTable = (result: ScaleResult): string => {
         (server.scriptShare * 100).toFixed(1),
         server.cpuUsecPerTask.toFixed(2),
         (server.cores * 100).toFixed(1),
+        idlePercent(round.redisIdle.find((idle) => idle.server === server.server)?.cores),
       ]),
     ),
   );
-  return formatTable([REDIS_HEADER, ...rows], ['right', 'left', 'left', 'left', 'right', 'right', 'right']);
+  return formatTable([REDIS_HEADER, ...rows], ['right', 'left', 'left', 'left', 'right', 'right', 'right', 'right']);
 };
 
 /** µs of CPU per task and, in brackets, the tasks/s at which that much fills one core. */
@@ -152,7 +155,9 @@ export const formatScaleReport = (result: ScaleResult, options: { readonly jsonP
     '',
     "Until 95 % had committed (the CPU columns' window). scripts %: EVALSHA/EVAL calls, reset (CONFIG RESETSTAT) at the start. " +
       "CPU µs/task: the redis-server's own CPU (INFO used_cpu_user + used_cpu_sys) over the tasks finished in the window, all " +
-      'of them, so one core ÷ it is the tasks/s at which that server would be full.',
+      'of them, so one core ÷ it is the tasks/s at which that server would be full. idle %: the same server for ' +
+      "3 s before the round's first measurement, the api and workers up and nothing queued: polling, a cost per " +
+      'second that the µs per task carry and that does not grow with the load.',
     '',
     'CPU per task until 95 % had committed, in µs, and the tasks/s at which it fills one core (workers: per worker core)',
     ...rounds.flatMap((round) =>

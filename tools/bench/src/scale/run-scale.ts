@@ -43,7 +43,13 @@ import {
   type StackPids,
   type CpuPart,
 } from './cpu-split.js';
-import { primaryFigures, readingOf, type PrimaryFigures, type RedisReading } from './primary-figures.js';
+import {
+  primaryFigures,
+  readingOf,
+  type PrimaryFigures,
+  type RedisReading,
+  type ServerReadings,
+} from './primary-figures.js';
 import { clockTicksPerSecond, readAllProcStats, readMachineBusyTicks, readPeakRssMb } from '../bench/proc-stats.js';
 import type { ScaleOptions } from './scale-options.js';
 
@@ -69,6 +75,8 @@ const TASK_TYPES = ['EMAIL', 'SMS', 'PUSH'] as const;
 const DATABASE = 'sluice_scale';
 const POLL_MS = 200;
 const STOP_TIMEOUT_MS = 30_000;
+/** How long each round watches Redis with nothing queued before its first measurement. */
+const IDLE_MS = 3_000;
 
 export type MeasurementKind = 'endToEnd' | 'drain';
 
@@ -121,6 +129,11 @@ export interface ScaleRound {
   readonly drain: Measurement;
   /** The largest peak resident memory among the workers, in MB. */
   readonly workerPeakRssMb: number;
+  /**
+   * Each Redis server's cores over {@link IDLE_MS} with the api and the workers up and nothing
+   * queued: what polling every shard costs whatever the load, inside each measurement's CPU per task.
+   */
+  readonly redisIdle: ReadonlyArray<{ readonly server: string; readonly cores: number }>;
   readonly ok: boolean;
 }
 
@@ -370,6 +383,16 @@ export const runScale = async (options: ScaleOptions, deps: ScaleDeps): Promise<
       await Promise.all(serverClients.map((client) => client.config('RESETSTAT')));
       return readServers();
     };
+    const pairReadings = (
+      from: ReadonlyArray<RedisReading>,
+      to: ReadonlyArray<RedisReading>,
+    ): ReadonlyArray<ServerReadings> =>
+      servers.map((server, index) => {
+        const before = from[index];
+        const after = to[index];
+        if (before === undefined || after === undefined) throw new Error(`no reading of Redis ${server.name}`);
+        return { server: server.name, shards: shardsOn(server.name), before, after };
+      });
     const jobCount = async (state: 'waiting' | 'failed'): Promise<number> =>
       (await Promise.all(queues.map((queue) => queue.getJobCounts(state)))).reduce(
         (sum, counts) => sum + (counts[state] ?? 0),
@@ -478,15 +501,10 @@ export const runScale = async (options: ScaleOptions, deps: ScaleDeps): Promise<
         const seconds = ((check.last?.getTime() ?? Date.now()) - start) / 1_000;
         const secondsTo95 = ((check.p95?.getTime() ?? Date.now()) - start) / 1_000;
         const cpu = cpuSplit(before, end.sample, windowMs, ticksPerSecond);
-        const redisServers = primaryFigures(
-          servers.map((server, index) => {
-            const first = serversBefore[index];
-            const last = end.servers[index];
-            if (first === undefined || last === undefined) throw new Error(`no reading of Redis ${server.name}`);
-            return { server: server.name, shards: shardsOn(server.name), before: first, after: last };
-          }),
-          { windowMs, tasks: end.finished },
-        );
+        const redisServers = primaryFigures(pairReadings(serversBefore, end.servers), {
+          windowMs,
+          tasks: end.finished,
+        });
         return {
           accepted,
           rows: check.rows,
@@ -511,6 +529,14 @@ export const runScale = async (options: ScaleOptions, deps: ScaleDeps): Promise<
         };
       };
 
+      const idleFrom = await readServers();
+      const idleStart = Date.now();
+      await sleep(IDLE_MS);
+      const redisIdle = primaryFigures(pairReadings(idleFrom, await readServers()), {
+        windowMs: Date.now() - idleStart,
+        tasks: 0,
+      }).map(({ server, cores }) => ({ server, cores }));
+
       const endToEnd = await measure('endToEnd');
       // The second measurement starts from empty tables; the workers and the api stay up.
       await sql`TRUNCATE tasks, batches`.execute(store);
@@ -525,6 +551,7 @@ export const runScale = async (options: ScaleOptions, deps: ScaleDeps): Promise<
         endToEnd,
         drain,
         workerPeakRssMb: Math.round(Math.max(0, ...peaks.map((peak) => peak ?? 0))),
+        redisIdle,
         ok: endToEnd.problems.length === 0 && drain.problems.length === 0,
       };
       rounds.push(round);
