@@ -5,16 +5,16 @@ import { createGroupGauges, zeroWorkerSeries, type Logger, type Metrics } from '
 import {
   batcherKey,
   EXTRA_TASKS_KEY,
-  parcelBatcherKey,
   isCluster,
+  parcelBatcherKey,
   parseBatcherKey,
   shardOf,
   shardQueueNames,
   tasksIn,
   type Catalog,
-  type RedisClient,
   type Json,
   type QueuedJobData,
+  type RedisClient,
 } from '@sluice/tasks';
 import { Queue, UnrecoverableError } from 'bullmq';
 import { createCommitGate, type CommitGate } from './commit-gate.js';
@@ -58,9 +58,9 @@ export const abortDelayMs = (shutdownGraceMs: number): number =>
 
 /**
  * A Sluice worker: a BatchWorker over the tasks queue's shards (those of `config.shards.consumed`,
- * one BullMQ Worker each) whose groups (one per task type, or per
- * type and `groupBy` key) run through the catalog's handlers and commit to the store, each with
- * its type's `batch` size and timeout when it has them. Starts consuming at once.
+ * one BullMQ Worker each) whose groups (one per task type, or per type and `groupBy` key) run
+ * through the catalog's handlers and commit to the store, each with its type's `batch` size and
+ * timeout when it has them. Starts consuming at once.
  *
  * @example
  * const worker = createWorker({ config, connection, catalog, store, logger, metrics });
