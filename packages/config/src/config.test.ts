@@ -26,6 +26,9 @@ describe('loadConfig', () => {
     expect(config.batch.timeoutMs).toBe(3_000);
     expect(config.redisUrl).toBe('redis://cache:6379/2');
     expect(config.workerId).toBe('w-7');
+    const blank = loadConfig({ REDIS_URL: '', DATABASE_URL: ' ' });
+    expect(blank.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(blank.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/sluice');
   });
 
   it('leaves the worker metrics port to the worker unless METRICS_PORT is set, and refuses one out of range', () => {

@@ -11,7 +11,7 @@ import {
   optionalText,
   indexList,
   redisNodes,
-  url,
+  urlOr,
   type RedisNode,
 } from './env-schema.js';
 import { ConfigError } from './config-error.js';
@@ -25,11 +25,11 @@ const schema = z.object({
   PORT: integer(8038, 0, 65_535),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: integer(65_000, 1_000, 3_600_000),
   METRICS_PORT: optionalInteger(0, 65_535),
-  REDIS_URL: url(['redis', 'rediss']).default('redis://127.0.0.1:6379'),
+  REDIS_URL: urlOr(['redis', 'rediss'], 'redis://127.0.0.1:6379'),
   REDIS_CLUSTER_NODES: redisNodes(),
   QUEUE_SHARDS: integer(1, 1, MAX_QUEUE_SHARDS),
   WORKER_SHARDS: indexList(),
-  DATABASE_URL: url(['postgres', 'postgresql']).default('postgres://postgres@127.0.0.1:5432/sluice'),
+  DATABASE_URL: urlOr(['postgres', 'postgresql'], 'postgres://postgres@127.0.0.1:5432/sluice'),
   QUEUE_NAME: z.preprocess(
     (v) => (v === '' ? undefined : v),
     z

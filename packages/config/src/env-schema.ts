@@ -72,21 +72,28 @@ export const boolean = (fallback: boolean) =>
       .default(fallback),
   );
 
-/** A URL with one of the given schemes. */
-export const url = (schemes: ReadonlyArray<string>) =>
-  z.preprocess(
-    blankToUndefined,
-    z.string().refine(
-      (value) => {
-        try {
-          return schemes.includes(new URL(value).protocol.replace(/:$/, ''));
-        } catch {
-          return false;
-        }
-      },
-      { error: `must be a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')}` },
-    ),
+/** A string that is a URL with one of the given schemes. */
+const schemedUrl = (schemes: ReadonlyArray<string>) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return schemes.includes(new URL(value).protocol.replace(/:$/, ''));
+      } catch {
+        return false;
+      }
+    },
+    { error: `must be a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')}` },
   );
+
+/** A URL with one of the given schemes, or undefined when unset or blank. */
+export const url = (schemes: ReadonlyArray<string>) => z.preprocess(blankToUndefined, schemedUrl(schemes).optional());
+
+/**
+ * A URL with one of the given schemes, or `fallback` when unset or blank. The default sits inside
+ * the blank check: a `.default()` outside it would see `''`, not undefined, and refuse it.
+ */
+export const urlOr = (schemes: ReadonlyArray<string>, fallback: string) =>
+  z.preprocess(blankToUndefined, schemedUrl(schemes).default(fallback));
 
 /** A Redis node's address: a host (name, IPv4, or IPv6 in brackets) and a port. */
 export interface RedisNode {

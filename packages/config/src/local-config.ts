@@ -6,10 +6,10 @@ import { deepFreeze, parseEnv, type Env } from './parse-env.js';
 const devstackSchema = z.object({
   PORT: integer(8038, 0, 65_535),
   WORKERS: integer(2, 1, 64),
-  REDIS_URL: url(['redis', 'rediss']).optional(),
-  DATABASE_URL: url(['postgres', 'postgresql']).optional(),
+  REDIS_URL: url(['redis', 'rediss']),
+  DATABASE_URL: url(['postgres', 'postgresql']),
   REDIS_SERVER_BIN: optionalText(),
-  API_URL: url(['http', 'https']).optional(),
+  API_URL: url(['http', 'https']),
   SLUICE_TASKS: optionalText(),
   // Set by npm to the folder `npm start` was typed in; npm itself runs scripts from the root.
   INIT_CWD: optionalText(),
@@ -49,8 +49,8 @@ export const loadDevstackConfig = (env: Env = process.env): DevstackConfig => {
 };
 
 const testSchema = z.object({
-  TEST_REDIS_URL: url(['redis', 'rediss']).optional(),
-  TEST_DATABASE_URL: url(['postgres', 'postgresql']).optional(),
+  TEST_REDIS_URL: url(['redis', 'rediss']),
+  TEST_DATABASE_URL: url(['postgres', 'postgresql']),
   REDIS_SERVER_BIN: optionalText(),
 });
 
