@@ -185,14 +185,19 @@ export const startApi = async (options: StartApiOptions): Promise<ApiHandle> => 
       shards: queue.queues.length,
       taskTypes: catalog.names,
     });
-    // Where the shards sit, once: a cluster laid out unevenly works, but puts more on some primaries.
-    const placement = await shardPlacement(
+    // Where the shards sit, once: a cluster laid out unevenly works, but puts more on some
+    // primaries. Only a log line, so a failure to read the slots does not stop the api.
+    await shardPlacement(
       redis,
       queue.queues.map(({ name }) => name),
+    ).then(
+      (placement) => {
+        const problem = placementProblem(placement);
+        if (problem === undefined) logger.info('queue shards placed', { placement });
+        else logger.warn(problem, { placement });
+      },
+      (error: unknown) => logger.warn('could not read where the queue shards sit', errorFields(error)),
     );
-    const problem = placementProblem(placement);
-    if (problem === undefined) logger.info('queue shards placed', { placement });
-    else logger.warn(problem, { placement });
     let closing: Promise<void> | undefined;
     return {
       port,
