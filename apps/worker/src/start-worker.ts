@@ -1,6 +1,15 @@
 import { loadConfig, type Config } from '@sluice/config';
 import { createDb, createStore } from '@sluice/store';
-import { assertNoEviction, createCatalog, createRedisClient, redisTargetOf, type TaskType } from '@sluice/tasks';
+import {
+  assertNoEviction,
+  createCatalog,
+  createRedisClient,
+  isCluster,
+  redisTargetOf,
+  shardQueueNames,
+  strandedQueues,
+  type TaskType,
+} from '@sluice/tasks';
 import { Registry, createLogger, createMetrics, errorFields, type Logger } from '@sluice/telemetry';
 import { DEFAULT_METRICS_PORT, startMetricsServer } from './metrics-server.js';
 import { createPartitionMaintainer } from './partition-maintainer.js';
@@ -141,6 +150,24 @@ export const startWorker = async (options: StartWorkerOptions): Promise<WorkerHa
       metricsPort: metricsServer.port,
       taskTypes: catalog.names,
     });
+    // Jobs left under another QUEUE_SHARDS sit in queues whose names no process uses any more:
+    // say so loudly, once, without holding up the start (it is a pass over the keyspace).
+    const shardNames = shardQueueNames({
+      queueName: config.queueName,
+      shards: config.shards.count,
+      cluster: isCluster(connection),
+    });
+    strandedQueues(connection, config.queueName, shardNames).then(
+      (stranded) => {
+        if (stranded.length === 0) return;
+        logger.error('jobs wait in queues no worker consumes: QUEUE_SHARDS changed while tasks were queued', {
+          stranded,
+          queueShards: config.shards.count,
+          hint: 'run a worker with the QUEUE_SHARDS those queues were made with until they are empty (docs/sharding.md)',
+        });
+      },
+      (error: unknown) => logger.warn('could not look for queues left by another QUEUE_SHARDS', errorFields(error)),
+    );
     let closing: Promise<void> | undefined;
     return {
       metricsPort: metricsServer.port,

@@ -83,6 +83,7 @@ export { keySlot, SLOT_COUNT } from './key-slot.js';
 export { shardOf } from './shard-of.js';
 export { shardQueueNames, type ShardLayout } from './shard-names.js';
 export { placementProblem, shardPlacement, type ServerShards } from './shard-placement.js';
+export { strandedQueues, type StrandedQueue } from './stranded-queues.js';
 export {
   MAX_BULK_TASKS,
   MAX_KEY_LENGTH,
