@@ -18,8 +18,9 @@ const UNFINISHED = { wait: 'list', paused: 'list', active: 'list', delayed: 'zse
  * renames every shard (their tags depend on the count), so jobs queued under the old count sit in
  * queues no worker consumes any more: nothing deletes them, but nothing runs them either.
  *
- * Scans each primary's keys once (SCAN, a page of 1,000 at a time), so it costs a pass over the
- * keyspace: a start-up check, not something to run per request.
+ * Finds queues by their `events` stream, which BullMQ writes as a job is added (trimmed, never
+ * emptied), so that one key a queue travels: the scan still walks each primary's whole keyspace (SCAN, 10,000
+ * keys a call, each call a few ms of Redis's time), a start-up check, not one to run per request.
  *
  * @example
  * const stranded = await strandedQueues(redis, 'tasks', shardQueueNames({ queueName: 'tasks', shards: 6, cluster: true }));
@@ -31,12 +32,12 @@ export const strandedQueues = async (
   prefix = 'bull',
 ): Promise<ReadonlyArray<StrandedQueue>> => {
   const stem = escapeRegExp(queueName);
-  const ours = new RegExp(`^${escapeRegExp(prefix)}:(${stem}|\\{${stem}-\\d+-\\d+\\}):`);
+  const ours = new RegExp(`^${escapeRegExp(prefix)}:(${stem}|\\{${stem}-\\d+-\\d+\\}):events$`);
   const found = new Set<string>();
   for (const node of primariesOf(client)) {
     let cursor = '0';
     do {
-      const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}:*${queueName}*`, 'COUNT', 1_000);
+      const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}:*${queueName}*:events`, 'COUNT', 10_000);
       cursor = next;
       for (const key of keys) {
         const name = ours.exec(key)?.[1];
