@@ -38,6 +38,15 @@ describe('parseDockerfile', () => {
     });
   });
 
+  it('keeps every --mount of a RUN, in order', () => {
+    const [run] =
+      parseDockerfile(
+        'FROM node:24-slim\nRUN --mount=type=cache,target=/root/.npm --mount=type=secret,id=npm_ca npm ci\n',
+      ).stages[0]?.instructions.filter((i) => i.keyword === 'RUN') ?? [];
+    expect(run?.mounts).toEqual(['type=cache,target=/root/.npm', 'type=secret,id=npm_ca']);
+    expect(run?.args).toEqual(['npm', 'ci']);
+  });
+
   it('lists each COPY with its sources, destination and the stage it copies from', () => {
     const [build, runtime] = parseDockerfile(text).stages;
     expect(build && copiesOf(build)).toEqual([

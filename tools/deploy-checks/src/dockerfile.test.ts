@@ -28,6 +28,11 @@ const stage = (name: string): DockerStage => {
 const runtime = dockerfile.stages.at(-1);
 const runs = (each: DockerStage): ReadonlyArray<string> =>
   each.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args.join(' '));
+/** The shell commands of a stage's RUN steps, each `a && b` as two. */
+const commands = (each: DockerStage): ReadonlyArray<string> => runs(each).flatMap((run) => run.split(/\s*&&\s*/));
+/** The `--mount=` values of a stage's RUN steps that run `npm ci`, one list per step. */
+const npmCiMounts = (each: DockerStage): ReadonlyArray<ReadonlyArray<string>> =>
+  each.instructions.filter((i) => i.keyword === 'RUN' && i.args.join(' ').includes('npm ci')).map((i) => i.mounts);
 /** Files a stage copies from the build context (not from another stage). */
 const contextSources = (each: DockerStage): ReadonlyArray<string> =>
   copiesOf(each).flatMap((copy) => (copy.from === undefined ? copy.sources : []));
@@ -85,7 +90,7 @@ describe('deploy/Dockerfile', () => {
     expect([...manifests].sort()).toEqual(
       ['package.json', 'package-lock.json', ...workspaces.map((workspace) => `${workspace.dir}/package.json`)].sort(),
     );
-    expect(runs(stage('build'))).toContainEqual(expect.stringMatching(/^npm ci\b/));
+    expect(commands(stage('build'))).toContainEqual(expect.stringMatching(/^npm ci\b/));
   });
 
   it('builds the workspaces of the three entry points with turbo', () => {
@@ -101,11 +106,32 @@ describe('deploy/Dockerfile', () => {
       ['package.json', ...runtimeWorkspaces.map((workspace) => `${workspace.dir}/package.json`)].sort(),
     );
     expect(contextSources(runtime)).toContain('package-lock.json');
-    expect(runs(runtime)).toContainEqual(expect.stringMatching(/^npm ci --omit=dev\b/));
+    expect(commands(runtime)).toContainEqual(expect.stringMatching(/^npm ci --omit=dev\b/));
     const compiled = copiesOf(runtime).filter((copy) => copy.from === 'build');
     expect(compiled.map((copy) => copy.destination).sort()).toEqual(
       runtimeWorkspaces.map((workspace) => `${workspace.dir}/dist`).sort(),
     );
+  });
+
+  it('lets every npm ci trust extra certificate authorities given as the optional build secret npm_ca, kept out of the layers', () => {
+    if (runtime === undefined) throw new Error('no runtime stage');
+    for (const each of [stage('build'), runtime]) {
+      const mounts = npmCiMounts(each);
+      expect(mounts.length, each.name).toBe(1);
+      expect(mounts[0]).toEqual(['type=cache,target=/root/.npm', 'type=secret,id=npm_ca']);
+      expect(commands(each)).toContain(
+        'if [ -s /run/secrets/npm_ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/npm_ca; fi',
+      );
+    }
+  });
+
+  it('prunes the compiled workspaces to the modules the entry points import, and drops TypeScript from the runtime', () => {
+    if (runtime === undefined) throw new Error('no runtime stage');
+    expect(commands(stage('build'))).toContain('node tools/image/dist/bin/prune-dist.js');
+    expect(runs(stage('build')).find((command) => command.includes('turbo run build'))).toContain(
+      '--filter=@sluice/image',
+    );
+    expect(commands(runtime)).toContainEqual(expect.stringMatching(/^rm -rf node_modules\/typescript\b/));
   });
 
   it("runs node with the heap settings every launcher in the repository gives the api, and the worker service with the worker's", () => {

@@ -4,6 +4,8 @@ export interface DockerInstruction {
   readonly keyword: string;
   /** `--from=build` → `{ from: 'build' }`; only flags written before the arguments. */
   readonly flags: Readonly<Record<string, string>>;
+  /** Every `--mount=` value in order: a RUN may give several, which `flags` keeps only the last of. */
+  readonly mounts: ReadonlyArray<string>;
   /** The arguments: JSON-array form as written, shell form split on whitespace. */
   readonly args: ReadonlyArray<string>;
   /** True for the exec (JSON-array) form, which runs without a shell. */
@@ -50,21 +52,23 @@ const parseInstruction = (text: string, line: number): DockerInstruction => {
   const keyword = (/^\S+/.exec(text)?.[0] ?? '').toUpperCase();
   let rest = text.slice(keyword.length).trim();
   const flags: Record<string, string> = {};
+  const mounts: string[] = [];
   for (let flag = /^--([a-z-]+)(?:=(\S*))?\s*/.exec(rest); flag; flag = /^--([a-z-]+)(?:=(\S*))?\s*/.exec(rest)) {
     flags[flag[1] ?? ''] = flag[2] ?? '';
+    if (flag[1] === 'mount') mounts.push(flag[2] ?? '');
     rest = rest.slice(flag[0].length);
   }
   if (rest.startsWith('[')) {
     try {
       const parsed: unknown = JSON.parse(rest);
       if (Array.isArray(parsed) && parsed.every((item) => typeof item === 'string')) {
-        return { keyword, flags, args: parsed, execForm: true, line };
+        return { keyword, flags, mounts, args: parsed, execForm: true, line };
       }
     } catch {
       // Docker runs a line that is not a valid JSON array in shell form; so do we.
     }
   }
-  return { keyword, flags, args: rest === '' ? [] : rest.split(/\s+/), execForm: false, line };
+  return { keyword, flags, mounts, args: rest === '' ? [] : rest.split(/\s+/), execForm: false, line };
 };
 
 const substitute = (text: string, args: Readonly<Record<string, string>>): string =>

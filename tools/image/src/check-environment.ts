@@ -1,0 +1,70 @@
+import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+
+/** The queue and database the check's processes use, apart from anything else on the servers. */
+export const CHECK_QUEUE = 'sluice-image-check';
+export const CHECK_DATABASE = 'sluice_image_check';
+
+/** A port free on this machine now, for a process the check starts on the host's network. */
+export const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject()));
+    });
+  });
+
+/** `databaseUrl` with its database swapped for the check's own. */
+export const checkDatabaseUrl = (databaseUrl: string): string => {
+  const url = new URL(databaseUrl);
+  url.pathname = `/${CHECK_DATABASE}`;
+  return url.toString();
+};
+
+/**
+ * Drops the check's database and its queue's Redis keys, so every check starts from nothing and
+ * leaves nothing behind. The database is dropped from the server's `postgres` database.
+ *
+ * @example
+ * await resetCheckState(redisUrl, databaseUrl); // before the check, and again after it
+ */
+export const resetCheckState = async (redisUrl: string, databaseUrl: string): Promise<void> => {
+  const admin = new URL(databaseUrl);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${CHECK_DATABASE}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `bull:${CHECK_QUEUE}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+};
+
+/** How many of the check's tasks have a COMPLETED row, read from PostgreSQL itself. */
+export const completedRows = async (databaseUrl: string): Promise<number> => {
+  const client = new pg.Client({ connectionString: checkDatabaseUrl(databaseUrl) });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ count: string }>(
+      "SELECT count(*) AS count FROM tasks WHERE status = 'COMPLETED'",
+    );
+    return Number(rows[0]?.count ?? 0);
+  } finally {
+    await client.end();
+  }
+};

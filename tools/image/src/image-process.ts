@@ -1,0 +1,142 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import type { BuilderKind } from './builder.js';
+import type { ImageUser } from './image-user.js';
+import { runCommand } from './run-command.js';
+
+/**
+ * How processes start from the image: as containers of the engine where one can start, or,
+ * where the container runtime cannot (here runc is refused its rlimits), with chroot into the
+ * image's mounted filesystem as the image's own USER, with the image's ENV and WORKDIR.
+ */
+export type RunMode =
+  | { readonly kind: 'container'; readonly builder: BuilderKind; readonly ref: string }
+  | {
+      readonly kind: 'chroot';
+      readonly root: string;
+      readonly user: ImageUser;
+      readonly workingDir: string;
+      readonly env: ReadonlyArray<string>;
+    };
+
+/** A process started from the image. */
+export interface ImageProcess {
+  readonly name: string;
+  /** Its exit code (null if killed by a signal). */
+  readonly exited: Promise<number | null>;
+  /** What it has printed so far. */
+  output(): string;
+  /** Its process id on this machine, for reading its /proc status. */
+  hostPid(): Promise<number | undefined>;
+  /** SIGTERM, as `docker stop` sends; resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Whether a container of the image can start here: runs `node -e` in one.
+ *
+ * @returns undefined when it can, else the engine's last line saying why not.
+ */
+export const containerProblem = async (builder: BuilderKind, ref: string): Promise<string | undefined> => {
+  const probe = await runCommand(builder, ['run', '--rm', '--network', 'host', ref, 'node', '-e', ''], {
+    timeoutMs: 120_000,
+  });
+  return probe.code === 0 ? undefined : (probe.output.split('\n').at(-1) ?? `exit ${probe.code}`);
+};
+
+const capture = (child: ChildProcess): (() => string) => {
+  let text = '';
+  child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+  return () => text;
+};
+
+/**
+ * Starts `command` (`['node', 'apps/api/dist/main.js']`) from the image with `env` added to the
+ * image's own, on the host's network.
+ *
+ * @example
+ * const api = startFromImage(mode, 'api', ['node', 'apps/api/dist/main.js'], { PORT: '18038' });
+ */
+export const startFromImage = (
+  mode: RunMode,
+  name: string,
+  command: ReadonlyArray<string>,
+  env: Readonly<Record<string, string>>,
+): ImageProcess => {
+  const assignments = Object.entries(env).map(([key, value]) => `${key}=${value}`);
+  if (mode.kind === 'container') {
+    const container = `sluice-image-check-${name}-${process.pid}`;
+    const child = spawn(
+      mode.builder,
+      [
+        'run',
+        '--rm',
+        '--name',
+        container,
+        '--network',
+        'host',
+        ...assignments.flatMap((each) => ['-e', each]),
+        mode.ref,
+        ...command,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const output = capture(child);
+    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+    return {
+      name,
+      exited,
+      output,
+      hostPid: async () => {
+        const { code, stdout } = await runCommand(mode.builder, ['inspect', '--format', '{{.State.Pid}}', container]);
+        return code === 0 && Number(stdout) > 0 ? Number(stdout) : undefined;
+      },
+      stop: async () => {
+        await runCommand(mode.builder, ['stop', '--time', '30', container]);
+        return exited;
+      },
+    };
+  }
+  // `env -i` leaves exactly the image's ENV and ours; `-C` enters WORKDIR, and PATH from the
+  // image's ENV finds its node. chroot and env both exec, so the child's pid is node's.
+  const child = spawn(
+    'chroot',
+    [
+      `--userspec=${mode.user.uid}:${mode.user.gid}`,
+      mode.root,
+      '/usr/bin/env',
+      '-i',
+      '-C',
+      mode.workingDir === '' ? '/' : mode.workingDir,
+      ...mode.env,
+      ...assignments,
+      ...command,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const output = capture(child);
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  return {
+    name,
+    exited,
+    output,
+    hostPid: async () => child.pid,
+    stop: async () => {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+};
+
+/**
+ * The real user id a running process has, from its /proc status (`Uid: real effective …`).
+ *
+ * @example
+ * await processUid(api.pid); // 1000
+ */
+export const processUid = async (pid: number): Promise<number | undefined> => {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const match = /^Uid:\s+(\d+)\s+(\d+)/m.exec(status);
+  return match === null ? undefined : Math.max(Number(match[1]), Number(match[2])) === 0 ? 0 : Number(match[2]);
+};
