@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { ImageToolError } from './image-tool-error.js';
 
 /** The queue and database the check's processes use, apart from anything else on the servers. */
 export const CHECK_QUEUE = 'sluice-image-check';
@@ -35,14 +36,24 @@ export const resetCheckState = async (redisUrl: string, databaseUrl: string): Pr
   const admin = new URL(databaseUrl);
   admin.pathname = '/postgres';
   const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
+  await client.connect().catch((error: Error) => {
+    throw new ImageToolError(`cannot reach PostgreSQL at ${admin.host} (DATABASE_URL says where): ${error.message}`);
+  });
   try {
     await client.query(`DROP DATABASE IF EXISTS "${CHECK_DATABASE}" WITH (FORCE)`);
   } finally {
     await client.end();
   }
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  // ioredis reports the cause (ECONNREFUSED, …) as an error event; connect() only says it closed.
+  let cause: Error | undefined;
+  redis.on('error', (error: Error) => {
+    cause = error;
+  });
+  await redis.connect().catch((error: Error) => {
+    const why = (cause ?? error).message;
+    throw new ImageToolError(`cannot reach Redis at ${new URL(redisUrl).host} (REDIS_URL says where): ${why}`);
+  });
   try {
     let cursor = '0';
     do {

@@ -35,7 +35,11 @@ Options:
   --dockerfile PATH    another Dockerfile, built with the repository as context (default ${DEFAULT_DOCKERFILE})
   --ca-file PATH       extra CA certificates for the build's npm ci (default: $NODE_EXTRA_CA_CERTS)
   --builder NAME       auto, docker or podman (default auto)
-  --help               this text`;
+  --help               this text
+
+The check runs against REDIS_URL (default redis://127.0.0.1:6379) and the PostgreSQL server of
+DATABASE_URL (default postgres://postgres@127.0.0.1:5432), in a queue and a database of its own
+(sluice-image-check, sluice_image_check) that it empties before and drops after.`;
 
 /**
  * Reads the command line. `caFileDefault` is the environment's NODE_EXTRA_CA_CERTS, read once by

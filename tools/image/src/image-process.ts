@@ -130,13 +130,15 @@ export const startFromImage = (
 };
 
 /**
- * The real user id a running process has, from its /proc status (`Uid: real effective …`).
+ * The user a running process acts as, from its /proc status (`Uid: real effective saved fs`):
+ * 0 when any of them is root, which could take root back, else the effective one.
  *
  * @example
- * await processUid(api.pid); // 1000
+ * await processUid(pid); // 1000
  */
 export const processUid = async (pid: number): Promise<number | undefined> => {
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-  const match = /^Uid:\s+(\d+)\s+(\d+)/m.exec(status);
-  return match === null ? undefined : Math.max(Number(match[1]), Number(match[2])) === 0 ? 0 : Number(match[2]);
+  const ids = /^Uid:\s+(\d+)\s+(\d+)\s+(\d+)/m.exec(status)?.slice(1).map(Number);
+  if (ids === undefined) return undefined;
+  return ids.includes(0) ? 0 : ids[1];
 };

@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildImage } from './build-image.js';
 import { chooseBuilder } from './builder.js';
-import { IMAGE_USAGE, parseImageArgs } from './image-args.js';
+import { IMAGE_USAGE, type ImageArgs, parseImageArgs } from './image-args.js';
 import { checkImage } from './image-check.js';
 import { ImageToolError } from './image-tool-error.js';
 import { ensureNodeBase } from './node-base.js';
@@ -13,7 +13,13 @@ const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const log = (line: string): void => console.error(`image: ${line}`);
 
 const main = async (): Promise<number> => {
-  const args = parseImageArgs(process.argv.slice(2), process.env.NODE_EXTRA_CA_CERTS);
+  let args: ImageArgs;
+  try {
+    args = parseImageArgs(process.argv.slice(2), process.env.NODE_EXTRA_CA_CERTS);
+  } catch (error) {
+    console.error(`image: ${error instanceof Error ? error.message : error}\n\n${IMAGE_USAGE}`);
+    return 2;
+  }
   if (args.help) {
     console.log(IMAGE_USAGE);
     return 0;
@@ -52,10 +58,7 @@ const main = async (): Promise<number> => {
 try {
   process.exitCode = await main();
 } catch (error) {
-  if (error instanceof ImageToolError || (error instanceof Error && !(error instanceof TypeError))) {
-    console.error(`image: ${error.message}`);
-  } else {
-    console.error(error);
-  }
+  // A failure the tool foresaw is one line; anything else keeps its stack, to be reported.
+  console.error(error instanceof ImageToolError ? `image: ${error.message}` : error);
   process.exitCode = 1;
 }
