@@ -12,8 +12,8 @@ const dockerAnswers = async (): Promise<boolean> => {
   return result?.code === 0 && result.stdout !== '';
 };
 
-const podmanInstalled = async (): Promise<boolean> =>
-  (await runCommand('podman', ['--version'], { timeoutMs: 15_000 }).catch(() => undefined))?.code === 0;
+const installed = async (program: string): Promise<boolean> =>
+  (await runCommand(program, ['--version'], { timeoutMs: 15_000 }).catch(() => undefined))?.code === 0;
 
 const PODMAN_HINT =
   'install podman, buildah, debootstrap and runc (apt-get install podman buildah debootstrap runc) and run as root';
@@ -30,15 +30,18 @@ const PODMAN_HINT =
 export const chooseBuilder = async (wanted: 'auto' | BuilderKind): Promise<BuilderKind> => {
   if (wanted !== 'podman' && (await dockerAnswers())) return 'docker';
   if (wanted === 'docker') throw new ImageToolError('--builder docker: no Docker daemon answers `docker info`');
-  if (!(await podmanInstalled())) {
-    throw new ImageToolError(
-      `no Docker daemon answers \`docker info\` and podman is not installed: ${PODMAN_HINT}, or start Docker`,
-    );
+  const why = wanted === 'podman' ? '--builder podman' : 'no Docker daemon answers `docker info`, and';
+  // debootstrap makes the base podman builds on (it has no --version: its usage answers).
+  const missing = [
+    ...((await installed('podman')) ? [] : ['podman']),
+    ...((await runCommand('debootstrap', ['--help']).catch(() => undefined))?.code === 0 ? [] : ['debootstrap']),
+  ];
+  if (missing.length > 0) {
+    const verb = missing.length === 1 ? 'is' : 'are';
+    throw new ImageToolError(`${why} ${missing.join(' and ')} ${verb} not installed: ${PODMAN_HINT}`);
   }
   if (process.getuid?.() !== 0) {
-    throw new ImageToolError(
-      `podman builds here only as root (debootstrap, chroot, podman image mount): ${PODMAN_HINT}`,
-    );
+    throw new ImageToolError(`${why} podman builds only as root (debootstrap, chroot, podman image mount)`);
   }
   return 'podman';
 };
