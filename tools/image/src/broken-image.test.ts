@@ -18,14 +18,17 @@ if (builder instanceof Error) console.warn(`broken-image spec skipped: ${builder
 /** `npm run image` as a user runs it: the built CLI, from the repository. */
 const image = (args: ReadonlyArray<string>) => runCommand(process.execPath, [MAIN, ...args], { cwd: REPO_ROOT });
 
-/** deploy/Dockerfile, edited, in a folder of its own (the build context stays the repository). */
-const brokenDockerfile = async (dir: string, name: string, edit: (text: string) => string): Promise<string> => {
+/**
+ * Builds deploy/Dockerfile, edited, from a folder of its own (the build context stays the
+ * repository) and checks it with `npm run image -- --check`.
+ */
+const checkEdited = async (dir: string, tag: string, edit: (text: string) => string) => {
   const original = await readFile(join(REPO_ROOT, 'deploy/Dockerfile'), 'utf8');
   const edited = edit(original);
   expect(edited, 'the edit changed the Dockerfile').not.toBe(original);
-  const path = join(dir, name);
-  await writeFile(path, edited);
-  return path;
+  const dockerfile = join(dir, `Dockerfile.${tag.split(':').at(-1)}`);
+  await writeFile(dockerfile, edited);
+  return image(['--dockerfile', dockerfile, '--tag', tag, '--check']);
 };
 
 describe.skipIf(builder instanceof Error)('npm run image -- --check on a deliberately broken Dockerfile', () => {
@@ -51,36 +54,22 @@ describe.skipIf(builder instanceof Error)('npm run image -- --check on a deliber
   });
 
   it('fails, before starting anything, an image whose processes would run as root', async () => {
-    const dockerfile = await brokenDockerfile(dir, 'Dockerfile.root', (text) =>
+    tags.push('localhost/sluice:broken-root');
+    const { code, output } = await checkEdited(dir, 'localhost/sluice:broken-root', (text) =>
       text.replace(/^USER node$/m, 'USER root'),
     );
-    tags.push('localhost/sluice:broken-root');
-    const { code, output } = await image([
-      '--dockerfile',
-      dockerfile,
-      '--tag',
-      'localhost/sluice:broken-root',
-      '--check',
-    ]);
     expect(code, output).toBe(1);
     expect(output).toContain('image check FAILED for localhost/sluice:broken-root (nothing was started)');
     expect(output).toContain('✗ the image runs as root (USER root is uid 0)');
   });
 
   it('fails, naming it, an image that holds a dev dependency', async () => {
+    tags.push('localhost/sluice:broken-dev');
     // The slip a runtime stage invites: one more thing copied from the build stage, whose
     // node_modules has every dev dependency.
-    const dockerfile = await brokenDockerfile(dir, 'Dockerfile.dev-dependency', (text) =>
+    const { code, output } = await checkEdited(dir, 'localhost/sluice:broken-dev', (text) =>
       text.replace(/^USER node$/m, 'COPY --from=build /app/node_modules/vitest node_modules/vitest\nUSER node'),
     );
-    tags.push('localhost/sluice:broken-dev');
-    const { code, output } = await image([
-      '--dockerfile',
-      dockerfile,
-      '--tag',
-      'localhost/sluice:broken-dev',
-      '--check',
-    ]);
     expect(code, output).toBe(1);
     expect(output).toContain('image check FAILED for localhost/sluice:broken-dev (nothing was started)');
     expect(output).toMatch(/✗ the image holds a dev dependency: vitest \(node_modules\/vitest, [\d.]+ MB\)/);

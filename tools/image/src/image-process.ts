@@ -44,11 +44,32 @@ export const containerProblem = async (builder: BuilderKind, ref: string): Promi
   return probe.code === 0 ? undefined : (probe.output.split('\n').at(-1) ?? `exit ${probe.code}`);
 };
 
-const capture = (child: ChildProcess): (() => string) => {
+/**
+ * Starts `program` and follows it: its output, its exit, and how to find and stop what it runs.
+ * `hostPid` and `stop` default to the child itself.
+ */
+const follow = (
+  name: string,
+  program: string,
+  args: ReadonlyArray<string>,
+  control: (child: ChildProcess, exited: Promise<number | null>) => Partial<Pick<ImageProcess, 'hostPid' | 'stop'>>,
+): ImageProcess => {
+  const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-  return () => text;
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  return {
+    name,
+    exited,
+    output: () => text,
+    hostPid: async () => child.pid,
+    stop: async () => {
+      child.kill('SIGTERM');
+      return exited;
+    },
+    ...control(child, exited),
+  };
 };
 
 /**
@@ -67,66 +88,34 @@ export const startFromImage = (
   const assignments = Object.entries(env).map(([key, value]) => `${key}=${value}`);
   if (mode.kind === 'container') {
     const container = `sluice-image-check-${name}-${process.pid}`;
-    const child = spawn(
-      mode.builder,
-      [
-        'run',
-        '--rm',
-        '--name',
-        container,
-        '--network',
-        'host',
-        ...assignments.flatMap((each) => ['-e', each]),
-        mode.ref,
-        ...command,
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    const output = capture(child);
-    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-    return {
+    const args = ['run', '--rm', '--name', container, '--network', 'host'];
+    return follow(
       name,
-      exited,
-      output,
-      hostPid: async () => {
-        const { code, stdout } = await runCommand(mode.builder, ['inspect', '--format', '{{.State.Pid}}', container]);
-        return code === 0 && Number(stdout) > 0 ? Number(stdout) : undefined;
-      },
-      stop: async () => {
-        await runCommand(mode.builder, ['stop', '--time', '30', container]);
-        return exited;
-      },
-    };
+      mode.builder,
+      [...args, ...assignments.flatMap((each) => ['-e', each]), mode.ref, ...command],
+      (_child, exited) => ({
+        hostPid: async () => {
+          const inspect = await runCommand(mode.builder, ['inspect', '--format', '{{.State.Pid}}', container]);
+          return inspect.code === 0 && Number(inspect.stdout) > 0 ? Number(inspect.stdout) : undefined;
+        },
+        // The engine's stop: SIGTERM to the container's node, as in production.
+        stop: async () => {
+          await runCommand(mode.builder, ['stop', '--time', '30', container]);
+          return exited;
+        },
+      }),
+    );
   }
   // `env -i` leaves exactly the image's ENV and ours; `-C` enters WORKDIR, and PATH from the
   // image's ENV finds its node. chroot and env both exec, so the child's pid is node's.
-  const child = spawn(
-    'chroot',
-    [
-      `--userspec=${mode.user.uid}:${mode.user.gid}`,
-      mode.root,
-      '/usr/bin/env',
-      '-i',
-      '-C',
-      mode.workingDir === '' ? '/' : mode.workingDir,
-      ...mode.env,
-      ...assignments,
-      ...command,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const output = capture(child);
-  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-  return {
+  const workingDir = mode.workingDir === '' ? '/' : mode.workingDir;
+  const user = `--userspec=${mode.user.uid}:${mode.user.gid}`;
+  return follow(
     name,
-    exited,
-    output,
-    hostPid: async () => child.pid,
-    stop: async () => {
-      child.kill('SIGTERM');
-      return exited;
-    },
-  };
+    'chroot',
+    [user, mode.root, '/usr/bin/env', '-i', '-C', workingDir, ...mode.env, ...assignments, ...command],
+    () => ({}),
+  );
 };
 
 /**
