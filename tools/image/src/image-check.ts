@@ -235,11 +235,16 @@ export const checkImage = async (options: CheckOptions): Promise<CheckReport> =>
         problems.push(`GET ${path} answered ${response.status} ${response.headers.get('content-type')}, not a page`);
       }
     }
-    const { items } = await client.batches({ limit: 100 });
+    const [{ items }, stats] = await Promise.all([client.batches({ limit: 100 }), client.stats()]);
     const inBatches = items.reduce((sum, batch) => sum + batch.completed, 0);
     if (inBatches !== count) problems.push(`the dashboard's batches hold ${inBatches} completed tasks, not ${count}`);
+    if (stats.totals.completed !== count) {
+      problems.push(`the dashboard's stats count ${stats.totals.completed} completed tasks, not ${count}`);
+    }
     if (problems.length === 0) {
-      log(`run: the dashboard (/) and Bull Board answer; ${items.length} batches hold the ${count} tasks`);
+      log(
+        `run: the dashboard (/) and Bull Board answer; its stats and ${items.length} batches hold the ${count} tasks`,
+      );
     }
 
     running.length = 0;
