@@ -31,6 +31,10 @@ export const chooseBuilder = async (wanted: 'auto' | BuilderKind): Promise<Build
   if (wanted !== 'podman' && (await dockerAnswers())) return 'docker';
   if (wanted === 'docker') throw new ImageToolError('--builder docker: no Docker daemon answers `docker info`');
   const why = wanted === 'podman' ? '--builder podman' : 'no Docker daemon answers `docker info`, and';
+  // Root first: debootstrap is in /usr/sbin, on root's PATH only.
+  if (process.getuid?.() !== 0) {
+    throw new ImageToolError(`${why} podman builds only as root (debootstrap, chroot, podman image mount)`);
+  }
   // debootstrap makes the base podman builds on (it has no --version: its usage answers).
   const missing = [
     ...((await installed('podman')) ? [] : ['podman']),
@@ -39,9 +43,6 @@ export const chooseBuilder = async (wanted: 'auto' | BuilderKind): Promise<Build
   if (missing.length > 0) {
     const verb = missing.length === 1 ? 'is' : 'are';
     throw new ImageToolError(`${why} ${missing.join(' and ')} ${verb} not installed: ${PODMAN_HINT}`);
-  }
-  if (process.getuid?.() !== 0) {
-    throw new ImageToolError(`${why} podman builds only as root (debootstrap, chroot, podman image mount)`);
   }
   return 'podman';
 };
