@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { ImageToolError } from './image-tool-error.js';
@@ -6,17 +5,6 @@ import { ImageToolError } from './image-tool-error.js';
 /** The queue and database the check's processes use, apart from anything else on the servers. */
 export const CHECK_QUEUE = 'sluice-image-check';
 export const CHECK_DATABASE = 'sluice_image_check';
-
-/** A port free on this machine now, for a process the check starts on the host's network. */
-export const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject()));
-    });
-  });
 
 /** `databaseUrl` with its database swapped for the check's own. */
 export const checkDatabaseUrl = (databaseUrl: string): string => {

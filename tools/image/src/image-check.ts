@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createClient } from '@sluice/client';
 import type { BuilderKind } from './builder.js';
-import { CHECK_QUEUE, checkDatabaseUrl, completedRows, freePort, resetCheckState } from './check-environment.js';
+import { freePort } from '@sluice/testkit/servers';
+import { CHECK_QUEUE, checkDatabaseUrl, completedRows, resetCheckState } from './check-environment.js';
 import { devDependencyNames } from './dev-dependency-names.js';
 import { auditImage } from './image-audit.js';
 import { type ImageConfig, inspectImage, openImage, walkFiles } from './image-files.js';
@@ -49,11 +50,10 @@ const answers = async (url: string, process: ImageProcess, timeoutMs: number): P
   return false;
 };
 
+/** A process's last lines, indented under the problem they explain. */
 const tail = (text: string): string =>
   text
-    .trim()
     .split('\n')
-    .slice(-12)
     .map((line) => `    ${line}`)
     .join('\n');
 

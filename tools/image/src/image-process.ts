@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { tailOf } from '@sluice/testkit/servers';
 import type { BuilderKind } from './builder.js';
 import type { ImageUser } from './image-user.js';
 import { runCommand } from './run-command.js';
@@ -24,7 +25,7 @@ export interface ImageProcess {
   readonly name: string;
   /** Its exit code (null if killed by a signal). */
   readonly exited: Promise<number | null>;
-  /** What it has printed so far. */
+  /** The last 12 lines it has printed. */
   output(): string;
   /** Its process id on this machine, for reading its /proc status. */
   hostPid(): Promise<number | undefined>;
@@ -55,14 +56,12 @@ const follow = (
   control: (child: ChildProcess, exited: Promise<number | null>) => Partial<Pick<ImageProcess, 'hostPid' | 'stop'>>,
 ): ImageProcess => {
   const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let text = '';
-  child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-  child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+  const output = tailOf(child, 12);
   const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   return {
     name,
     exited,
-    output: () => text,
+    output,
     hostPid: async () => child.pid,
     stop: async () => {
       child.kill('SIGTERM');
