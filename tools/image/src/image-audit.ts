@@ -69,6 +69,12 @@ const nameOf = (key: string): string => key.slice(key.lastIndexOf('node_modules/
 const isDevOnly = (name: string, devNames: ReadonlySet<string>): boolean =>
   devNames.has(name) || DEV_ONLY_PACKAGES.some((each) => (each.endsWith('/') ? name.startsWith(each) : name === each));
 
+/** Counts one more file of `bytes` under `key`. */
+const tally = (counts: Map<string, { files: number; bytes: number }>, key: string, bytes: number): void => {
+  const seen = counts.get(key) ?? { files: 0, bytes: 0 };
+  counts.set(key, { files: seen.files + 1, bytes: seen.bytes + bytes });
+};
+
 const megabytes = (bytes: number): string => `${(bytes / 1_000_000).toFixed(1)} MB`;
 
 const listed = (paths: ReadonlyArray<string>): string =>
@@ -121,17 +127,14 @@ export const auditImage = (input: AuditInput): AuditReport => {
       if (path === 'node_modules/.package-lock.json') continue;
       const key = packageKeyOf(path);
       if (key === undefined || path.slice(key.length).startsWith('/node_modules/.bin/')) {
-        // npm's bin links: allowed when they lead into a package that is allowed.
-        const target = entry.target === undefined ? undefined : posix.join(posix.dirname(path), entry.target);
-        const targetKey = target === undefined ? undefined : packageKeyOf(target);
-        // A link into a package that is not allowed is reported with that package's files.
-        if (entry.kind === 'link' && targetKey !== undefined) continue;
-        strayFiles.set(path, { files: 1, bytes: entry.bytes });
+        // npm's bin links lead into a package, judged with that package's own files.
+        const into = entry.target === undefined ? undefined : posix.join(posix.dirname(path), entry.target);
+        if (entry.kind !== 'link' || into === undefined || packageKeyOf(into) === undefined) {
+          tally(strayFiles, path, entry.bytes);
+        }
         continue;
       }
-      if (input.neededPackages.has(key)) continue;
-      const seen = packages.get(key) ?? { files: 0, bytes: 0 };
-      packages.set(key, { files: seen.files + 1, bytes: seen.bytes + entry.bytes });
+      if (!input.neededPackages.has(key)) tally(packages, key, entry.bytes);
       continue;
     }
     const workspace = input.workspaceDirs.find((dir) => path.startsWith(`${dir}/dist/`));
@@ -142,9 +145,7 @@ export const auditImage = (input: AuditInput): AuditReport => {
     }
     bytes.other += entry.bytes;
     if (allowedFiles.has(path) || path.startsWith('apps/api/public/')) continue;
-    const group = path.split('/').slice(0, 2).join('/');
-    const seen = strayFiles.get(group) ?? { files: 0, bytes: 0 };
-    strayFiles.set(group, { files: seen.files + 1, bytes: seen.bytes + entry.bytes });
+    tally(strayFiles, path.split('/').slice(0, 2).join('/'), entry.bytes);
   }
 
   for (const [key, seen] of [...packages].sort(([a], [b]) => a.localeCompare(b))) {
